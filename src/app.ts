@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import { healthRoutes } from './api/health.routes.js';
+import { apiV1Routes } from './api/v1/index.js';
+import type { Config } from './core/config.js';
+import { type DatabaseHandle, openDatabase } from './core/database.js';
+import { registerErrorHandling } from './core/http-errors.js';
+import { loggerOptions } from './core/logger.js';
+import { createMetrics } from './core/metrics.js';
+import { registerMetricsRoute } from './core/metrics.routes.js';
+import { createApiRedis } from './core/redis.js';
+import { loadMigrations } from './db/migrator.js';
+import { createServices } from './services.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface BuildOptions {
+  /** An already-open database; otherwise one is opened from `config` and closed with the app. */
+  database?: DatabaseHandle;
+}
+
+/** Builds the whole HTTP application. `src/main.ts` and the tests share it. */
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+export async function buildApp(config: Config, options: BuildOptions = {}) {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.http.trustProxy,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Only JSON bodies are accepted; anything else is a 415 in the envelope.
+  app.removeContentTypeParser('text/plain');
+  registerErrorHandling(app);
+
+  const database = options.database ?? (await openDatabase(config, app.log));
+  const ownsDatabase = options.database === undefined;
+  const redis: Redis | undefined = config.redisUrl ? createApiRedis(config.redisUrl) : undefined;
+  redis?.on('error', (err) => {
+    app.log.warn({ err: { message: err.message } }, 'redis connection error');
+  });
+  if (redis) await redis.connect().catch(() => undefined);
+
+  const metrics = createMetrics();
+  const services = createServices({
+    config,
+    db: database.db,
+    redis,
+    migrations: loadMigrations(),
+    log: app.log,
+    metrics,
+  });
+  app.decorate('config', config);
+  app.decorate('services', services);
+
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const endpoint = request.routeOptions.url ?? 'unmatched';
+    const status = String(reply.statusCode);
+    const seconds = reply.elapsedTime / 1000;
+    metrics.requests.inc({ method: request.method, endpoint, status });
+    metrics.latency.observe({ method: request.method, endpoint }, seconds);
+    if (reply.statusCode >= 400) metrics.errors.inc({ status, endpoint });
+  });
+  app.addHook('onClose', async () => {
+    redis?.disconnect();
+    if (ownsDatabase) await database.close();
+  });
+
+  await app.register(helmet, {
+    // Swagger UI needs inline scripts and styles; the API itself only serves JSON.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+  });
+
+  if (config.http.apiDocsEnabled) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Iris API',
+          version: '1.0.0',
+          description:
+            'Iris — B2B food-supply marketplace backend. Errors use one envelope: ' +
+            '{error, code, message, status, timestamp, request_id[, details]}. See docs/README.md.',
+        },
+        servers: [{ url: '/' }],
+        components: {
+          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  }
+
+  registerMetricsRoute(app, metrics, config.metrics);
+  await app.register(healthRoutes);
+  await app.register(apiV1Routes, { prefix: '/api/v1' });
+  return app;
+}

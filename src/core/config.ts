@@ -1,0 +1,263 @@
+import { existsSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a parsed `Config`.
+ * A bad or missing value stops start-up with one line naming the variable (see `ConfigError`).
+ */
+
+const emptyToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const postgresUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+);
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .optional()
+      .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v))),
+  );
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const list = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    ),
+);
+
+const cidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be an IP address or CIDR');
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(
+    emptyToUndefined,
+    z.enum(['development', 'test', 'production']).default('development'),
+  ),
+  PORT: int(8000, 0, 65535),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  DATABASE_URL: postgresUrl,
+  DATABASE_URL_DIRECT: postgresUrl,
+  EMBEDDED_DB_DIR: z.preprocess(emptyToUndefined, z.string().default('.iris/pgdata')),
+  DB_POOL_SIZE: int(10, 1, 200),
+  DB_POOL_MAX_OVERFLOW: int(20, 0, 500),
+  DB_POOL_IDLE_TIMEOUT_MS: int(30_000, 1_000, 3_600_000),
+  DB_POOL_RECYCLE_SECONDS: int(3600, 0, 86_400),
+  DB_CONNECT_TIMEOUT_MS: int(5_000, 100, 60_000),
+  DB_POOL_CHECK_AFTER_IDLE_MS: int(10_000, 0, 3_600_000),
+  APP_SECRET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string({ error: 'is required (at least 32 bytes)' })
+      .refine((v) => Buffer.byteLength(v, 'utf8') >= 32, 'must be at least 32 bytes'),
+  ),
+  AUTH_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['local', 'clerk']).default('local')),
+  DEV_USERS: optionalString,
+  ACCESS_TOKEN_TTL_SECONDS: int(3600, 60, 86_400),
+  JWT_ISSUER: z.preprocess(emptyToUndefined, z.string().default('iris')),
+  JWT_AUDIENCE: z.preprocess(emptyToUndefined, z.string().default('iris-api')),
+  CLERK_JWKS_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  CLERK_JWT_KEY: optionalString,
+  CLERK_ISSUERS: list,
+  CLERK_AUTHORIZED_PARTIES: list,
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  CORS_ORIGINS: list.pipe(z.array(z.url().or(z.literal('*')))),
+  METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  METRICS_ALLOW_CIDRS: list.pipe(z.array(cidr)),
+  TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
+  API_DOCS_ENABLED: bool(true),
+  BODY_LIMIT_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
+  RATE_LIMIT_MAX: int(300, 1, 1_000_000),
+  RATE_LIMIT_AUTH_MAX: int(10, 1, 1_000_000),
+  RATE_LIMIT_WINDOW_MS: int(60_000, 1000, 86_400_000),
+  INTERNAL_CIDRS: list.pipe(z.array(cidr)),
+  SHUTDOWN_GRACE_MS: int(10_000, 0, 120_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  http: {
+    port: number;
+    host: string;
+    bodyLimit: number;
+    trustProxy: boolean | string[];
+    corsOrigins: string[];
+    apiDocsEnabled: boolean;
+    shutdownGraceMs: number;
+  };
+  logLevel: Env['LOG_LEVEL'];
+  database: {
+    /** Pooled runtime URL; undefined selects the embedded PGlite database. */
+    url: string | undefined;
+    /** Direct URL for migrations (DDL must not go through a transaction-mode pooler). */
+    directUrl: string | undefined;
+    embeddedDir: string;
+    pool: {
+      size: number;
+      maxOverflow: number;
+      idleTimeoutMs: number;
+      recycleSeconds: number;
+      connectTimeoutMs: number;
+      checkAfterIdleMs: number;
+    };
+  };
+  redisUrl: string | undefined;
+  auth: {
+    provider: Env['AUTH_PROVIDER'];
+    appSecret: string;
+    devUsers: string | undefined;
+    accessTokenTtlSeconds: number;
+    issuer: string;
+    audience: string;
+    clerk: {
+      jwksUrl: string | undefined;
+      jwtKey: string | undefined;
+      issuers: string[];
+      authorizedParties: string[];
+    };
+  };
+  metrics: { token: string | undefined; allowCidrs: string[] };
+  rateLimit: { max: number; authMax: number; windowMs: number; internalCidrs: string[] };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseTrustProxy(raw: string): boolean | string[] {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  // Addresses/CIDRs of the proxies whose X-Forwarded-For is believed.
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Parses an environment-shaped record. Pure: tests call it with their own record. */
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue?.message ?? 'is invalid');
+  }
+  const e = result.data;
+  const isProduction = e.NODE_ENV === 'production';
+  if (isProduction && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is required when NODE_ENV=production (the embedded database is for development only)',
+    );
+  }
+  if (isProduction && !e.REDIS_URL) {
+    throw new ConfigError(
+      'REDIS_URL',
+      'is required when NODE_ENV=production (jobs and rate limits need a shared Redis)',
+    );
+  }
+  if (e.AUTH_PROVIDER === 'clerk' && !e.CLERK_JWKS_URL && !e.CLERK_JWT_KEY) {
+    throw new ConfigError('CLERK_JWKS_URL', 'or CLERK_JWT_KEY is required when AUTH_PROVIDER=clerk');
+  }
+  if (e.AUTH_PROVIDER === 'clerk' && e.CLERK_ISSUERS.length === 0) {
+    throw new ConfigError('CLERK_ISSUERS', 'must list at least one issuer when AUTH_PROVIDER=clerk');
+  }
+  if (e.CORS_ORIGINS.includes('*')) {
+    throw new ConfigError('CORS_ORIGINS', 'must list explicit origins; "*" is not allowed with credentials');
+  }
+  return {
+    env: e.NODE_ENV,
+    isProduction,
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      bodyLimit: e.BODY_LIMIT_BYTES,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      corsOrigins: e.CORS_ORIGINS,
+      apiDocsEnabled: e.API_DOCS_ENABLED,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+    database: {
+      url: e.DATABASE_URL,
+      directUrl: e.DATABASE_URL_DIRECT,
+      embeddedDir: e.EMBEDDED_DB_DIR,
+      pool: {
+        size: e.DB_POOL_SIZE,
+        maxOverflow: e.DB_POOL_MAX_OVERFLOW,
+        idleTimeoutMs: e.DB_POOL_IDLE_TIMEOUT_MS,
+        recycleSeconds: e.DB_POOL_RECYCLE_SECONDS,
+        connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+        checkAfterIdleMs: e.DB_POOL_CHECK_AFTER_IDLE_MS,
+      },
+    },
+    redisUrl: e.REDIS_URL,
+    auth: {
+      provider: e.AUTH_PROVIDER,
+      appSecret: e.APP_SECRET,
+      devUsers: e.DEV_USERS,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      clerk: {
+        jwksUrl: e.CLERK_JWKS_URL,
+        jwtKey: e.CLERK_JWT_KEY,
+        issuers: e.CLERK_ISSUERS,
+        authorizedParties: e.CLERK_AUTHORIZED_PARTIES,
+      },
+    },
+    metrics: { token: e.METRICS_TOKEN, allowCidrs: e.METRICS_ALLOW_CIDRS },
+    rateLimit: {
+      max: e.RATE_LIMIT_MAX,
+      authMax: e.RATE_LIMIT_AUTH_MAX,
+      windowMs: e.RATE_LIMIT_WINDOW_MS,
+      internalCidrs: e.INTERNAL_CIDRS,
+    },
+  };
+}
+
+/** Reads `.env` (when present, never overriding the real environment) and the process environment. */
+export function readEnvironment(envFile = '.env'): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+export function loadConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return parseConfig({ ...readEnvironment(), ...overrides });
+}

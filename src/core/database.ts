@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { citext } from '@electric-sql/pglite/contrib/citext';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from '../db/schema.js';
+import type { Config } from './config.js';
+import type { Database } from './db.types.js';
+
+interface WarnLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export type DatabaseKind = 'postgres' | 'embedded';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** A cheap round trip; throws when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type PoolCallback = (
+  err: Error | undefined,
+  client: pg.PoolClient | undefined,
+  done: (release?: unknown) => void,
+) => void;
+
+/**
+ * A pool that re-checks a connection which sat idle longer than `checkAfterIdleMs` before handing it out
+ * (SQLAlchemy's pool_pre_ping): a connection a pooler or firewall dropped while idle is discarded and
+ * replaced instead of failing the request. Fresh connections and busy ones skip the check.
+ */
+class CheckedPool extends pg.Pool {
+  private readonly lastReleased = new WeakMap<pg.PoolClient, number>();
+
+  constructor(
+    config: pg.PoolConfig,
+    private readonly checkAfterIdleMs: number,
+  ) {
+    super(config);
+    this.on('release', (_err: Error | undefined, client: pg.PoolClient) => {
+      this.lastReleased.set(client, Date.now());
+    });
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: PoolCallback): void;
+  override connect(callback?: PoolCallback): Promise<pg.PoolClient> | undefined {
+    const checked = this.checkedConnect();
+    if (!callback) return checked;
+    checked.then(
+      (client) => {
+        callback(undefined, client, (release) => {
+          client.release(release as Error | boolean | undefined);
+        });
+      },
+      (err: unknown) => {
+        callback(err as Error, undefined, () => undefined);
+      },
+    );
+    return undefined;
+  }
+
+  private async checkedConnect(): Promise<pg.PoolClient> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const client = await super.connect();
+      const released = this.lastReleased.get(client);
+      if (
+        released === undefined ||
+        this.checkAfterIdleMs === 0 ||
+        Date.now() - released < this.checkAfterIdleMs
+      ) {
+        return client;
+      }
+      try {
+        await client.query('SELECT 1');
+        return client;
+      } catch (err) {
+        client.release(err instanceof Error ? err : true);
+      }
+    }
+    return super.connect();
+  }
+}
+
+export function createPool(
+  url: string,
+  config: Config['database']['pool'],
+  applicationName = 'iris-api',
+): pg.Pool {
+  return new CheckedPool(
+    {
+      connectionString: url,
+      // spec §8: pool_size 10 + max_overflow 20; connections above `min` are reaped after the idle timeout.
+      min: config.size,
+      max: config.size + config.maxOverflow,
+      idleTimeoutMillis: config.idleTimeoutMs,
+      maxLifetimeSeconds: config.recycleSeconds,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      keepAlive: true,
+      application_name: applicationName,
+    },
+    config.checkAfterIdleMs,
+  );
+}
+
+export function openPostgres(
+  url: string,
+  config: Config['database']['pool'],
+  logger?: WarnLogger,
+): Promise<DatabaseHandle> {
+  const pool = createPool(url, config);
+  // An idle connection dying (server restart, pooler recycling) must never crash the process.
+  pool.on('error', (err) =>
+    logger?.warn({ err: { message: err.message } }, 'idle database connection dropped'),
+  );
+  const db = drizzlePg({ client: pool, schema }) as unknown as Database;
+  return Promise.resolve({
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: () => pool.end(),
+  });
+}
+
+export async function openEmbedded(dir: string | undefined): Promise<DatabaseHandle> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(
+    dir
+      ? { dataDir: dir, extensions: { citext, pg_trgm, pgcrypto } }
+      : { extensions: { citext, pg_trgm, pgcrypto } },
+  );
+  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'embedded',
+    ping: async () => {
+      await db.execute(sql`SELECT 1`);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Runtime database: the pooled DATABASE_URL, or the embedded PGlite database when it is unset. */
+export function openDatabase(config: Config, logger?: WarnLogger): Promise<DatabaseHandle> {
+  return config.database.url
+    ? openPostgres(config.database.url, config.database.pool, logger)
+    : openEmbedded(config.database.embeddedDir);
+}

@@ -1,0 +1,207 @@
+/**
+ * Error codes, the one code → HTTP mapping, and the error envelope (spec §5).
+ * Services throw `DomainError`s carrying a code; only this module knows about HTTP status.
+ */
+
+export const ERROR_CODES = [
+  // generic
+  'VALIDATION_FAILED',
+  'MALFORMED_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'CONFLICT',
+  'UNIQUE_VIOLATION',
+  'FOREIGN_KEY_VIOLATION',
+  'CHECK_VIOLATION',
+  'CONCURRENT_UPDATE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNPROCESSABLE',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'DATABASE_UNAVAILABLE',
+  // spec §5 business codes
+  'SUPPLIER_NOT_FOUND',
+  'INSUFFICIENT_INVENTORY',
+  'RECONCILIATION_FAILED',
+  'CONNECTOR_AUTH_FAILED',
+  'PAYMENT_PROCESSING_ERROR',
+  // identity
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_NOT_FOUND',
+  'RESTAURANT_NOT_FOUND',
+  'MEMBERSHIP_NOT_FOUND',
+  'ORGANISATION_NUMBER_TAKEN',
+  'EMAIL_TAKEN',
+  'LAST_OWNER',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+interface HttpMapping {
+  status: number;
+  error: string;
+}
+
+const http = (status: number, error: string): HttpMapping => ({ status, error });
+
+/** Exhaustive: adding a code without a mapping fails to compile. */
+export function httpMappingFor(code: ErrorCode): HttpMapping {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'MALFORMED_REQUEST':
+      return http(400, 'ValidationError');
+    case 'UNAUTHENTICATED':
+    case 'INVALID_CREDENTIALS':
+      return http(401, 'AuthenticationError');
+    case 'FORBIDDEN':
+      return http(403, 'ForbiddenError');
+    case 'NOT_FOUND':
+    case 'ROUTE_NOT_FOUND':
+    case 'SUPPLIER_NOT_FOUND':
+    case 'ACCOUNT_NOT_FOUND':
+    case 'RESTAURANT_NOT_FOUND':
+    case 'MEMBERSHIP_NOT_FOUND':
+      return http(404, 'NotFoundError');
+    case 'METHOD_NOT_ALLOWED':
+      return http(405, 'MethodNotAllowedError');
+    case 'CONFLICT':
+    case 'UNIQUE_VIOLATION':
+    case 'CONCURRENT_UPDATE':
+    case 'INSUFFICIENT_INVENTORY':
+    case 'ORGANISATION_NUMBER_TAKEN':
+    case 'EMAIL_TAKEN':
+    case 'LAST_OWNER':
+      return http(409, 'ConflictError');
+    case 'PAYLOAD_TOO_LARGE':
+      return http(413, 'PayloadTooLargeError');
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return http(415, 'UnsupportedMediaTypeError');
+    case 'UNPROCESSABLE':
+    case 'FOREIGN_KEY_VIOLATION':
+    case 'CHECK_VIOLATION':
+    case 'RECONCILIATION_FAILED':
+      return http(422, 'UnprocessableEntityError');
+    case 'RATE_LIMITED':
+      return http(429, 'RateLimitError');
+    case 'CONNECTOR_AUTH_FAILED':
+      return http(502, 'BadGatewayError');
+    case 'PAYMENT_PROCESSING_ERROR':
+      return http(502, 'PaymentError');
+    case 'INTERNAL_ERROR':
+      return http(500, 'InternalServerError');
+    case 'SERVICE_UNAVAILABLE':
+    case 'DATABASE_UNAVAILABLE':
+      return http(503, 'ServiceUnavailableError');
+  }
+}
+
+export interface ErrorEnvelope {
+  error: string;
+  code: ErrorCode;
+  message: string;
+  status: number;
+  timestamp: string;
+  request_id: string;
+  details?: ErrorDetail[];
+  [extra: string]: unknown;
+}
+
+export function toEnvelope(err: DomainError, requestId: string, now: Date = new Date()): ErrorEnvelope {
+  const { status, error } = httpMappingFor(err.code);
+  return {
+    ...err.extra,
+    error,
+    code: err.code,
+    message: err.message,
+    status,
+    timestamp: now.toISOString(),
+    request_id: requestId,
+    ...(err.details ? { details: err.details } : {}),
+  };
+}
+
+// --- PostgreSQL error translation -------------------------------------------------------------
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const CONNECTION_MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /connection.*(closed|ended)/i,
+  /Client has encountered a connection error/i,
+];
+
+function* causeChain(err: unknown): Generator<Record<string, unknown>> {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    yield current as Record<string, unknown>;
+    current = (current as { cause?: unknown }).cause;
+  }
+}
+
+/** Maps driver errors to domain errors so no SQL, constraint text or host name ever reaches a client. */
+export function translateDatabaseError(err: unknown): DomainError | undefined {
+  for (const e of causeChain(err)) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code === '23505')
+      return new DomainError('UNIQUE_VIOLATION', 'A record with the same unique value already exists');
+    if (code === '23503')
+      return new DomainError(
+        'FOREIGN_KEY_VIOLATION',
+        'A referenced record does not exist or is still referenced',
+      );
+    if (code === '23514' || code === '23502' || code === '22003')
+      return new DomainError('CHECK_VIOLATION', 'The change would break a data rule');
+    if (code === '40001' || code === '40P01')
+      return new DomainError('CONCURRENT_UPDATE', 'The record was changed concurrently; retry the request');
+    if (code === '57014')
+      return new DomainError('SERVICE_UNAVAILABLE', 'The database took too long to answer; retry later');
+    if (
+      (code !== undefined &&
+        (CONNECTION_ERROR_CODES.has(code) ||
+          code.startsWith('08') ||
+          code === '57P01' ||
+          code === '57P03' ||
+          code === '53300')) ||
+      (typeof e.message === 'string' && CONNECTION_MESSAGES.some((re) => re.test(e.message as string)))
+    ) {
+      return new DomainError('DATABASE_UNAVAILABLE', 'The database is temporarily unavailable; retry later');
+    }
+  }
+  return undefined;
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  for (const e of causeChain(err)) {
+    if (e.code === '23505' && (constraint === undefined || e.constraint === constraint)) return true;
+  }
+  return false;
+}

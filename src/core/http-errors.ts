@@ -1,0 +1,135 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import {
+  DomainError,
+  type ErrorDetail,
+  httpMappingFor,
+  toEnvelope,
+  translateDatabaseError,
+} from './errors.js';
+
+/** Wires the error envelope into Fastify: every error path, unknown routes included, answers in it. */
+
+function detailPath(context: string | undefined, instancePath: string): string {
+  const path = instancePath.replace(/^\//, '').replaceAll('/', '.');
+  if (!context || context === 'body') return path;
+  return path ? `${context}.${path}` : context;
+}
+
+function validationDetails(error: FastifyError): ErrorDetail[] {
+  const context = (error as { validationContext?: string }).validationContext;
+  const details: ErrorDetail[] = [];
+  for (const v of error.validation ?? []) {
+    const keys = (v.params as { keys?: unknown }).keys;
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      for (const key of keys) {
+        const base = detailPath(context, v.instancePath);
+        details.push({ path: base ? `${base}.${String(key)}` : String(key), message: 'Unknown field' });
+      }
+    } else {
+      details.push({ path: detailPath(context, v.instancePath), message: v.message ?? 'Invalid value' });
+    }
+  }
+  return details;
+}
+
+/** Converts anything thrown during a request into a DomainError; unknown errors become INTERNAL_ERROR. */
+export function toDomainError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  const fe = error as Partial<FastifyError>;
+  if (hasZodFastifySchemaValidationErrors(error) || (fe.validation && fe.statusCode === 400)) {
+    return new DomainError(
+      'VALIDATION_FAILED',
+      'The request is invalid',
+      validationDetails(error as FastifyError),
+    );
+  }
+  if (!isResponseSerializationError(error)) {
+    const translated = translateDatabaseError(error);
+    if (translated) return translated;
+    switch (fe.statusCode) {
+      case 400:
+        return new DomainError('MALFORMED_REQUEST', fe.message ?? 'The request could not be read');
+      case 413:
+        return new DomainError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts');
+      case 415:
+        return new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type; send application/json');
+      case 429:
+        return new DomainError('RATE_LIMITED', 'Too many requests; slow down and retry later');
+      case 503:
+        return new DomainError('SERVICE_UNAVAILABLE', 'The service is unavailable; retry later');
+      default:
+        break;
+    }
+  }
+  return new DomainError('INTERNAL_ERROR', 'An unexpected error occurred');
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
+  const envelope = toEnvelope(error, request.id);
+  return reply.status(envelope.status).type('application/json; charset=utf-8').send(envelope);
+}
+
+/** Route templates per method, so an unmatched request can be told apart as 404 or 405. */
+function createRouteIndex() {
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  return {
+    add(url: string, methods: string[]) {
+      // CORS preflight ('OPTIONS *') and HEAD mirrors say nothing about which methods a path serves.
+      const served = methods.filter((m) => m !== 'OPTIONS' && m !== 'HEAD');
+      if (url.includes('*') || served.length === 0) return;
+      const source = url
+        .split('/')
+        .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
+      const pattern = new RegExp(`^${source}/?$`);
+      const existing = routes.find((r) => r.pattern.source === pattern.source);
+      if (existing) served.forEach((m) => existing.methods.add(m));
+      else routes.push({ pattern, methods: new Set(served) });
+    },
+    allowedMethods(path: string): string[] {
+      const allowed = new Set<string>();
+      for (const r of routes) if (r.pattern.test(path)) r.methods.forEach((m) => allowed.add(m));
+      return [...allowed].sort();
+    },
+  };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  const index = createRouteIndex();
+  app.addHook('onRoute', (route) => {
+    index.add(route.url, Array.isArray(route.method) ? route.method : [route.method]);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const domainError = toDomainError(error);
+    const { status } = httpMappingFor(domainError.code);
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ code: domainError.code }, 'request rejected');
+    }
+    return sendError(request, reply, domainError);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const allowed = index.allowedMethods(path);
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      void reply.header('allow', allowed.join(', '));
+      return sendError(
+        request,
+        reply,
+        new DomainError(
+          'METHOD_NOT_ALLOWED',
+          `Method ${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+        ),
+      );
+    }
+    return sendError(
+      request,
+      reply,
+      new DomainError('ROUTE_NOT_FOUND', `No route ${request.method} ${path}`),
+    );
+  });
+}

@@ -1,0 +1,53 @@
+import { BlockList, isIP } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { DomainError } from './errors.js';
+import type { HttpMetrics } from './metrics.js';
+
+export function buildBlockList(cidrs: string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of cidrs) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(prefix), family);
+  }
+  return list;
+}
+
+export function addressIn(list: BlockList, ip: string): boolean {
+  const normalized = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  const family = isIP(normalized) === 6 ? 'ipv6' : 'ipv4';
+  return isIP(normalized) !== 0 && list.check(normalized, family);
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * GET /metrics for Prometheus (spec §13): never public. A bearer METRICS_TOKEN or an address in
+ * METRICS_ALLOW_CIDRS gets in; no credentials → 401, a wrong token → 403.
+ */
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  metrics: HttpMetrics,
+  config: Config['metrics'],
+): void {
+  const allowed = buildBlockList(config.allowCidrs);
+  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (request, reply) => {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer (.+)$/.exec(header);
+      if (!config.token || !match?.[1] || !sameSecret(match[1], config.token)) {
+        throw new DomainError('FORBIDDEN', 'The metrics token is not valid');
+      }
+    } else if (!addressIn(allowed, request.ip)) {
+      throw new DomainError('UNAUTHENTICATED', 'Metrics need a bearer token or an allow-listed address');
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+}

@@ -1,0 +1,4 @@
+// Every table, for drizzle-kit and for the typed query builder. Each domain owns its models.
+export * from '../domain/accounts/accounts.models.js';
+export * from '../domain/organisations/organisations.models.js';
+export * from '../domain/audit/audit.models.js';

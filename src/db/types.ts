@@ -1,0 +1,4 @@
+import { customType } from 'drizzle-orm/pg-core';
+
+/** Case-insensitive text (citext extension), for e-mail addresses. */
+export const citext = customType<{ data: string }>({ dataType: () => 'citext' });

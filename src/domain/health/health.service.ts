@@ -1,0 +1,80 @@
+import type { Database } from '../../core/db.types.js';
+import { type Migration, migrationStatus } from '../../db/migrator.js';
+import { pingDatabase } from './health.repository.js';
+
+export interface CheckResult {
+  ok: boolean;
+  detail?: string;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, CheckResult>;
+}
+
+export interface HealthDeps {
+  db: Database;
+  migrations: Migration[];
+  redis?: { ping(): Promise<unknown> } | undefined;
+  checkTimeoutMs?: number;
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runCheck(work: () => Promise<CheckResult>, ms: number): Promise<CheckResult> {
+  try {
+    return await withTimeout(work(), ms);
+  } catch (err) {
+    // Only the failure's kind is reported: readiness is unauthenticated and must not leak hosts or SQL.
+    const message =
+      err instanceof Error && /no answer within/.test(err.message) ? err.message : 'unreachable';
+    return { ok: false, detail: message };
+  }
+}
+
+/** Liveness touches nothing; readiness proves the database answers, the schema is current and Redis (if any) answers. */
+export function createHealthService(deps: HealthDeps) {
+  const timeoutMs = deps.checkTimeoutMs ?? 2_000;
+  return {
+    liveness(): { status: 'ok' } {
+      return { status: 'ok' };
+    },
+
+    async readiness(): Promise<Readiness> {
+      const checks: Record<string, CheckResult> = {};
+      checks.database = await runCheck(async () => {
+        await pingDatabase(deps.db);
+        return { ok: true };
+      }, timeoutMs);
+      checks.migrations = checks.database.ok
+        ? await runCheck(async () => {
+            const status = await migrationStatus(deps.db, deps.migrations);
+            const behind = status.filter((s) => s.state !== 'applied').map((s) => `${s.tag} ${s.state}`);
+            return behind.length === 0 ? { ok: true } : { ok: false, detail: behind.join(', ') };
+          }, timeoutMs)
+        : { ok: false, detail: 'database unreachable' };
+      const redis = deps.redis;
+      if (redis) {
+        checks.redis = await runCheck(async () => {
+          await redis.ping();
+          return { ok: true };
+        }, timeoutMs);
+      }
+      return { ready: Object.values(checks).every((c) => c.ok), checks };
+    },
+  };
+}
+
+export type HealthService = ReturnType<typeof createHealthService>;

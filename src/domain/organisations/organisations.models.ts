@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import {
+  char,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { baseColumns } from '../../db/base.js';
+import { citext } from '../../db/types.js';
+import { accounts } from '../accounts/accounts.models.js';
+
+export const MEMBER_ROLES = ['owner', 'staff'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+export const memberRole = pgEnum('member_role', MEMBER_ROLES);
+
+const orgColumns = () => ({
+  ...baseColumns(),
+  legalName: text('legal_name').notNull(),
+  /** Swedish organisationsnummer, stored as its 10 digits (validated with the Luhn check on input). */
+  orgNumber: char('org_number', { length: 10 }).notNull(),
+  contactEmail: citext('contact_email'),
+  contactPhone: text('contact_phone'),
+  addressLine: text('address_line'),
+  postalCode: text('postal_code'),
+  city: text('city'),
+  country: char('country', { length: 2 }).notNull().default('SE'),
+});
+
+export const suppliers = pgTable(
+  'suppliers',
+  {
+    ...orgColumns(),
+    defaultCurrency: char('default_currency', { length: 3 }).notNull().default('SEK'),
+    paymentTermsDays: integer('payment_terms_days').notNull().default(30),
+  },
+  (t) => [
+    uniqueIndex('suppliers_org_number_live_key')
+      .on(t.orgNumber)
+      .where(sql`${t.deletedAt} IS NULL`),
+    check('suppliers_org_number_digits', sql`${t.orgNumber} ~ '^[0-9]{10}$'`),
+    check('suppliers_payment_terms_range', sql`${t.paymentTermsDays} BETWEEN 0 AND 365`),
+  ],
+);
+
+export const restaurants = pgTable(
+  'restaurants',
+  {
+    ...orgColumns(),
+    deliveryAddressLine: text('delivery_address_line'),
+    deliveryPostalCode: text('delivery_postal_code'),
+    deliveryCity: text('delivery_city'),
+  },
+  (t) => [
+    uniqueIndex('restaurants_org_number_live_key')
+      .on(t.orgNumber)
+      .where(sql`${t.deletedAt} IS NULL`),
+    check('restaurants_org_number_digits', sql`${t.orgNumber} ~ '^[0-9]{10}$'`),
+  ],
+);
+
+/** Spec invariant: FKs to both sides and UNIQUE(account_id, org_id); no extra unique index beside it. */
+export const supplierMembers = pgTable(
+  'supplier_members',
+  {
+    ...baseColumns(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => suppliers.id, { onDelete: 'cascade' }),
+    memberRole: memberRole('member_role').notNull().default('staff'),
+  },
+  (t) => [
+    unique('supplier_members_account_org_key').on(t.accountId, t.orgId),
+    index('supplier_members_org_idx').on(t.orgId),
+  ],
+);
+
+export const restaurantMembers = pgTable(
+  'restaurant_members',
+  {
+    ...baseColumns(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => restaurants.id, { onDelete: 'cascade' }),
+    memberRole: memberRole('member_role').notNull().default('staff'),
+  },
+  (t) => [
+    unique('restaurant_members_account_org_key').on(t.accountId, t.orgId),
+    index('restaurant_members_org_idx').on(t.orgId),
+  ],
+);
+
+export type SupplierRow = typeof suppliers.$inferSelect;
+export type RestaurantRow = typeof restaurants.$inferSelect;

@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './core/config.js';
+import type { Database } from './core/db.types.js';
+import type { HttpMetrics } from './core/metrics.js';
+import type { Migration } from './db/migrator.js';
+import { createHealthService } from './domain/health/health.service.js';
+
+export interface ServiceDeps {
+  config: Config;
+  db: Database;
+  redis: Redis | undefined;
+  migrations: Migration[];
+  log: FastifyBaseLogger;
+  metrics: HttpMetrics;
+}
+
+/** The composition root: every domain service, wired once per app instance. */
+export function createServices(deps: ServiceDeps) {
+  return {
+    health: createHealthService({ db: deps.db, migrations: deps.migrations, redis: deps.redis }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
