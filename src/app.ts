@@ -11,6 +11,9 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import rateLimit from '@fastify/rate-limit';
+import { authRoutes } from './api/auth.routes.js';
+import { registerAuthentication } from './api/guards.js';
 import { healthRoutes } from './api/health.routes.js';
 import { apiV1Routes } from './api/v1/index.js';
 import type { Config } from './core/config.js';
@@ -18,7 +21,10 @@ import { type DatabaseHandle, openDatabase } from './core/database.js';
 import { registerErrorHandling } from './core/http-errors.js';
 import { loggerOptions } from './core/logger.js';
 import { createMetrics } from './core/metrics.js';
-import { registerMetricsRoute } from './core/metrics.routes.js';
+import { addressIn, buildBlockList, registerMetricsRoute } from './core/metrics.routes.js';
+import { DomainError } from './core/errors.js';
+import { redisRateLimitStore } from './core/rate-limit-store.js';
+import { createTokenVerifier } from './core/security.js';
 import { createApiRedis } from './core/redis.js';
 import { loadMigrations } from './db/migrator.js';
 import { createServices } from './services.js';
@@ -130,8 +136,39 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   }
 
+  registerAuthentication(app, createTokenVerifier(config.auth), services.accounts);
+
+  // spec §5: limits per account when signed in, else per IP; one shared budget in Redis when configured.
+  // Service tokens and INTERNAL_CIDRS (workers, connectors) are never throttled. A Redis outage fails open.
+  const internal = buildBlockList(config.rateLimit.internalCidrs);
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowMs,
+    keyGenerator: (request) =>
+      request.principal?.kind === 'user' ? `account:${request.principal.accountId}` : `ip:${request.ip}`,
+    allowList: (request) => request.principal?.kind === 'service' || addressIn(internal, request.ip),
+    skipOnError: true,
+    ...(redis
+      ? {
+          store: redisRateLimitStore(redis, (err) => {
+            metrics.rateLimitStoreFailures.inc();
+            app.log.warn({ err: { message: err.message } }, 'rate-limit store unavailable; failing open');
+          }),
+        }
+      : {}),
+    errorResponseBuilder: (_request, context) =>
+      new DomainError(
+        'RATE_LIMITED',
+        `Rate limit exceeded: ${context.max} requests per window; retry in ${context.after}`,
+      ),
+  });
+
   registerMetricsRoute(app, metrics, config.metrics);
   await app.register(healthRoutes);
+  if (config.auth.provider === 'local' && !config.isProduction) {
+    await app.register(authRoutes, { authMax: config.rateLimit.authMax });
+  }
   await app.register(apiV1Routes, { prefix: '/api/v1' });
   return app;
 }

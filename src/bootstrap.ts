@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, type Config, parseConfig, readEnvironment } from './core/config.js';
 
 /**
  * Development conveniences that make `npm install && npm start` work on a fresh clone with no env:
- * a random APP_SECRET is generated once and kept beside the embedded database (never in production).
+ * a random APP_SECRET is generated once and kept beside the embedded database (`.iris/app-secret`) (never in production).
  */
-export function resolveStartupConfig(secretFile = '.iris/app-secret'): Config {
+export function resolveStartupConfig(): Config {
   const env = readEnvironment();
+  const secretFile = join(dirname(env.EMBEDDED_DB_DIR?.trim() || '.iris/pgdata'), 'app-secret');
   const overrides: Record<string, string> = {};
   const embeddedDev = !env.DATABASE_URL && env.NODE_ENV !== 'production';
   if (embeddedDev && !env.APP_SECRET) {

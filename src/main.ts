@@ -3,7 +3,8 @@ import { exitOnConfigError, resolveStartupConfig } from './bootstrap.js';
 import type { Config } from './core/config.js';
 import { type DatabaseHandle, openEmbedded } from './core/database.js';
 import { loadMigrations, migrateUp } from './db/migrator.js';
-import { DEMO_PASSWORD, seedDemoData } from './db/seed.js';
+import { seedDemoData } from './db/seed.js';
+import { DEMO_PASSWORD } from './domain/accounts/demo-users.js';
 
 async function prepareEmbedded(config: Config, log: (msg: string) => void): Promise<DatabaseHandle> {
   const database = await openEmbedded(config.database.embeddedDir);

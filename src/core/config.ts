@@ -41,6 +41,25 @@ const list = z.preprocess(
     ),
 );
 
+export interface DevUser {
+  email: string;
+  role: 'ADMIN' | 'SUPPLIER' | 'RESTAURANT';
+  hash: string;
+}
+
+const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+
+function parseDevUser(entry: string): DevUser | undefined {
+  const parts = entry.split(':');
+  const [email = '', roleOrHash = '', maybeHash] = parts;
+  if (parts.length < 2 || parts.length > 3) return undefined;
+  const role = parts.length === 3 ? roleOrHash.toUpperCase() : 'RESTAURANT';
+  const hash = parts.length === 3 ? (maybeHash ?? '') : roleOrHash;
+  if (!z.email().safeParse(email).success || !BCRYPT_HASH.test(hash)) return undefined;
+  if (role !== 'ADMIN' && role !== 'SUPPLIER' && role !== 'RESTAURANT') return undefined;
+  return { email: email.toLowerCase(), role, hash };
+}
+
 const cidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be an IP address or CIDR');
 
 const envSchema = z.object({
@@ -70,7 +89,24 @@ const envSchema = z.object({
       .refine((v) => Buffer.byteLength(v, 'utf8') >= 32, 'must be at least 32 bytes'),
   ),
   AUTH_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['local', 'clerk']).default('local')),
-  DEV_USERS: optionalString,
+  DEV_USERS: z.preprocess(emptyToUndefined, z.string().optional()).transform((raw, ctx) => {
+    const users: DevUser[] = [];
+    for (const entry of (raw ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const user = parseDevUser(entry);
+      if (!user) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `has an invalid entry "${entry.split(':')[0] ?? ''}:…" (expected email:bcrypthash or email:ROLE:bcrypthash)`,
+        });
+        return z.NEVER;
+      }
+      users.push(user);
+    }
+    return users;
+  }),
   ACCESS_TOKEN_TTL_SECONDS: int(3600, 60, 86_400),
   JWT_ISSUER: z.preprocess(emptyToUndefined, z.string().default('iris')),
   JWT_AUDIENCE: z.preprocess(emptyToUndefined, z.string().default('iris-api')),
@@ -78,6 +114,7 @@ const envSchema = z.object({
   CLERK_JWT_KEY: optionalString,
   CLERK_ISSUERS: list,
   CLERK_AUTHORIZED_PARTIES: list,
+  CLERK_AUDIENCE: optionalString,
   REDIS_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -135,7 +172,8 @@ export interface Config {
   auth: {
     provider: Env['AUTH_PROVIDER'];
     appSecret: string;
-    devUsers: string | undefined;
+    /** Parsed DEV_USERS; empty when unset. */
+    devUsers: DevUser[];
     accessTokenTtlSeconds: number;
     issuer: string;
     audience: string;
@@ -144,6 +182,7 @@ export interface Config {
       jwtKey: string | undefined;
       issuers: string[];
       authorizedParties: string[];
+      audience: string | undefined;
     };
   };
   metrics: { token: string | undefined; allowCidrs: string[] };
@@ -240,6 +279,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         jwtKey: e.CLERK_JWT_KEY,
         issuers: e.CLERK_ISSUERS,
         authorizedParties: e.CLERK_AUTHORIZED_PARTIES,
+        audience: e.CLERK_AUDIENCE,
       },
     },
     metrics: { token: e.METRICS_TOKEN, allowCidrs: e.METRICS_ALLOW_CIDRS },

@@ -1,26 +1,13 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../core/db.types.js';
-import { type AccountRole, accounts } from '../domain/accounts/accounts.models.js';
+import { accounts } from '../domain/accounts/accounts.models.js';
+import { DEMO_USERS } from '../domain/accounts/demo-users.js';
 import {
   restaurantMembers,
   restaurants,
   supplierMembers,
   suppliers,
 } from '../domain/organisations/organisations.models.js';
-
-/** The password of the built-in demo users (embedded development database only; see README). */
-export const DEMO_PASSWORD = 'iris-demo';
-/** bcrypt(DEMO_PASSWORD, 10); a hash, not the password, as DEV_USERS would carry. */
-const DEMO_HASH = '$2b$10$qB0c5E.fQenQY38CkTx0tef0QRrSh4IufveVfvFIE5e6X57VKgOzK';
-
-export const DEMO_USERS: { email: string; role: AccountRole; hash: string; name: string }[] = [
-  { email: 'admin@iris.local', role: 'ADMIN', hash: DEMO_HASH, name: 'Iris Admin' },
-  { email: 'supplier@iris.local', role: 'SUPPLIER', hash: DEMO_HASH, name: 'Sara Grossist' },
-  { email: 'chef@iris.local', role: 'RESTAURANT', hash: DEMO_HASH, name: 'Kalle Kock' },
-];
-
-/** DEV_USERS syntax for the demo users, used when the embedded database runs without DEV_USERS. */
-export const DEMO_DEV_USERS = DEMO_USERS.map((u) => `${u.email}:${u.role}:${u.hash}`).join(',');
 
 /**
  * Demo organisations and memberships. Idempotent: returns false when the demo supplier already exists.

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { paginationQuery } from '../../core/pagination.js';
+import type { OrgKind } from '../../domain/organisations/organisations.repository.js';
+import * as s from '../../domain/organisations/organisations.schemas.js';
+import type { OrganisationService } from '../../domain/organisations/organisations.service.js';
+import { ANY_ROLE, requireRole, userContext } from '../guards.js';
+
+const idParams = z.object({ id: z.uuid() });
+const memberParams = z.object({ id: z.uuid(), account_id: z.uuid() });
+const security = [{ bearerAuth: [] }];
+
+interface OrgRouteOptions {
+  kind: OrgKind;
+  service: (services: {
+    suppliers: OrganisationService;
+    restaurants: OrganisationService;
+  }) => OrganisationService;
+}
+
+/**
+ * The schemas of each kind. Restaurants validate and serialise with their own schemas at run time; they are
+ * typed as the supplier's so one set of handlers serves both kinds (the service returns the union of DTOs).
+ */
+interface KindSchemas {
+  create: typeof s.supplierCreate;
+  update: typeof s.supplierUpdate;
+  dto: typeof s.supplierDto;
+  page: typeof s.supplierPage;
+}
+const SCHEMAS: Record<OrgKind, KindSchemas> = {
+  supplier: { create: s.supplierCreate, update: s.supplierUpdate, dto: s.supplierDto, page: s.supplierPage },
+  restaurant: {
+    create: s.restaurantCreate as unknown as KindSchemas['create'],
+    update: s.restaurantUpdate as unknown as KindSchemas['update'],
+    dto: s.restaurantDto as unknown as KindSchemas['dto'],
+    page: s.restaurantPage as unknown as KindSchemas['page'],
+  },
+};
+type Dto = z.infer<typeof s.supplierDto>;
+type Page = z.infer<typeof s.supplierPage>;
+
+/** /suppliers and /restaurants share one set of handlers; the schemas and role guards differ per kind. */
+export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async (
+  app,
+  { kind, service: pick },
+) => {
+  const service = pick(app.services);
+  const tags = [kind === 'supplier' ? 'suppliers' : 'restaurants'];
+  const { create, update, dto, page } = SCHEMAS[kind];
+  const ownRole = kind === 'supplier' ? 'SUPPLIER' : 'RESTAURANT';
+  const readers = kind === 'supplier' ? requireRole(...ANY_ROLE) : requireRole('ADMIN', 'RESTAURANT');
+  const managers = requireRole('ADMIN', ownRole);
+  const adminOnly = requireRole('ADMIN');
+
+  app.post(
+    '/',
+    { preValidation: adminOnly, schema: { tags, security, body: create, response: { 201: dto } } },
+    async (request, reply) =>
+      reply.status(201).send((await service.create(userContext(request), request.body)) as Dto),
+  );
+  app.get(
+    '/',
+    {
+      preValidation: readers,
+      schema: { tags, security, querystring: z.strictObject(paginationQuery), response: { 200: page } },
+    },
+    (request) => service.list(userContext(request), request.query) as Promise<Page>,
+  );
+  app.get(
+    '/:id',
+    { preValidation: readers, schema: { tags, security, params: idParams, response: { 200: dto } } },
+    (request) => service.get(userContext(request), request.params.id) as Promise<Dto>,
+  );
+  app.patch(
+    '/:id',
+    {
+      preValidation: managers,
+      schema: { tags, security, params: idParams, body: update, response: { 200: dto } },
+    },
+    (request) => service.update(userContext(request), request.params.id, request.body) as Promise<Dto>,
+  );
+  app.delete(
+    '/:id',
+    { preValidation: adminOnly, schema: { tags, security, params: idParams, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await service.remove(userContext(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/:id/members',
+    { preValidation: readers, schema: { tags, security, params: idParams, response: { 200: s.memberList } } },
+    (request) => service.listMembers(userContext(request), request.params.id),
+  );
+  app.post(
+    '/:id/members',
+    {
+      preValidation: managers,
+      schema: { tags, security, params: idParams, body: s.memberAdd, response: { 201: s.memberDto } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.addMember(userContext(request), request.params.id, request.body)),
+  );
+  app.delete(
+    '/:id/members/:account_id',
+    {
+      preValidation: managers,
+      schema: { tags, security, params: memberParams, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await service.removeMember(userContext(request), request.params.id, request.params.account_id);
+      return reply.status(204).send(null);
+    },
+  );
+};

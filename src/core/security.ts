@@ -1,0 +1,187 @@
+import { createPublicKey } from 'node:crypto';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type { Config } from './config.js';
+import { DomainError } from './errors.js';
+
+/**
+ * Token issuing and verification (spec §6).
+ * - local: HS256 user tokens signed with APP_SECRET, issued by POST /auth/dev/login.
+ * - clerk: RS256 Clerk session tokens, verified against the JWKS (or a PEM key), issuer and azp allow-lists.
+ * - service: HS256 tokens with header typ `iris-service+jwt`, audience `iris-internal` and a scope claim,
+ *   minted by `npm run token:service`. They carry no user and are accepted in both modes; an HS256 token
+ *   without that type is a user token and is refused in clerk mode.
+ * Headers that name a key location (jku, x5u, jwk, x5c) are refused outright, so no token can make Iris fetch.
+ */
+
+export const SERVICE_TOKEN_TYPE = 'iris-service+jwt';
+export const SERVICE_AUDIENCE = 'iris-internal';
+const CLOCK_TOLERANCE_SECONDS = 5;
+const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
+
+export type VerifiedToken =
+  | { kind: 'local-user'; accountId: string }
+  | { kind: 'clerk-user'; externalId: string; email: string | undefined; name: string | undefined }
+  | { kind: 'service'; name: string; scopes: string[] };
+
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);
+
+/** `Authorization: Bearer <jwt>` → the token; anything else → 401. */
+export function bearerToken(header: string | undefined): string {
+  if (header === undefined) throw unauthenticated('Missing Authorization header');
+  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim());
+  if (!match?.[1]) throw unauthenticated('Malformed Authorization header; expected "Bearer <token>"');
+  return match[1];
+}
+
+function secretKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function issueAccessToken(
+  auth: Config['auth'],
+  accountId: string,
+  now = new Date(),
+): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(accountId)
+    .setIssuer(auth.issuer)
+    .setAudience(auth.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + auth.accessTokenTtlSeconds)
+    .sign(secretKey(auth.appSecret));
+}
+
+export async function issueServiceToken(
+  auth: Config['auth'],
+  name: string,
+  scopes: string[],
+  ttlSeconds: number,
+): Promise<string> {
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(name))
+    throw new DomainError('VALIDATION_FAILED', 'Service name must be lowercase letters, digits and dashes');
+  if (scopes.length === 0 || scopes.some((s) => !/^[a-z][a-z:_-]{1,40}$/.test(s))) {
+    throw new DomainError('VALIDATION_FAILED', 'At least one scope of lowercase letters is required');
+  }
+  const iat = Math.floor(Date.now() / 1000);
+  return new SignJWT({ typ: 'service', scope: scopes.join(' ') })
+    .setProtectedHeader({ alg: 'HS256', typ: SERVICE_TOKEN_TYPE })
+    .setSubject(`service:${name}`)
+    .setIssuer(auth.issuer)
+    .setAudience(SERVICE_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .sign(secretKey(auth.appSecret));
+}
+
+function clerkKeySource(clerk: Config['auth']['clerk']): JWTVerifyGetKey | CryptoKeyLike {
+  if (clerk.jwtKey) return createPublicKey(clerk.jwtKey.replace(/\\n/g, '\n'));
+  if (!clerk.jwksUrl) throw new Error('clerk mode needs CLERK_JWKS_URL or CLERK_JWT_KEY');
+  return createRemoteJWKSet(new URL(clerk.jwksUrl), {
+    timeoutDuration: 3_000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 600_000,
+  });
+}
+type CryptoKeyLike = ReturnType<typeof createPublicKey>;
+
+function claimString(payload: JWTPayload, name: string): string | undefined {
+  const value = payload[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
+  const secret = secretKey(auth.appSecret);
+  const clerkKey = auth.provider === 'clerk' ? clerkKeySource(auth.clerk) : undefined;
+
+  async function verifyService(token: string): Promise<VerifiedToken> {
+    const { payload } = await jwtVerify(token, secret, {
+      algorithms: ['HS256'],
+      typ: SERVICE_TOKEN_TYPE,
+      issuer: auth.issuer,
+      audience: SERVICE_AUDIENCE,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['sub', 'exp', 'iat'],
+    });
+    const scope = claimString(payload, 'scope');
+    if (payload.typ !== 'service' || !scope || !payload.sub?.startsWith('service:'))
+      throw unauthenticated('Not a service token');
+    return { kind: 'service', name: payload.sub.slice('service:'.length), scopes: scope.split(' ') };
+  }
+
+  async function verifyLocal(token: string): Promise<VerifiedToken> {
+    const { payload } = await jwtVerify(token, secret, {
+      algorithms: ['HS256'],
+      issuer: auth.issuer,
+      audience: auth.audience,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['sub', 'exp', 'iat'],
+    });
+    if (!payload.sub || !/^[0-9a-f-]{36}$/i.test(payload.sub))
+      throw unauthenticated('Token subject is not an account');
+    return { kind: 'local-user', accountId: payload.sub };
+  }
+
+  async function verifyClerk(token: string): Promise<VerifiedToken> {
+    if (!clerkKey) throw unauthenticated('Clerk tokens are not accepted in local mode');
+    const options = {
+      algorithms: ['RS256'],
+      issuer: auth.clerk.issuers,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['sub', 'exp', 'iat'],
+      ...(auth.clerk.audience ? { audience: auth.clerk.audience } : {}),
+    };
+    const { payload } =
+      typeof clerkKey === 'function'
+        ? await jwtVerify(token, clerkKey, options)
+        : await jwtVerify(token, clerkKey, options);
+    const azp = claimString(payload, 'azp');
+    if (auth.clerk.authorizedParties.length > 0 && (!azp || !auth.clerk.authorizedParties.includes(azp))) {
+      throw unauthenticated('Token was issued for another party');
+    }
+    if (!payload.sub) throw unauthenticated('Token has no subject');
+    return {
+      kind: 'clerk-user',
+      externalId: payload.sub,
+      email: claimString(payload, 'email'),
+      name: claimString(payload, 'name'),
+    };
+  }
+
+  return {
+    async verify(token) {
+      let header: ReturnType<typeof decodeProtectedHeader>;
+      try {
+        header = decodeProtectedHeader(token);
+      } catch {
+        throw unauthenticated('Malformed token');
+      }
+      if (FORBIDDEN_HEADERS.some((h) => h in header))
+        throw unauthenticated('Token headers naming key locations are not accepted');
+      try {
+        if (header.alg === 'HS256' && header.typ === SERVICE_TOKEN_TYPE) return await verifyService(token);
+        if (header.alg === 'HS256' && auth.provider === 'local') return await verifyLocal(token);
+        if (header.alg === 'RS256' && auth.provider === 'clerk') return await verifyClerk(token);
+      } catch (err) {
+        if (err instanceof DomainError) throw err;
+        // jose's messages ("\"exp\" claim timestamp check failed", …) are safe and useful to clients.
+        throw unauthenticated(`Invalid token: ${err instanceof Error ? err.message : 'verification failed'}`);
+      }
+      throw unauthenticated(
+        `Tokens signed with ${String(header.alg)} are not accepted in ${auth.provider} mode`,
+      );
+    },
+  };
+}

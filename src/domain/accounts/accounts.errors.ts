@@ -1,0 +1,15 @@
+import { DomainError } from '../../core/errors.js';
+
+export const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Wrong e-mail or password');
+export const accountNotFound = (id: string) =>
+  new DomainError('ACCOUNT_NOT_FOUND', `Account ${id} not found`);
+export const accountGone = () =>
+  new DomainError('UNAUTHENTICATED', 'The account behind this token no longer exists');
+export const clerkEmailMissing = () =>
+  new DomainError(
+    'UNAUTHENTICATED',
+    'The Clerk session token has no "email" claim; add it to the session token template',
+  );
+export const emailTaken = () =>
+  new DomainError('EMAIL_TAKEN', 'Another account already uses this e-mail address');
+export const lastAdmin = () => new DomainError('CONFLICT', 'The last administrator cannot be demoted');

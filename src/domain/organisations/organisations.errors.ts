@@ -1,0 +1,27 @@
+import { DomainError } from '../../core/errors.js';
+import type { OrgKind } from './organisations.repository.js';
+
+/** Another tenant's organisation and a missing one answer identically (no existence oracle). */
+export const orgNotFound = (kind: OrgKind, id: string) =>
+  kind === 'supplier'
+    ? new DomainError('SUPPLIER_NOT_FOUND', `Supplier ${id} not found`)
+    : new DomainError('RESTAURANT_NOT_FOUND', `Restaurant ${id} not found`);
+export const notOwner = (kind: OrgKind) =>
+  new DomainError('FORBIDDEN', `Only an owner of this ${kind} or an admin may do this`);
+export const orgNumberTaken = () =>
+  new DomainError(
+    'ORGANISATION_NUMBER_TAKEN',
+    'An organisation with this organisationsnummer already exists',
+  );
+export const memberNotFound = (accountId: string) =>
+  new DomainError('MEMBERSHIP_NOT_FOUND', `Account ${accountId} is not a member`);
+export const lastOwner = () =>
+  new DomainError('LAST_OWNER', 'The last owner cannot be removed; add another owner first');
+export const memberRoleMismatch = (kind: OrgKind, role: string) =>
+  new DomainError('UNPROCESSABLE', `An account with role ${role} cannot join a ${kind}`, [
+    { path: 'email', message: `account role ${role} does not fit a ${kind}` },
+  ]);
+export const emptyPatch = () =>
+  new DomainError('VALIDATION_FAILED', 'Send at least one field to change', [
+    { path: '', message: 'no fields' },
+  ]);

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { paginated } from '../../core/pagination.js';
+import { MEMBER_ROLES } from './organisations.models.js';
+import { normaliseOrgNumber } from './org-number.js';
+
+const orgNumber = z
+  .string()
+  .max(20)
+  .transform((value, ctx) => {
+    const normalised = normaliseOrgNumber(value);
+    if (!normalised) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a valid Swedish organisationsnummer (10 digits, Luhn check)',
+      });
+      return z.NEVER;
+    }
+    return normalised;
+  });
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number');
+
+const orgFields = {
+  legal_name: text(200),
+  org_number: orgNumber,
+  contact_email: z.email().max(254).nullable().optional(),
+  contact_phone: phone.nullable().optional(),
+  address_line: text(200).nullable().optional(),
+  postal_code: z
+    .string()
+    .trim()
+    .regex(/^\d{3} ?\d{2}$/, 'must be a Swedish postal code')
+    .nullable()
+    .optional(),
+  city: text(100).nullable().optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+    .optional(),
+};
+
+export const supplierCreate = z.strictObject({
+  ...orgFields,
+  default_currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
+    .optional(),
+  payment_terms_days: z.number().int().min(0).max(365).optional(),
+});
+
+export const restaurantCreate = z.strictObject({
+  ...orgFields,
+  delivery_address_line: text(200).nullable().optional(),
+  delivery_postal_code: z
+    .string()
+    .trim()
+    .regex(/^\d{3} ?\d{2}$/, 'must be a Swedish postal code')
+    .nullable()
+    .optional(),
+  delivery_city: text(100).nullable().optional(),
+});
+
+export const supplierUpdate = supplierCreate.partial();
+export const restaurantUpdate = restaurantCreate.partial();
+
+const orgBase = {
+  id: z.uuid(),
+  legal_name: z.string(),
+  org_number: z.string(),
+  contact_email: z.string().nullable(),
+  contact_phone: z.string().nullable(),
+  address_line: z.string().nullable(),
+  postal_code: z.string().nullable(),
+  city: z.string().nullable(),
+  country: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+};
+
+export const supplierDto = z.object({
+  ...orgBase,
+  default_currency: z.string(),
+  payment_terms_days: z.number().int(),
+});
+export const restaurantDto = z.object({
+  ...orgBase,
+  delivery_address_line: z.string().nullable(),
+  delivery_postal_code: z.string().nullable(),
+  delivery_city: z.string().nullable(),
+});
+export const supplierPage = paginated(supplierDto);
+export const restaurantPage = paginated(restaurantDto);
+
+export const memberAdd = z.strictObject({ email: z.email().max(254), member_role: z.enum(MEMBER_ROLES) });
+export const memberDto = z.object({
+  account_id: z.uuid(),
+  email: z.string(),
+  display_name: z.string().nullable(),
+  member_role: z.enum(MEMBER_ROLES),
+});
+export const memberList = z.object({ data: z.array(memberDto) });
+
+export type SupplierCreate = z.infer<typeof supplierCreate>;
+export type RestaurantCreate = z.infer<typeof restaurantCreate>;
+export type OrgCreate = SupplierCreate | RestaurantCreate;
+export type OrgDto = z.infer<typeof supplierDto> | z.infer<typeof restaurantDto>;
+export type MemberDto = z.infer<typeof memberDto>;

@@ -1,0 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type Spawned, startProcess, waitForHttp } from '../helpers/process.js';
+
+/** `npm start` on a fresh machine: no DATABASE_URL, no Redis, no .env — the embedded PGlite path end to end. */
+describe('embedded development start', () => {
+  let server: Spawned;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'iris-embedded-'));
+    server = startProcess('src/main.ts', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EMBEDDED_DB_DIR: join(dir, 'pgdata'),
+    });
+    await waitForHttp(`${base}/healthz`, 60_000, server);
+  });
+  afterAll(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+
+  it('says it runs on the embedded database and how to log in', () => {
+    expect(server.output()).toMatch(/Embedded development database \(PGlite\)/);
+    expect(server.output()).toMatch(/admin@iris\.local/);
+  });
+
+  it('is migrated and ready', async () => {
+    const res = await fetch(`${base}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      ready: true,
+      checks: { database: { ok: true }, migrations: { ok: true } },
+    });
+  });
+
+  it('serves OpenAPI 3.1, Swagger UI and the 404 envelope', async () => {
+    expect(((await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string }).openapi).toBe(
+      '3.1.0',
+    );
+    expect((await fetch(`${base}/docs/`)).status).toBe(200);
+    const nope = await fetch(`${base}/api/v1/nope`);
+    expect(nope.status).toBe(404);
+    expect(Object.keys((await nope.json()) as object)).toEqual(
+      expect.arrayContaining(['error', 'code', 'message', 'status', 'timestamp', 'request_id']),
+    );
+  });
+
+  it('shuts down gracefully on SIGTERM with exit code 0', async () => {
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+});

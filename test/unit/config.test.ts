@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/core/config.js';
+
+const base = { APP_SECRET: 'x'.repeat(32) };
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig(base);
+    expect(config.http.port).toBe(8000);
+    expect(config.auth.provider).toBe('local');
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.pool).toMatchObject({ size: 10, maxOverflow: 20, recycleSeconds: 3600 });
+    expect(config.http.apiDocsEnabled).toBe(true);
+    expect(config.http.trustProxy).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ APP_SECRET: 'short' }, 'APP_SECRET'],
+    [{ APP_SECRET: '' }, 'APP_SECRET'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ AUTH_PROVIDER: 'ldap' }, 'AUTH_PROVIDER'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ CORS_ORIGINS: 'not a url' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_ALLOW_CIDRS: 'everyone' }, 'METRICS_ALLOW_CIDRS'],
+    [{ API_DOCS_ENABLED: 'maybe' }, 'API_DOCS_ENABLED'],
+  ])('rejects %o naming %s in one line', (env, variable) => {
+    const err = errorOf({ ...base, ...env });
+    expect(err.variable).toBe(variable);
+    expect(err.message).toContain(variable);
+    expect(err.message.split('\n')).toHaveLength(1);
+  });
+
+  it('refuses production without DATABASE_URL', () => {
+    expect(errorOf({ ...base, NODE_ENV: 'production', REDIS_URL: 'redis://localhost' }).variable).toBe(
+      'DATABASE_URL',
+    );
+  });
+
+  it('requires a key source and issuers in clerk mode', () => {
+    expect(errorOf({ ...base, AUTH_PROVIDER: 'clerk' }).variable).toBe('CLERK_JWKS_URL');
+    expect(errorOf({ ...base, AUTH_PROVIDER: 'clerk', CLERK_JWKS_URL: 'https://x/jwks' }).variable).toBe(
+      'CLERK_ISSUERS',
+    );
+  });
+
+  it('parses lists, booleans and proxies', () => {
+    const config = parseConfig({
+      ...base,
+      CORS_ORIGINS: 'https://app.iris.se, https://admin.iris.se',
+      API_DOCS_ENABLED: 'false',
+      TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+      METRICS_ALLOW_CIDRS: '10.0.0.0/8,::1',
+    });
+    expect(config.http.corsOrigins).toEqual(['https://app.iris.se', 'https://admin.iris.se']);
+    expect(config.http.apiDocsEnabled).toBe(false);
+    expect(config.http.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(config.metrics.allowCidrs).toEqual(['10.0.0.0/8', '::1']);
+  });
+});
