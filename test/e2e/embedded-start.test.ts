@@ -50,6 +50,22 @@ describe('embedded development start', () => {
     );
   });
 
+  it('logs in the demo users and knows their organisations', async () => {
+    const login = await fetch(`${base}/auth/dev/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'chef@iris.local', password: 'iris-demo' }),
+    });
+    expect(login.status).toBe(200);
+    const { access_token } = (await login.json()) as { access_token: string };
+    const me = await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(await me.json()).toMatchObject({
+      email: 'chef@iris.local',
+      role: 'RESTAURANT',
+      memberships: [{ org_type: 'restaurant', legal_name: 'Demo Bistro AB', member_role: 'owner' }],
+    });
+  });
+
   it('shuts down gracefully on SIGTERM with exit code 0', async () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
