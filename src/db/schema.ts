@@ -2,3 +2,5 @@
 export * from '../domain/accounts/accounts.models.js';
 export * from '../domain/organisations/organisations.models.js';
 export * from '../domain/audit/audit.models.js';
+export * from '../domain/outbox/outbox.models.js';
+export * from '../domain/notifications/notifications.models.js';

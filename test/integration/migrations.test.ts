@@ -68,6 +68,17 @@ describe('migrations', () => {
     expect((await migrationStatus(database.db, changed))[0]!.state).toBe('modified');
   });
 
+  it('attaches the updated_at trigger to every table that has updated_at', async () => {
+    const missing = await queryRows<{ table_name: string }>(
+      database.db,
+      sql`SELECT c.table_name FROM information_schema.columns c
+          WHERE c.table_schema = 'public' AND c.column_name = 'updated_at' AND c.table_name <> 'audit_log'
+            AND NOT EXISTS (SELECT 1 FROM information_schema.triggers t
+                            WHERE t.event_object_table = c.table_name AND t.action_statement LIKE '%iris_set_updated_at%')`,
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('keeps updated_at current on update and leaves audit_log append-only', async () => {
     const [row] = await queryRows<{ id: string; updated_at: string }>(
       database.db,
