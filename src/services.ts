@@ -8,6 +8,7 @@ import { createAccountService } from './domain/accounts/accounts.service.js';
 import { createAuditService } from './domain/audit/audit.service.js';
 import { createHealthService } from './domain/health/health.service.js';
 import { createOrganisationService } from './domain/organisations/organisations.service.js';
+import { createProductService } from './domain/products/products.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -26,6 +27,7 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ db: deps.db }),
     suppliers: createOrganisationService('supplier', { db: deps.db }),
     restaurants: createOrganisationService('restaurant', { db: deps.db }),
+    products: createProductService({ db: deps.db }),
   };
 }
 

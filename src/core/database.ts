@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -133,11 +134,9 @@ export function openPostgres(
 
 export async function openEmbedded(dir: string | undefined): Promise<DatabaseHandle> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(
-    dir
-      ? { dataDir: dir, extensions: { citext, pg_trgm, pgcrypto } }
-      : { extensions: { citext, pg_trgm, pgcrypto } },
-  );
+  // PGlite loads extensions only when they are passed at creation.
+  const extensions = { citext, pg_trgm, pgcrypto, unaccent };
+  const client = await PGlite.create(dir ? { dataDir: dir, extensions } : { extensions });
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   return {
     db,

@@ -38,6 +38,10 @@ export const ERROR_CODES = [
   'ORGANISATION_NUMBER_TAKEN',
   'EMAIL_TAKEN',
   'LAST_OWNER',
+  // catalog
+  'PRODUCT_NOT_FOUND',
+  'SKU_TAKEN',
+  'BULK_VALIDATION_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -83,6 +87,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'ACCOUNT_NOT_FOUND':
     case 'RESTAURANT_NOT_FOUND':
     case 'MEMBERSHIP_NOT_FOUND':
+    case 'PRODUCT_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');
@@ -93,6 +98,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'ORGANISATION_NUMBER_TAKEN':
     case 'EMAIL_TAKEN':
     case 'LAST_OWNER':
+    case 'SKU_TAKEN':
       return http(409, 'ConflictError');
     case 'PAYLOAD_TOO_LARGE':
       return http(413, 'PayloadTooLargeError');
@@ -102,6 +108,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'FOREIGN_KEY_VIOLATION':
     case 'CHECK_VIOLATION':
     case 'RECONCILIATION_FAILED':
+    case 'BULK_VALIDATION_FAILED':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');

@@ -4,7 +4,14 @@ import { z } from 'zod';
  * Every domain event, typed in one place. Payloads carry ids and states only — never personal data —
  * because they are copied into Redis job data (GDPR).
  */
-export const ORDER_STATUSES = ['placed', 'confirmed', 'dispatched', 'delivered', 'invoiced', 'cancelled'] as const;
+export const ORDER_STATUSES = [
+  'placed',
+  'confirmed',
+  'dispatched',
+  'delivered',
+  'invoiced',
+  'cancelled',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const eventSchemas = {

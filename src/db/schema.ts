@@ -4,3 +4,4 @@ export * from '../domain/organisations/organisations.models.js';
 export * from '../domain/audit/audit.models.js';
 export * from '../domain/outbox/outbox.models.js';
 export * from '../domain/notifications/notifications.models.js';
+export * from '../domain/products/products.models.js';

@@ -2,6 +2,10 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../core/db.types.js';
 import { accounts } from '../domain/accounts/accounts.models.js';
 import { DEMO_USERS } from '../domain/accounts/demo-users.js';
+import { productPrices, products } from '../domain/products/products.models.js';
+import { generateProduct, prng } from './catalog-generator.js';
+
+const DEMO_PRODUCTS = 300;
 import {
   restaurantMembers,
   restaurants,
@@ -66,6 +70,17 @@ export async function seedDemoData(db: Database): Promise<boolean> {
     await tx
       .insert(restaurantMembers)
       .values({ accountId: chefAccount, orgId: restaurant.id, memberRole: 'owner' });
+
+    // A small catalog so search, orders and invoices have something to work with.
+    const random = prng(2026);
+    const demo = Array.from({ length: DEMO_PRODUCTS }, (_, i) => generateProduct(random, 1, i + 1));
+    const inserted = await tx
+      .insert(products)
+      .values(demo.map((p) => ({ ...p, supplierId: supplier.id })))
+      .returning({ id: products.id, priceCents: products.priceCents, currency: products.currency });
+    await tx
+      .insert(productPrices)
+      .values(inserted.map((p) => ({ productId: p.id, priceCents: p.priceCents, currency: p.currency })));
     return true;
   });
 }

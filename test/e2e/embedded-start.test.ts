@@ -64,6 +64,12 @@ describe('embedded development start', () => {
       role: 'RESTAURANT',
       memberships: [{ org_type: 'restaurant', legal_name: 'Demo Bistro AB', member_role: 'owner' }],
     });
+    const found = await fetch(`${base}/api/v1/products?q=kyckling&limit=5`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    const page = (await found.json()) as { data: { name: string }[]; pagination: { total: number } };
+    expect(page.pagination.total).toBeGreaterThan(0);
+    expect(page.data[0]?.name).toMatch(/^Kyckling/);
   });
 
   it('shuts down gracefully on SIGTERM with exit code 0', async () => {

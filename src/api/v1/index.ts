@@ -3,6 +3,7 @@ import { contextOf, hasGuard } from '../guards.js';
 import { adminRoutes } from './admin.routes.js';
 import { meRoutes } from './me.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
+import { productRoutes } from './products.routes.js';
 
 /** Every /api/v1 domain router. A route without a role guard (and not marked public) fails start-up. */
 export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
@@ -42,4 +43,5 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
     kind: 'restaurant',
     service: (s) => s.restaurants,
   });
+  await app.register(productRoutes, { prefix: '/products' });
 };

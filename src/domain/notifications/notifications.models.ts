@@ -33,7 +33,10 @@ export const webhookEndpoints = pgTable(
       .references(() => suppliers.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
     secretCiphertext: text('secret_ciphertext').notNull(),
-    events: text('events').array().notNull().default(sql`'{}'::text[]`),
+    events: text('events')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     active: boolean('active').notNull().default(true),
     description: text('description'),
   },

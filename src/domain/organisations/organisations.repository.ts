@@ -211,3 +211,14 @@ export async function membershipsOfAccount(ex: Executor, accountId: string): Pro
   }
   return result;
 }
+
+/** Ids of the live organisations of one kind the account is a live member of. */
+export async function memberOrgIds(ex: Executor, kind: OrgKind, accountId: string): Promise<string[]> {
+  const { org, members } = tables(kind);
+  const rows = await ex
+    .select({ id: members.orgId })
+    .from(members)
+    .innerJoin(org, eq(org.id, members.orgId))
+    .where(and(eq(members.accountId, accountId), isNull(members.deletedAt), isNull(org.deletedAt)));
+  return rows.map((r) => r.id);
+}

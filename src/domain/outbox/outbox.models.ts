@@ -21,7 +21,9 @@ export const outboxEvents = pgTable(
     lastError: text('last_error'),
   },
   (t) => [
-    index('outbox_events_pending_idx').on(t.nextAttemptAt, t.createdAt).where(sql`${t.publishedAt} IS NULL`),
+    index('outbox_events_pending_idx')
+      .on(t.nextAttemptAt, t.createdAt)
+      .where(sql`${t.publishedAt} IS NULL`),
     index('outbox_events_aggregate_idx').on(t.aggregateType, t.aggregateId),
   ],
 );

@@ -12,7 +12,7 @@ export async function insertOutboxEvents(tx: Transaction, events: DomainEvent[])
         eventType: e.type,
         aggregateType: e.aggregateType,
         aggregateId: e.aggregateId,
-        payload: e.payload as Record<string, unknown>,
+        payload: e.payload,
       })),
     )
     .returning({ id: outboxEvents.id });

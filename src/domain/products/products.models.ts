@@ -1,0 +1,128 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  char,
+  check,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { baseColumns, instant } from '../../db/base.js';
+import { tsvector } from '../../db/types.js';
+import { suppliers } from '../organisations/organisations.models.js';
+
+export const VAT_CATEGORIES = ['food', 'standard', 'restaurant_service', 'alcohol'] as const;
+export type VatCategory = (typeof VAT_CATEGORIES)[number];
+export const vatCategory = pgEnum('vat_category', VAT_CATEGORIES);
+
+export const STORAGE_KINDS = ['frozen', 'chilled', 'ambient'] as const;
+export const storageKind = pgEnum('storage_kind', STORAGE_KINDS);
+
+/**
+ * A supplier's catalog item. Money in öre (integer, ≥ 1). `search_vector` and `search_key` are generated
+ * from the searchable fields, folded by `iris_fold` (lower-case, diacritics removed), so "lok" finds "Lök".
+ */
+export const products = pgTable(
+  'products',
+  {
+    ...baseColumns(),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    sku: text('sku').notNull(),
+    gtin: text('gtin'),
+    name: text('name').notNull(),
+    description: text('description'),
+    brand: text('brand'),
+    category: text('category').notNull(),
+    unit: text('unit').notNull(),
+    packSize: numeric('pack_size', { precision: 12, scale: 3, mode: 'string' }),
+    priceCents: integer('price_cents').notNull(),
+    currency: char('currency', { length: 3 }).notNull().default('SEK'),
+    vatCategory: vatCategory('vat_category').notNull().default('food'),
+    /** NULL = stock not tracked; never negative. */
+    stockQuantity: numeric('stock_quantity', { precision: 14, scale: 3, mode: 'string' }),
+    active: boolean('active').notNull().default(true),
+    countryOfOrigin: char('country_of_origin', { length: 2 }),
+    storage: storageKind('storage'),
+    imageUrls: text('image_urls')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      sql`setweight(to_tsvector('swedish', iris_fold(name)), 'A') || setweight(to_tsvector('swedish', iris_fold(coalesce(brand, '') || ' ' || category)), 'B') || setweight(to_tsvector('simple', lower(sku) || ' ' || coalesce(gtin, '')), 'A')`,
+    ),
+    searchKey: text('search_key').generatedAlwaysAs(
+      sql`iris_fold(name || ' ' || coalesce(brand, '') || ' ' || sku)`,
+    ),
+  },
+  (t) => [
+    uniqueIndex('products_supplier_sku_live_key')
+      .on(t.supplierId, t.sku)
+      .where(sql`${t.deletedAt} IS NULL`),
+    // The spec's trigram index over (name || ' ' || sku).
+    index('products_name_sku_trgm_idx').using('gin', sql`(${t.name} || ' ' || ${t.sku}) gin_trgm_ops`),
+    index('products_search_vector_idx').using('gin', t.searchVector),
+    index('products_search_key_trgm_idx').using('gin', sql`${t.searchKey} gin_trgm_ops`),
+    index('products_sku_prefix_idx').using('btree', sql`lower(${t.sku}) text_pattern_ops`),
+    index('products_gtin_idx')
+      .on(t.gtin)
+      .where(sql`${t.gtin} IS NOT NULL`),
+    index('products_listing_idx')
+      .on(t.name, t.id)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
+    index('products_category_price_idx')
+      .on(t.category, t.priceCents)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
+    index('products_supplier_idx').on(t.supplierId, t.name),
+    check('products_price_positive', sql`${t.priceCents} >= 1`),
+    check('products_stock_non_negative', sql`${t.stockQuantity} IS NULL OR ${t.stockQuantity} >= 0`),
+    check('products_currency_code', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+  ],
+);
+
+/** Every price a product has had, with its validity period [valid_from, valid_to). */
+export const productPrices = pgTable(
+  'product_prices',
+  {
+    ...baseColumns(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    priceCents: integer('price_cents').notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    validFrom: instant('valid_from').notNull().defaultNow(),
+    validTo: instant('valid_to'),
+  },
+  (t) => [
+    index('product_prices_product_idx').on(t.productId, t.validFrom),
+    uniqueIndex('product_prices_one_current_key')
+      .on(t.productId)
+      .where(sql`${t.validTo} IS NULL`),
+    check('product_prices_positive', sql`${t.priceCents} >= 1`),
+    check('product_prices_period', sql`${t.validTo} IS NULL OR ${t.validTo} > ${t.validFrom}`),
+  ],
+);
+
+/** Folded words of the catalog (maintained by trigger) — the small dictionary typos are corrected against. */
+export const searchTerms = pgTable(
+  'search_terms',
+  {
+    ...baseColumns(),
+    term: text('term').notNull(),
+  },
+  (t) => [
+    unique('search_terms_term_key').on(t.term),
+    index('search_terms_trgm_idx').using('gin', sql`${t.term} gin_trgm_ops`),
+  ],
+);
+
+export type ProductRow = typeof products.$inferSelect;
+export type ProductInsert = typeof products.$inferInsert;
+export type ProductPriceRow = typeof productPrices.$inferSelect;

@@ -1,0 +1,260 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Executor, Transaction } from '../../core/db.types.js';
+import type { Page } from '../../core/pagination.js';
+import { queryRows } from '../../db/rows.js';
+import { suppliers } from '../organisations/organisations.models.js';
+import {
+  type ProductInsert,
+  type ProductRow,
+  productPrices,
+  products,
+  searchTerms,
+} from './products.models.js';
+
+/** How `q` is matched: a full-text query (Swedish stemming or pre-stemmed lexemes), or a SKU/GTIN prefix. */
+export type Match =
+  | { kind: 'none' }
+  | { kind: 'fulltext'; config: 'swedish' | 'simple'; tsquery: string }
+  | { kind: 'code'; prefix: string };
+
+export interface ProductFilters {
+  category?: string | undefined;
+  supplierId?: string | undefined;
+  minPriceCents?: number | undefined;
+  maxPriceCents?: number | undefined;
+  inStock?: boolean | undefined;
+}
+
+/** Who is looking: admins see everything live; others see active products, plus inactive ones of their suppliers. */
+export type Visibility = { all: true } | { all: false; ownSupplierIds: string[] };
+
+export type SortField = 'name' | 'price_cents' | 'created_at' | 'relevance';
+export type SortKey = { field: SortField; descending: boolean };
+
+/** Beyond this many matches the total is the planner's estimate, flagged as such, instead of a full count. */
+export const EXACT_COUNT_CAP = 1000;
+
+const tsquery = (m: Extract<Match, { kind: 'fulltext' }>) =>
+  sql`to_tsquery(${sql.raw(`'${m.config}'`)}, ${m.tsquery})`;
+
+function whereClause(match: Match, f: ProductFilters, v: Visibility): SQL {
+  const liveSupplier = inArray(
+    products.supplierId,
+    sql`(SELECT ${suppliers.id} FROM ${suppliers} WHERE ${suppliers.deletedAt} IS NULL)`,
+  );
+  const visible = v.all
+    ? undefined
+    : v.ownSupplierIds.length > 0
+      ? or(eq(products.active, true), inArray(products.supplierId, v.ownSupplierIds))
+      : eq(products.active, true);
+  const matched =
+    match.kind === 'fulltext'
+      ? sql`${products.searchVector} @@ ${tsquery(match)}`
+      : match.kind === 'code'
+        ? or(
+            sql`lower(${products.sku}) LIKE ${`${match.prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`,
+            eq(products.gtin, match.prefix),
+          )
+        : undefined;
+  return and(
+    isNull(products.deletedAt),
+    liveSupplier,
+    visible,
+    matched,
+    f.category ? eq(products.category, f.category) : undefined,
+    f.supplierId ? eq(products.supplierId, f.supplierId) : undefined,
+    f.minPriceCents !== undefined ? gte(products.priceCents, f.minPriceCents) : undefined,
+    f.maxPriceCents !== undefined ? lte(products.priceCents, f.maxPriceCents) : undefined,
+    f.inStock === true
+      ? sql`(${products.stockQuantity} IS NULL OR ${products.stockQuantity} > 0)`
+      : undefined,
+    f.inStock === false ? sql`${products.stockQuantity} = 0` : undefined,
+  ) as SQL;
+}
+
+function orderBy(match: Match, sort: SortKey[]): SQL[] {
+  const keys = sort.flatMap(({ field, descending }): SQL[] => {
+    const dir = descending ? desc : asc;
+    switch (field) {
+      case 'relevance':
+        return match.kind === 'fulltext'
+          ? [sql`ts_rank_cd(${products.searchVector}, ${tsquery(match)}) DESC`]
+          : [];
+      case 'name':
+        return [dir(products.name)];
+      case 'price_cents':
+        return [dir(products.priceCents)];
+      case 'created_at':
+        return [dir(products.createdAt)];
+    }
+  });
+  return [...keys, asc(products.name), asc(products.id)];
+}
+
+const listColumns = {
+  id: products.id,
+  createdAt: products.createdAt,
+  updatedAt: products.updatedAt,
+  deletedAt: products.deletedAt,
+  supplierId: products.supplierId,
+  sku: products.sku,
+  gtin: products.gtin,
+  name: products.name,
+  description: products.description,
+  brand: products.brand,
+  category: products.category,
+  unit: products.unit,
+  packSize: products.packSize,
+  priceCents: products.priceCents,
+  currency: products.currency,
+  vatCategory: products.vatCategory,
+  stockQuantity: products.stockQuantity,
+  active: products.active,
+  countryOfOrigin: products.countryOfOrigin,
+  storage: products.storage,
+  imageUrls: products.imageUrls,
+};
+export type ProductView = Omit<ProductRow, 'searchVector' | 'searchKey'>;
+
+export async function searchProducts(
+  ex: Executor,
+  match: Match,
+  filters: ProductFilters,
+  visibility: Visibility,
+  sort: SortKey[],
+  page: Page,
+): Promise<{ rows: ProductView[]; total: number; exact: boolean }> {
+  const where = whereClause(match, filters, visibility);
+  const rows = await ex
+    .select(listColumns)
+    .from(products)
+    .where(where)
+    .orderBy(...orderBy(match, sort))
+    .limit(page.limit)
+    .offset(page.offset);
+  // Count at most EXACT_COUNT_CAP + 1 rows; a larger result reports the planner's estimate instead of scanning it all.
+  const [capped] = await queryRows<{ n: number }>(
+    ex,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${products} WHERE ${where} LIMIT ${EXACT_COUNT_CAP + 1}) capped`,
+  );
+  const counted = capped?.n ?? 0;
+  if (counted <= EXACT_COUNT_CAP) return { rows, total: counted, exact: true };
+  const [plan] = await queryRows<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
+    ex,
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${products} WHERE ${where}`,
+  );
+  const estimate = Math.round(plan?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
+  return { rows, total: Math.max(estimate, EXACT_COUNT_CAP + 1, page.offset + rows.length), exact: false };
+}
+
+/** Catalog words closest to a (possibly misspelt) folded word, best first. */
+export async function closestTerms(ex: Executor, word: string, limit = 3): Promise<string[]> {
+  const rows = await queryRows<{ term: string }>(
+    ex,
+    sql`SELECT term FROM ${searchTerms} WHERE term % ${word}
+        ORDER BY similarity(term, ${word}) DESC, term LIMIT ${limit}`,
+  );
+  return rows.map((r) => r.term);
+}
+
+export async function findProduct(ex: Executor, id: string): Promise<ProductView | undefined> {
+  const [row] = await ex
+    .select(listColumns)
+    .from(products)
+    .where(and(eq(products.id, id), isNull(products.deletedAt)));
+  return row;
+}
+
+/** Locks live products in id order (a fixed order, so concurrent lockers never deadlock). */
+export async function lockProducts(tx: Transaction, ids: string[]): Promise<ProductView[]> {
+  if (ids.length === 0) return [];
+  return tx
+    .select(listColumns)
+    .from(products)
+    .where(and(inArray(products.id, ids), isNull(products.deletedAt)))
+    .orderBy(asc(products.id))
+    .for('update');
+}
+
+/** Locks a supplier's live products with the given SKUs (bulk upsert), in SKU order. */
+export async function lockBySkus(
+  tx: Transaction,
+  supplierId: string,
+  skus: string[],
+): Promise<ProductView[]> {
+  if (skus.length === 0) return [];
+  return tx
+    .select(listColumns)
+    .from(products)
+    .where(and(eq(products.supplierId, supplierId), inArray(products.sku, skus), isNull(products.deletedAt)))
+    .orderBy(asc(products.sku))
+    .for('update');
+}
+
+export async function insertProducts(ex: Executor, values: ProductInsert[]): Promise<ProductView[]> {
+  if (values.length === 0) return [];
+  return ex.insert(products).values(values).returning(listColumns);
+}
+
+export async function updateProduct(
+  ex: Executor,
+  id: string,
+  values: Partial<ProductInsert>,
+): Promise<ProductView | undefined> {
+  const [row] = await ex
+    .update(products)
+    .set(values)
+    .where(and(eq(products.id, id), isNull(products.deletedAt)))
+    .returning(listColumns);
+  return row;
+}
+
+export async function softDeleteProduct(ex: Executor, id: string): Promise<boolean> {
+  const rows = await ex
+    .update(products)
+    .set({ deletedAt: sql`now()` })
+    .where(and(eq(products.id, id), isNull(products.deletedAt)))
+    .returning({ id: products.id });
+  return rows.length > 0;
+}
+
+/** Closes the current price period of each product and opens a new one, at the same instant. */
+export async function recordPrices(
+  tx: Transaction,
+  changes: { productId: string; priceCents: number; currency: string }[],
+) {
+  if (changes.length === 0) return;
+  const ids = changes.map((c) => c.productId);
+  await tx
+    .update(productPrices)
+    .set({ validTo: sql`now()` })
+    .where(and(inArray(productPrices.productId, ids), isNull(productPrices.validTo)));
+  await tx.insert(productPrices).values(changes.map((c) => ({ ...c, validFrom: sql`now()` })));
+}
+
+export async function priceHistory(ex: Executor, productId: string) {
+  return ex
+    .select()
+    .from(productPrices)
+    .where(eq(productPrices.productId, productId))
+    .orderBy(desc(productPrices.validFrom));
+}
+
+/** The price in force at an instant: "what did this cost on date X". */
+export async function priceAt(
+  ex: Executor,
+  productId: string,
+  at: Date,
+): Promise<{ priceCents: number; currency: string } | undefined> {
+  const [row] = await ex
+    .select({ priceCents: productPrices.priceCents, currency: productPrices.currency })
+    .from(productPrices)
+    .where(
+      and(
+        eq(productPrices.productId, productId),
+        lte(productPrices.validFrom, at),
+        or(isNull(productPrices.validTo), sql`${productPrices.validTo} > ${at.toISOString()}`),
+      ),
+    );
+  return row;
+}

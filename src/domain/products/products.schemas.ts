@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { paginated, paginationQuery } from '../../core/pagination.js';
+import { validGtin } from './gtin.js';
+import { STORAGE_KINDS, VAT_CATEGORIES } from './products.models.js';
+
+export const UNITS = [
+  'st',
+  'kg',
+  'g',
+  'l',
+  'dl',
+  'cl',
+  'ml',
+  'förp',
+  'krt',
+  'fl',
+  'burk',
+  'pkt',
+  'påse',
+  'hink',
+  'säck',
+  'ask',
+  'bricka',
+] as const;
+
+/** At most three decimals (grams of a kilo, millilitres of a litre). */
+const quantity = (max: number) =>
+  z
+    .number()
+    .min(0)
+    .max(max)
+    .refine((n) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, 'at most 3 decimals');
+
+const productFields = {
+  sku: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'letters, digits and . _ - / only'),
+  gtin: z
+    .string()
+    .refine(validGtin, 'must be a GTIN-8/12/13/14 with a valid check digit')
+    .nullable()
+    .optional(),
+  name: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(4000).nullable().optional(),
+  brand: z.string().trim().min(1).max(100).nullable().optional(),
+  category: z.string().trim().min(1).max(100),
+  unit: z.enum(UNITS),
+  pack_size: quantity(1_000_000)
+    .refine((n) => n > 0, 'must be positive')
+    .nullable()
+    .optional(),
+  price_cents: z.number().int().min(1).max(100_000_000),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
+    .optional(),
+  vat_category: z.enum(VAT_CATEGORIES).optional(),
+  stock_quantity: quantity(100_000_000).nullable().optional(),
+  active: z.boolean().optional(),
+  country_of_origin: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+    .nullable()
+    .optional(),
+  storage: z.enum(STORAGE_KINDS).nullable().optional(),
+  image_urls: z
+    .array(z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2048))
+    .max(10)
+    .optional(),
+};
+
+export const productRow = z.strictObject(productFields);
+export const productCreate = z.strictObject({ supplier_id: z.uuid(), ...productFields });
+export const productUpdate = productRow.partial();
+export const bulkUpsert = z.strictObject({
+  supplier_id: z.uuid(),
+  products: z.array(z.unknown()).min(1).max(1000),
+});
+
+export const SORT_FIELDS = ['name', 'price_cents', 'created_at', 'relevance'] as const;
+
+export const productQuery = z.strictObject({
+  ...paginationQuery,
+  q: z.string().trim().min(1).max(200).optional(),
+  category: z.string().trim().min(1).max(100).optional(),
+  supplier_id: z.uuid().optional(),
+  min_price_cents: z.coerce.number().int().min(0).optional(),
+  max_price_cents: z.coerce.number().int().min(0).optional(),
+  in_stock: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  sort: z
+    .string()
+    .max(100)
+    .regex(
+      new RegExp(`^-?(${SORT_FIELDS.join('|')})(,-?(${SORT_FIELDS.join('|')}))*$`),
+      `comma-separated fields among ${SORT_FIELDS.join(', ')}, "-" for descending`,
+    )
+    .optional(),
+});
+
+export const productDto = z.object({
+  id: z.uuid(),
+  supplier_id: z.uuid(),
+  sku: z.string(),
+  gtin: z.string().nullable(),
+  name: z.string(),
+  description: z.string().nullable(),
+  brand: z.string().nullable(),
+  category: z.string(),
+  unit: z.string(),
+  pack_size: z.number().nullable(),
+  price_cents: z.number().int(),
+  currency: z.string(),
+  vat_category: z.enum(VAT_CATEGORIES),
+  stock_quantity: z.number().nullable(),
+  active: z.boolean(),
+  country_of_origin: z.string().nullable(),
+  storage: z.enum(STORAGE_KINDS).nullable(),
+  image_urls: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export const productPage = paginated(productDto).extend({
+  pagination: z.object({
+    limit: z.number().int(),
+    offset: z.number().int(),
+    total: z.number().int(),
+    total_exact: z.boolean(),
+  }),
+});
+
+export const priceDto = z.object({
+  price_cents: z.number().int(),
+  currency: z.string(),
+  valid_from: z.string(),
+  valid_to: z.string().nullable(),
+});
+export const priceHistoryDto = z.object({ data: z.array(priceDto) });
+
+export const bulkResult = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  products: z.array(z.object({ id: z.uuid(), sku: z.string(), outcome: z.enum(['created', 'updated']) })),
+});
+
+export type ProductRowInput = z.infer<typeof productRow>;
+export type ProductCreate = z.infer<typeof productCreate>;
+export type ProductUpdate = z.infer<typeof productUpdate>;
+export type ProductQuery = z.infer<typeof productQuery>;
+export type ProductDto = z.infer<typeof productDto>;

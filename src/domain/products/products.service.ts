@@ -1,0 +1,335 @@
+import type { UserContext } from '../../core/context.js';
+import type { Database, Executor } from '../../core/db.types.js';
+import { type ErrorDetail, isUniqueViolation } from '../../core/errors.js';
+import type { Page } from '../../core/pagination.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/organisations.repository.js';
+import { badQuery, bulkInvalid, productNotFound, skuTaken, supplierNotFound } from './products.errors.js';
+import type { ProductInsert } from './products.models.js';
+import * as repo from './products.repository.js';
+import type { Match, ProductView, SortKey, Visibility } from './products.repository.js';
+import {
+  type ProductCreate,
+  type ProductDto,
+  type ProductQuery,
+  type ProductRowInput,
+  type ProductUpdate,
+  productRow,
+} from './products.schemas.js';
+import { correctedMatch, looksLikeCode, prefixMatch, words } from './products.search.js';
+
+const numberOrNull = (v: string | null) => (v === null ? null : Number(v));
+const decimal = (v: number | null | undefined) => (v === null || v === undefined ? v : v.toFixed(3));
+
+export function productToDto(p: ProductView): ProductDto {
+  return {
+    id: p.id,
+    supplier_id: p.supplierId,
+    sku: p.sku,
+    gtin: p.gtin,
+    name: p.name,
+    description: p.description,
+    brand: p.brand,
+    category: p.category,
+    unit: p.unit,
+    pack_size: numberOrNull(p.packSize),
+    price_cents: p.priceCents,
+    currency: p.currency,
+    vat_category: p.vatCategory,
+    stock_quantity: numberOrNull(p.stockQuantity),
+    active: p.active,
+    country_of_origin: p.countryOfOrigin,
+    storage: p.storage,
+    image_urls: p.imageUrls,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+function toColumns(input: Partial<ProductRowInput>): Partial<ProductInsert> {
+  const c: Partial<ProductInsert> = {};
+  if (input.sku !== undefined) c.sku = input.sku;
+  if (input.gtin !== undefined) c.gtin = input.gtin;
+  if (input.name !== undefined) c.name = input.name;
+  if (input.description !== undefined) c.description = input.description;
+  if (input.brand !== undefined) c.brand = input.brand;
+  if (input.category !== undefined) c.category = input.category;
+  if (input.unit !== undefined) c.unit = input.unit;
+  if (input.pack_size !== undefined) c.packSize = decimal(input.pack_size);
+  if (input.price_cents !== undefined) c.priceCents = input.price_cents;
+  if (input.currency !== undefined) c.currency = input.currency;
+  if (input.vat_category !== undefined) c.vatCategory = input.vat_category;
+  if (input.stock_quantity !== undefined) c.stockQuantity = decimal(input.stock_quantity);
+  if (input.active !== undefined) c.active = input.active;
+  if (input.country_of_origin !== undefined) c.countryOfOrigin = input.country_of_origin;
+  if (input.storage !== undefined) c.storage = input.storage;
+  if (input.image_urls !== undefined) c.imageUrls = input.image_urls;
+  return c;
+}
+
+function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
+  if (!raw)
+    return hasQuery ? [{ field: 'relevance', descending: false }] : [{ field: 'name', descending: false }];
+  return raw.split(',').map((part) => {
+    const descending = part.startsWith('-');
+    const field = (descending ? part.slice(1) : part) as SortKey['field'];
+    if (field === 'relevance' && !hasQuery)
+      throw badQuery('query.sort', 'sort=relevance needs a search query q');
+    return { field, descending };
+  });
+}
+
+/**
+ * Catalog (spec §4): suppliers' members manage their own products; everyone signed in searches.
+ * A product or supplier the caller may not touch answers exactly like one that does not exist.
+ */
+export function createProductService(deps: { db: Database }) {
+  const { db } = deps;
+
+  async function visibilityOf(ctx: UserContext): Promise<Visibility> {
+    if (ctx.principal.role === 'ADMIN') return { all: true };
+    if (ctx.principal.role !== 'SUPPLIER') return { all: false, ownSupplierIds: [] };
+    return { all: false, ownSupplierIds: await memberOrgIds(db, 'supplier', ctx.principal.accountId) };
+  }
+
+  /** Admins, or members of the live supplier; anyone else is told the supplier does not exist. */
+  async function assertSupplierMember(ex: Executor, ctx: UserContext, supplierId: string): Promise<void> {
+    if (!(await findLiveOrg(ex, 'supplier', supplierId))) throw supplierNotFound(supplierId);
+    if (ctx.principal.role === 'ADMIN') return;
+    if (!(await findMembership(ex, 'supplier', ctx.principal.accountId, supplierId)))
+      throw supplierNotFound(supplierId);
+  }
+
+  async function visibleProduct(ctx: UserContext, id: string): Promise<ProductView> {
+    const product = await repo.findProduct(db, id);
+    if (!product || !(await findLiveOrg(db, 'supplier', product.supplierId))) throw productNotFound(id);
+    if (product.active || ctx.principal.role === 'ADMIN') return product;
+    if (!(await findMembership(db, 'supplier', ctx.principal.accountId, product.supplierId)))
+      throw productNotFound(id);
+    return product;
+  }
+
+  async function managedProduct(ex: Executor, ctx: UserContext, id: string): Promise<ProductView> {
+    const product = await repo.findProduct(ex, id);
+    if (!product) throw productNotFound(id);
+    if (
+      ctx.principal.role !== 'ADMIN' &&
+      !(await findMembership(ex, 'supplier', ctx.principal.accountId, product.supplierId))
+    ) {
+      throw productNotFound(id);
+    }
+    return product;
+  }
+
+  return {
+    /** Search and listing: SKU/GTIN prefix, then all-word prefix full text, then typo correction against catalog words. */
+    async search(ctx: UserContext, query: ProductQuery) {
+      if (
+        query.min_price_cents !== undefined &&
+        query.max_price_cents !== undefined &&
+        query.min_price_cents > query.max_price_cents
+      ) {
+        throw badQuery('query.min_price_cents', 'min_price_cents must not exceed max_price_cents');
+      }
+      const visibility = await visibilityOf(ctx);
+      const filters = {
+        category: query.category,
+        supplierId: query.supplier_id,
+        minPriceCents: query.min_price_cents,
+        maxPriceCents: query.max_price_cents,
+        inStock: query.in_stock,
+      };
+      const page: Page = { limit: query.limit, offset: query.offset };
+      const sort = parseSort(query.sort, query.q !== undefined);
+      const run = (match: Match) => repo.searchProducts(db, match, filters, visibility, sort, page);
+
+      let result: Awaited<ReturnType<typeof run>> | undefined;
+      if (query.q !== undefined && looksLikeCode(query.q)) {
+        result = await run({ kind: 'code', prefix: query.q });
+        if (result.total === 0) result = undefined;
+      }
+      if (!result) {
+        result = await run(query.q === undefined ? { kind: 'none' } : prefixMatch(query.q));
+        if (result.total === 0 && query.q !== undefined) {
+          const corrections = await Promise.all(
+            words(query.q)
+              .filter((w) => w.length >= 3 && !/^\d+$/.test(w))
+              .map((w) => repo.closestTerms(db, w)),
+          );
+          const corrected = correctedMatch(corrections);
+          if (corrected) result = await run(corrected);
+        }
+      }
+      return {
+        data: result.rows.map(productToDto),
+        pagination: {
+          limit: page.limit,
+          offset: page.offset,
+          total: result.total,
+          total_exact: result.exact,
+        },
+      };
+    },
+
+    async get(ctx: UserContext, id: string): Promise<ProductDto> {
+      return productToDto(await visibleProduct(ctx, id));
+    },
+
+    async prices(ctx: UserContext, id: string) {
+      await visibleProduct(ctx, id);
+      const rows = await repo.priceHistory(db, id);
+      return {
+        data: rows.map((r) => ({
+          price_cents: r.priceCents,
+          currency: r.currency,
+          valid_from: r.validFrom.toISOString(),
+          valid_to: r.validTo?.toISOString() ?? null,
+        })),
+      };
+    },
+
+    async create(ctx: UserContext, input: ProductCreate): Promise<ProductDto> {
+      try {
+        return await db.transaction(async (tx) => {
+          await assertSupplierMember(tx, ctx, input.supplier_id);
+          const [row] = await repo.insertProducts(tx, [
+            { ...(toColumns(input) as ProductInsert), supplierId: input.supplier_id },
+          ]);
+          if (!row) throw new Error('insert returned no row');
+          await repo.recordPrices(tx, [
+            { productId: row.id, priceCents: row.priceCents, currency: row.currency },
+          ]);
+          await recordAudit(tx, ctx, {
+            action: 'product.create',
+            resourceType: 'product',
+            resourceId: row.id,
+            details: { sku: row.sku },
+          });
+          return productToDto(row);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, 'products_supplier_sku_live_key')) throw skuTaken(input.sku);
+        throw err;
+      }
+    },
+
+    async update(ctx: UserContext, id: string, patch: ProductUpdate): Promise<ProductDto> {
+      const values = toColumns(patch);
+      if (Object.keys(values).length === 0) throw badQuery('', 'Send at least one field to change');
+      try {
+        return await db.transaction(async (tx) => {
+          await managedProduct(tx, ctx, id);
+          const [before] = await repo.lockProducts(tx, [id]);
+          if (!before) throw productNotFound(id);
+          const row = await repo.updateProduct(tx, id, values);
+          if (!row) throw productNotFound(id);
+          if (row.priceCents !== before.priceCents || row.currency !== before.currency) {
+            await repo.recordPrices(tx, [
+              { productId: id, priceCents: row.priceCents, currency: row.currency },
+            ]);
+          }
+          await recordAudit(tx, ctx, {
+            action: 'product.update',
+            resourceType: 'product',
+            resourceId: id,
+            details: { fields: Object.keys(patch) },
+          });
+          return productToDto(row);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, 'products_supplier_sku_live_key')) throw skuTaken(patch.sku ?? '');
+        throw err;
+      }
+    },
+
+    async remove(ctx: UserContext, id: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        await managedProduct(tx, ctx, id);
+        if (!(await repo.softDeleteProduct(tx, id))) throw productNotFound(id);
+        await recordAudit(tx, ctx, {
+          action: 'product.delete',
+          resourceType: 'product',
+          resourceId: id,
+          details: { soft: true },
+        });
+      });
+    },
+
+    /** Catalog import: up to 1,000 rows upserted by SKU, all or nothing; every invalid row is reported at once (422). */
+    async bulkUpsert(ctx: UserContext, supplierId: string, rawRows: unknown[]) {
+      const details: ErrorDetail[] = [];
+      const rows: ProductRowInput[] = [];
+      const seen = new Map<string, number>();
+      rawRows.forEach((raw, index) => {
+        // Duplicate SKUs are reported even when the earlier row is invalid for another reason.
+        const sku = typeof raw === 'object' && raw !== null ? (raw as { sku?: unknown }).sku : undefined;
+        const first = typeof sku === 'string' ? seen.get(sku.trim()) : undefined;
+        if (first !== undefined)
+          details.push({ path: `products.${index}.sku`, message: `duplicates row ${first} in this call` });
+        else if (typeof sku === 'string') seen.set(sku.trim(), index);
+        const parsed = productRow.safeParse(raw);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) {
+            const field =
+              issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '');
+            details.push({ path: `products.${index}${field ? `.${field}` : ''}`, message: issue.message });
+          }
+          return;
+        }
+        rows.push(parsed.data);
+      });
+      if (details.length > 0) throw bulkInvalid(details);
+
+      return db.transaction(async (tx) => {
+        await assertSupplierMember(tx, ctx, supplierId);
+        const existing = new Map(
+          (
+            await repo.lockBySkus(
+              tx,
+              supplierId,
+              rows.map((r) => r.sku),
+            )
+          ).map((p) => [p.sku, p]),
+        );
+        const results: { id: string; sku: string; outcome: 'created' | 'updated' }[] = [];
+        const priceChanges: { productId: string; priceCents: number; currency: string }[] = [];
+        const fresh = rows.filter((r) => !existing.has(r.sku));
+        for (const created of await repo.insertProducts(
+          tx,
+          fresh.map((r) => ({ ...(toColumns(r) as ProductInsert), supplierId })),
+        )) {
+          results.push({ id: created.id, sku: created.sku, outcome: 'created' });
+          priceChanges.push({
+            productId: created.id,
+            priceCents: created.priceCents,
+            currency: created.currency,
+          });
+        }
+        for (const r of rows.filter((row) => existing.has(row.sku))) {
+          const before = existing.get(r.sku) as ProductView;
+          const updated = await repo.updateProduct(tx, before.id, toColumns(r));
+          if (!updated) throw productNotFound(before.id);
+          results.push({ id: updated.id, sku: updated.sku, outcome: 'updated' });
+          if (updated.priceCents !== before.priceCents || updated.currency !== before.currency) {
+            priceChanges.push({
+              productId: updated.id,
+              priceCents: updated.priceCents,
+              currency: updated.currency,
+            });
+          }
+        }
+        await repo.recordPrices(tx, priceChanges);
+        const created = results.filter((r) => r.outcome === 'created').length;
+        await recordAudit(tx, ctx, {
+          action: 'product.bulk_upsert',
+          resourceType: 'supplier',
+          resourceId: supplierId,
+          details: { created, updated: results.length - created },
+        });
+        return { created, updated: results.length - created, products: results };
+      });
+    },
+  };
+}
+
+export type ProductService = ReturnType<typeof createProductService>;
