@@ -38,7 +38,7 @@ export default defineConfig(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['test/**'],
+    files: ['test/**', 'bench/**'],
     // Tests read JSON bodies (typed any by design) and assert on them.
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

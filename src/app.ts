@@ -28,6 +28,7 @@ import { createTokenVerifier } from './core/security.js';
 import { createApiRedis } from './core/redis.js';
 import { loadMigrations } from './db/migrator.js';
 import { createServices } from './services.js';
+import { startEmbeddedJobs } from './workers/runtime.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -71,6 +72,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   if (redis) await redis.connect().catch(() => undefined);
 
   const metrics = createMetrics();
+  // Embedded mode (no REDIS_URL): the jobs, their schedules and the outbox relay run inside this process.
+  const jobs =
+    !config.redisUrl && config.jobs.inline
+      ? await startEmbeddedJobs({
+          config,
+          db: database.db,
+          log: app.log.child({ component: 'jobs' }),
+          metrics: metrics.registry,
+        })
+      : undefined;
+  app.decorate('jobs', jobs);
   const services = createServices({
     config,
     db: database.db,
@@ -78,6 +90,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     migrations: loadMigrations(),
     log: app.log,
     metrics,
+    ...(jobs
+      ? {
+          afterOrderCommit: () => {
+            jobs.wakeRelay();
+          },
+        }
+      : {}),
   });
   app.decorate('config', config);
   app.decorate('services', services);
@@ -103,6 +122,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (reply.statusCode >= 400) metrics.errors.inc({ status, endpoint });
   });
   app.addHook('onClose', async () => {
+    await jobs?.close();
     redis?.disconnect();
     if (ownsDatabase) await database.close();
   });

@@ -9,6 +9,14 @@ import { createAuditService } from './domain/audit/audit.service.js';
 import { createHealthService } from './domain/health/health.service.js';
 import { createOrganisationService } from './domain/organisations/organisations.service.js';
 import { createProductService } from './domain/products/products.service.js';
+import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
+import { createOrderService } from './domain/orders/orders.service.js';
+import { createSecretBox } from './core/secret-box.js';
+import { createDeliveryService } from './domain/notifications/deliveries.service.js';
+import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
+import { createNotificationService } from './domain/notifications/notifications.service.js';
+import { createWebhookSender } from './domain/notifications/notifications.webhooks.js';
+import { createOutboxService } from './domain/outbox/outbox.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -17,6 +25,8 @@ export interface ServiceDeps {
   migrations: Migration[];
   log: FastifyBaseLogger;
   metrics: HttpMetrics;
+  /** Publishes outbox events right after an order commits (embedded mode's in-process relay). */
+  afterOrderCommit?: () => void;
 }
 
 /** The composition root: every domain service, wired once per app instance. */
@@ -27,8 +37,44 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ db: deps.db }),
     suppliers: createOrganisationService('supplier', { db: deps.db }),
     restaurants: createOrganisationService('restaurant', { db: deps.db }),
-    products: createProductService({ db: deps.db }),
+    products: createProductService({ db: deps.db, cache: deps.config.searchCache }),
+    notifications: createNotificationService({
+      db: deps.db,
+      secrets: webhookSecrets(deps.config),
+      webhookPolicy: { allowInsecure: deps.config.notifications.webhooks.allowInsecureTargets },
+    }),
+    orders: createOrderService({
+      db: deps.db,
+      idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
+      ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+    }),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** Webhook signing secrets are sealed with their own key derived from APP_SECRET. */
+const webhookSecrets = (config: Config) => createSecretBox(config.auth.appSecret, 'webhook-signing-secret');
+
+/** What the job processors and the outbox relay use, in the worker process and in embedded mode. */
+export async function createJobServices(deps: { config: Config; db: Database }) {
+  const { config, db } = deps;
+  const push = await createFcmChannel(config.notifications.fcm);
+  return {
+    outbox: createOutboxService({ db }),
+    deliveries: createDeliveryService({
+      db,
+      secrets: webhookSecrets(config),
+      push,
+      webhooks: createWebhookSender({
+        allowInsecure: config.notifications.webhooks.allowInsecureTargets,
+        timeoutMs: config.notifications.webhooks.timeoutMs,
+      }),
+      deviceTokenStaleDays: config.notifications.deviceTokenStaleDays,
+    }),
+    idempotency: createIdempotencyService({ db, ttlSeconds: config.idempotencyTtlSeconds }),
+    close: () => push.close(),
+  };
+}
+
+export type JobServices = Awaited<ReturnType<typeof createJobServices>>;

@@ -62,6 +62,46 @@ function parseDevUser(entry: string): DevUser | undefined {
 
 const cidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be an IP address or CIDR');
 
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The three fields of a Google service-account key that firebase-admin needs; the rest is ignored. */
+export interface ServiceAccountKey {
+  projectId: string;
+  clientEmail: string;
+  privateKey: string;
+}
+
+const serviceAccountJson = z.preprocess(emptyToUndefined, z.string().optional()).transform((raw, ctx) => {
+  if (raw === undefined) return undefined;
+  const shape = z.object({
+    project_id: z.string().min(1),
+    client_email: z.string().min(1),
+    private_key: z.string().min(1),
+  });
+  let parsed: z.infer<typeof shape> | undefined;
+  try {
+    parsed = shape.safeParse(JSON.parse(raw)).data;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed) {
+    // Never echo the value: it holds a private key.
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be service-account JSON with project_id, client_email and private_key',
+    });
+    return z.NEVER;
+  }
+  return { projectId: parsed.project_id, clientEmail: parsed.client_email, privateKey: parsed.private_key };
+});
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(
     emptyToUndefined,
@@ -136,6 +176,48 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_MS: int(60_000, 1000, 86_400_000),
   INTERNAL_CIDRS: list.pipe(z.array(cidr)),
   SHUTDOWN_GRACE_MS: int(10_000, 0, 120_000),
+  IDEMPOTENCY_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
+  SEARCH_CACHE_TTL_MS: int(30_000, 0, 3_600_000),
+  SEARCH_CACHE_MAX_ENTRIES: int(5_000, 0, 1_000_000),
+  JOBS_INLINE: bool(true),
+  JOB_TIMEZONE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('Europe/Stockholm')
+      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Stockholm'),
+  ),
+  JOB_QUEUE_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"')
+      .default('iris'),
+  ),
+  WORKER_CONCURRENCY: int(5, 1, 100),
+  WORKER_METRICS_PORT: int(9464, 0, 65535),
+  OUTBOX_POLL_INTERVAL_MS: int(1000, 10, 60_000),
+  OUTBOX_BATCH_SIZE: int(100, 1, 1000),
+  OUTBOX_RETRY_MAX_MS: int(300_000, 100, 3_600_000),
+  FIREBASE_PROJECT_ID: optionalString,
+  FIREBASE_CREDENTIALS_JSON: serviceAccountJson,
+  GOOGLE_APPLICATION_CREDENTIALS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((path) => existsSync(path), 'must name an existing service-account key file')
+      .optional(),
+  ),
+  FCM_ENDPOINT_OVERRIDE: z.preprocess(
+    emptyToUndefined,
+    z
+      .url()
+      .regex(/^http:\/\/[^/]+\/?$/, 'must be a plain http://host:port address (local fake FCM only)')
+      .optional(),
+  ),
+  WEBHOOK_ALLOW_INSECURE_TARGETS: bool(false),
+  WEBHOOK_TIMEOUT_MS: int(5_000, 100, 30_000),
+  DEVICE_TOKEN_STALE_DAYS: int(270, 1, 3650),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -187,6 +269,31 @@ export interface Config {
   };
   metrics: { token: string | undefined; allowCidrs: string[] };
   rateLimit: { max: number; authMax: number; windowMs: number; internalCidrs: string[] };
+  idempotencyTtlSeconds: number;
+  searchCache: { ttlMs: number; maxEntries: number };
+  jobs: {
+    /** Run jobs, schedules and the outbox relay inside the API process when REDIS_URL is unset. */
+    inline: boolean;
+    /** IANA zone the cron schedules are evaluated in. */
+    timezone: string;
+    /** BullMQ key prefix; separate prefixes keep deployments (and test files) apart on one Redis. */
+    queuePrefix: string;
+    concurrency: number;
+    /** Port of the worker process's /metrics listener; 0 picks a free port. */
+    metricsPort: number;
+    outbox: { pollIntervalMs: number; batchSize: number; retryMaxMs: number };
+  };
+  notifications: {
+    fcm: {
+      /** Service-account key (inline JSON or a file path); undefined leaves FCM unconfigured. */
+      credentials: ServiceAccountKey | string | undefined;
+      projectId: string | undefined;
+      /** Tests only: every firebase-admin HTTP call goes to this plain-HTTP fake instead of Google. */
+      endpointOverride: string | undefined;
+    };
+    webhooks: { allowInsecureTargets: boolean; timeoutMs: number };
+    deviceTokenStaleDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -237,6 +344,28 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (e.AUTH_PROVIDER === 'clerk' && e.CLERK_ISSUERS.length === 0) {
     throw new ConfigError('CLERK_ISSUERS', 'must list at least one issuer when AUTH_PROVIDER=clerk');
   }
+  if (isProduction && e.WEBHOOK_ALLOW_INSECURE_TARGETS) {
+    throw new ConfigError(
+      'WEBHOOK_ALLOW_INSECURE_TARGETS',
+      'must not be true when NODE_ENV=production (it allows plain HTTP and loopback webhook targets)',
+    );
+  }
+  if (isProduction && e.FCM_ENDPOINT_OVERRIDE) {
+    throw new ConfigError('FCM_ENDPOINT_OVERRIDE', 'must not be set when NODE_ENV=production (tests only)');
+  }
+  if (e.FCM_ENDPOINT_OVERRIDE && !e.GOOGLE_APPLICATION_CREDENTIALS) {
+    // firebase-admin sends an inline key's token request past the agent that implements the override.
+    throw new ConfigError(
+      'FCM_ENDPOINT_OVERRIDE',
+      'needs the key as a file in GOOGLE_APPLICATION_CREDENTIALS',
+    );
+  }
+  if (e.FIREBASE_CREDENTIALS_JSON && e.GOOGLE_APPLICATION_CREDENTIALS) {
+    throw new ConfigError(
+      'FIREBASE_CREDENTIALS_JSON',
+      'and GOOGLE_APPLICATION_CREDENTIALS are exclusive; set one',
+    );
+  }
   if (e.CORS_ORIGINS.includes('*')) {
     throw new ConfigError('CORS_ORIGINS', 'must list explicit origins; "*" is not allowed with credentials');
   }
@@ -283,11 +412,34 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       },
     },
     metrics: { token: e.METRICS_TOKEN, allowCidrs: e.METRICS_ALLOW_CIDRS },
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    searchCache: { ttlMs: e.SEARCH_CACHE_TTL_MS, maxEntries: e.SEARCH_CACHE_MAX_ENTRIES },
     rateLimit: {
       max: e.RATE_LIMIT_MAX,
       authMax: e.RATE_LIMIT_AUTH_MAX,
       windowMs: e.RATE_LIMIT_WINDOW_MS,
       internalCidrs: e.INTERNAL_CIDRS,
+    },
+    jobs: {
+      inline: e.JOBS_INLINE,
+      timezone: e.JOB_TIMEZONE,
+      queuePrefix: e.JOB_QUEUE_PREFIX,
+      concurrency: e.WORKER_CONCURRENCY,
+      metricsPort: e.WORKER_METRICS_PORT,
+      outbox: {
+        pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
+        batchSize: e.OUTBOX_BATCH_SIZE,
+        retryMaxMs: e.OUTBOX_RETRY_MAX_MS,
+      },
+    },
+    notifications: {
+      fcm: {
+        credentials: e.FIREBASE_CREDENTIALS_JSON ?? e.GOOGLE_APPLICATION_CREDENTIALS,
+        projectId: e.FIREBASE_PROJECT_ID,
+        endpointOverride: e.FCM_ENDPOINT_OVERRIDE,
+      },
+      webhooks: { allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+      deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
     },
   };
 }

@@ -38,10 +38,23 @@ export const ERROR_CODES = [
   'ORGANISATION_NUMBER_TAKEN',
   'EMAIL_TAKEN',
   'LAST_OWNER',
+  // notifications
+  'DEVICE_NOT_FOUND',
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_URL_REJECTED',
   // catalog
   'PRODUCT_NOT_FOUND',
   'SKU_TAKEN',
   'BULK_VALIDATION_FAILED',
+  // orders
+  'ORDER_NOT_FOUND',
+  'PRODUCT_UNAVAILABLE',
+  'INVALID_ORDER_TRANSITION',
+  'INVOICE_NOT_AVAILABLE',
+  'IDEMPOTENCY_KEY_REQUIRED',
+  'IDEMPOTENCY_KEY_INVALID',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -75,6 +88,8 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'MALFORMED_REQUEST':
+    case 'IDEMPOTENCY_KEY_REQUIRED':
+    case 'IDEMPOTENCY_KEY_INVALID':
       return http(400, 'ValidationError');
     case 'UNAUTHENTICATED':
     case 'INVALID_CREDENTIALS':
@@ -87,7 +102,10 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'ACCOUNT_NOT_FOUND':
     case 'RESTAURANT_NOT_FOUND':
     case 'MEMBERSHIP_NOT_FOUND':
+    case 'DEVICE_NOT_FOUND':
+    case 'WEBHOOK_NOT_FOUND':
     case 'PRODUCT_NOT_FOUND':
+    case 'ORDER_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');
@@ -99,6 +117,9 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'EMAIL_TAKEN':
     case 'LAST_OWNER':
     case 'SKU_TAKEN':
+    case 'INVALID_ORDER_TRANSITION':
+    case 'INVOICE_NOT_AVAILABLE':
+    case 'IDEMPOTENCY_KEY_IN_USE':
       return http(409, 'ConflictError');
     case 'PAYLOAD_TOO_LARGE':
       return http(413, 'PayloadTooLargeError');
@@ -108,7 +129,10 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'FOREIGN_KEY_VIOLATION':
     case 'CHECK_VIOLATION':
     case 'RECONCILIATION_FAILED':
+    case 'WEBHOOK_URL_REJECTED':
     case 'BULK_VALIDATION_FAILED':
+    case 'PRODUCT_UNAVAILABLE':
+    case 'IDEMPOTENCY_KEY_REUSED':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');

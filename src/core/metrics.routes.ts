@@ -34,7 +34,7 @@ function sameSecret(given: string, expected: string): boolean {
  */
 export function registerMetricsRoute(
   app: FastifyInstance,
-  metrics: HttpMetrics,
+  metrics: Pick<HttpMetrics, 'registry'>,
   config: Config['metrics'],
 ): void {
   const allowed = buildBlockList(config.allowCidrs);

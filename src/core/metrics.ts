@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics (spec §13). One registry per app instance, so tests can build many apps.
@@ -17,8 +17,7 @@ export interface HttpMetrics {
 }
 
 export function createMetrics(): HttpMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'iris_process_' });
+  const registry = createProcessRegistry();
   return {
     registry,
     requests: new Counter({
@@ -46,4 +45,130 @@ export function createMetrics(): HttpMetrics {
       registers: [registry],
     }),
   };
+}
+
+export const JOB_OUTCOMES = ['success', 'retry', 'failure'] as const;
+export type JobOutcome = (typeof JOB_OUTCOMES)[number];
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+
+/** Where the scrape-time gauges read from; each returns undefined when its source cannot answer right now. */
+export interface JobMetricSources {
+  queueDepth(): Promise<Record<string, Partial<Record<QueueState, number>>> | undefined>;
+  outboxBacklog(): Promise<{ pending: number; oldestAgeSeconds: number } | undefined>;
+}
+
+/**
+ * Metrics of the background jobs (spec §10, §13), registered wherever jobs run: the worker process, and the API
+ * in embedded mode. Job success rate for the ≥ 98 % SLO:
+ * `sum(rate(iris_job_completed_total{outcome="success"}[1h])) / sum(rate(iris_job_completed_total{outcome=~"success|failure"}[1h]))`.
+ */
+export interface JobMetrics {
+  /** iris_forecast_job_duration_seconds: the spec's own histogram, observed by the forecast job when it lands. */
+  forecastDuration: Histogram;
+  /** iris_job_duration_seconds: wall time of each job attempt, by job name. */
+  duration: Histogram<'job'>;
+  /**
+   * iris_job_completed_total: finished job attempts by outcome — `success`, `retry` (failed, will be retried)
+   * or `failure` (failed for good: attempts exhausted or unrecoverable).
+   */
+  completed: Counter<'job' | 'outcome'>;
+  /** connector_sync_success_total: successful supplier catalog syncs (spec §11). */
+  connectorSyncSuccess: Counter<'supplier'>;
+  /** connector_dom_failures_total: connector runs broken by supplier portal DOM changes (spec §11). */
+  connectorDomFailures: Counter<'supplier'>;
+  /** connector_sync_duration_seconds: time per supplier sync run (spec §11). */
+  connectorSyncDuration: Histogram<'supplier'>;
+  /** connector_cart_prefill_total: supplier cart prefills executed (spec §11). */
+  connectorCartPrefill: Counter<'supplier'>;
+}
+
+const JOB_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+export function registerJobMetrics(registry: Registry, sources: JobMetricSources): JobMetrics {
+  const registers = [registry];
+  // iris_queue_depth: jobs per queue and state, read from the queue at scrape time.
+  new Gauge({
+    name: 'iris_queue_depth',
+    help: 'Number of jobs in each queue by state (labels: queue, state)',
+    labelNames: ['queue', 'state'],
+    registers,
+    async collect() {
+      const depth = await sources.queueDepth();
+      if (!depth) return; // the queue cannot answer: keep the last values rather than report zeros
+      for (const [queue, states] of Object.entries(depth)) {
+        for (const state of QUEUE_STATES) this.set({ queue, state }, states[state] ?? 0);
+      }
+    },
+  });
+  const outboxPending = new Gauge({
+    name: 'iris_outbox_pending_events',
+    help: 'Number of outbox events not yet published to the job queue',
+    registers,
+  });
+  // iris_outbox_lag_seconds: how far publication is behind; grows while Redis is unreachable.
+  new Gauge({
+    name: 'iris_outbox_lag_seconds',
+    help: 'Age in seconds of the oldest unpublished outbox event (0 when none is pending)',
+    registers,
+    async collect() {
+      const backlog = await sources.outboxBacklog();
+      if (!backlog) return;
+      this.set(backlog.oldestAgeSeconds);
+      outboxPending.set(backlog.pending);
+    },
+  });
+  return {
+    forecastDuration: new Histogram({
+      name: 'iris_forecast_job_duration_seconds',
+      help: 'Duration of forecast retraining jobs',
+      buckets: JOB_BUCKETS,
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'iris_job_duration_seconds',
+      help: 'Duration of background job runs in seconds (label: job)',
+      labelNames: ['job'],
+      buckets: JOB_BUCKETS,
+      registers,
+    }),
+    completed: new Counter({
+      name: 'iris_job_completed_total',
+      help: 'Finished background job attempts by outcome: success, retry or failure (labels: job, outcome)',
+      labelNames: ['job', 'outcome'],
+      registers,
+    }),
+    connectorSyncSuccess: new Counter({
+      name: 'connector_sync_success_total',
+      help: 'Successful supplier catalog syncs (label: supplier)',
+      labelNames: ['supplier'],
+      registers,
+    }),
+    connectorDomFailures: new Counter({
+      name: 'connector_dom_failures_total',
+      help: 'Connector automation failures due to DOM changes (label: supplier)',
+      labelNames: ['supplier'],
+      registers,
+    }),
+    connectorSyncDuration: new Histogram({
+      name: 'connector_sync_duration_seconds',
+      help: 'Time per supplier sync run (label: supplier)',
+      labelNames: ['supplier'],
+      buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800],
+      registers,
+    }),
+    connectorCartPrefill: new Counter({
+      name: 'connector_cart_prefill_total',
+      help: 'Cart prefill operations executed (label: supplier)',
+      labelNames: ['supplier'],
+      registers,
+    }),
+  };
+}
+
+/** A registry with prom-client's process and Node.js metrics; the API and the worker process each have one. */
+export function createProcessRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'iris_process_' });
+  return registry;
 }

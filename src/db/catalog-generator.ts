@@ -305,6 +305,17 @@ const CATEGORIES: CategorySpec[] = [
   },
 ];
 
+/** The words the generator draws from, for search benchmarks that query what exists. */
+export const vocabulary = () => ({
+  categories: CATEGORIES.map((c) => ({
+    name: c.name,
+    items: c.items,
+    variants: c.variants,
+    priceRange: c.priceRange,
+  })),
+  brands: BRANDS,
+});
+
 const BRANDS = [
   'Arla',
   'Kronfågel',

@@ -5,3 +5,5 @@ export * from '../domain/audit/audit.models.js';
 export * from '../domain/outbox/outbox.models.js';
 export * from '../domain/notifications/notifications.models.js';
 export * from '../domain/products/products.models.js';
+export * from '../domain/orders/orders.models.js';
+export * from '../domain/idempotency/idempotency.models.js';

@@ -12,6 +12,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     LOG_LEVEL: 'silent',
     APP_SECRET: TEST_SECRET,
     METRICS_TOKEN: 'metrics-token-for-tests',
+    // Embedded jobs (an outbox relay and cron timers) only in the tests that ask for them.
+    JOBS_INLINE: 'false',
     ...overrides,
   });
 }

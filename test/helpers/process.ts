@@ -21,9 +21,9 @@ export interface Spawned {
 }
 
 /** Starts `node --import tsx <entry>` (no npx in between, so signals reach the app) with exactly the given environment. */
-export function startProcess(entry: string, env: Record<string, string>): Spawned {
+export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

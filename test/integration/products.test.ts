@@ -229,6 +229,18 @@ describe('writes', () => {
     expect(after.json().data).toHaveLength(2);
   });
 
+  it('never serves a cached search page after a write', async () => {
+    const before = Number((await search(chef, 'q=mellanmjolk')).json().data[0].price_cents);
+    const patch = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/products/${ids['ME-3001']}`,
+      headers: supplierUser.headers,
+      payload: { price_cents: before + 100 },
+    });
+    expect(patch.statusCode).toBe(200);
+    expect((await search(chef, 'q=mellanmjolk')).json().data[0].price_cents).toBe(before + 100);
+  });
+
   it('creates products with validation and refuses duplicate SKUs', async () => {
     const ok = await ctx.app.inject({
       method: 'POST',

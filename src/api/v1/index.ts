@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { contextOf, hasGuard } from '../guards.js';
 import { adminRoutes } from './admin.routes.js';
 import { meRoutes } from './me.routes.js';
+import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
+import { orderRoutes } from './orders.routes.js';
 import { productRoutes } from './products.routes.js';
 
 /** Every /api/v1 domain router. A route without a role guard (and not marked public) fails start-up. */
@@ -33,6 +35,7 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
 
   await app.register(meRoutes);
   await app.register(adminRoutes);
+  await app.register(notificationRoutes);
   await app.register(organisationRoutes, {
     prefix: '/suppliers',
     kind: 'supplier',
@@ -44,4 +47,5 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
     service: (s) => s.restaurants,
   });
   await app.register(productRoutes, { prefix: '/products' });
+  await app.register(orderRoutes);
 };

@@ -81,6 +81,13 @@ export const products = pgTable(
       .on(t.category, t.priceCents)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
     index('products_supplier_idx').on(t.supplierId, t.name),
+    // Listing sorts other than by name walk these instead of sorting the whole catalog.
+    index('products_price_listing_idx')
+      .on(t.priceCents, t.id)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
+    index('products_created_listing_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
     check('products_price_positive', sql`${t.priceCents} >= 1`),
     check('products_stock_non_negative', sql`${t.stockQuantity} IS NULL OR ${t.stockQuantity} >= 0`),
     check('products_currency_code', sql`${t.currency} ~ '^[A-Z]{3}$'`),

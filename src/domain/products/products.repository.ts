@@ -1,4 +1,18 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Executor, Transaction } from '../../core/db.types.js';
 import type { Page } from '../../core/pagination.js';
 import { queryRows } from '../../db/rows.js';
@@ -25,8 +39,14 @@ export interface ProductFilters {
   inStock?: boolean | undefined;
 }
 
-/** Who is looking: admins see everything live; others see active products, plus inactive ones of their suppliers. */
-export type Visibility = { all: true } | { all: false; ownSupplierIds: string[] };
+/**
+ * Who is looking: admins see everything live; others see active products, plus inactive ones of their
+ * suppliers. `deletedSupplierIds` (normally empty) hides the catalog of soft-deleted suppliers without a join,
+ * which keeps the planner's row estimates — and so its plans — those of the products table alone.
+ */
+export type Visibility = { deletedSupplierIds: string[] } & (
+  { all: true } | { all: false; ownSupplierIds: string[] }
+);
 
 export type SortField = 'name' | 'price_cents' | 'created_at' | 'relevance';
 export type SortKey = { field: SortField; descending: boolean };
@@ -38,10 +58,8 @@ const tsquery = (m: Extract<Match, { kind: 'fulltext' }>) =>
   sql`to_tsquery(${sql.raw(`'${m.config}'`)}, ${m.tsquery})`;
 
 function whereClause(match: Match, f: ProductFilters, v: Visibility): SQL {
-  const liveSupplier = inArray(
-    products.supplierId,
-    sql`(SELECT ${suppliers.id} FROM ${suppliers} WHERE ${suppliers.deletedAt} IS NULL)`,
-  );
+  const liveSupplier =
+    v.deletedSupplierIds.length > 0 ? notInArray(products.supplierId, v.deletedSupplierIds) : undefined;
   const visible = v.all
     ? undefined
     : v.ownSupplierIds.length > 0
@@ -88,7 +106,8 @@ function orderBy(match: Match, sort: SortKey[]): SQL[] {
         return [dir(products.createdAt)];
     }
   });
-  return [...keys, asc(products.name), asc(products.id)];
+  const named = sort.some((k) => k.field === 'name');
+  return [...keys, ...(named ? [] : [asc(products.name)]), asc(products.id)];
 }
 
 const listColumns = {
@@ -116,6 +135,22 @@ const listColumns = {
 };
 export type ProductView = Omit<ProductRow, 'searchVector' | 'searchKey'>;
 
+/** Relevance is computed within the first this-many matches (or offset + limit, if larger): bounded work per query. */
+export const RANK_WINDOW = 1000;
+
+async function plannerEstimate(ex: Executor, where: SQL): Promise<number> {
+  const [plan] = await queryRows<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
+    ex,
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${products} WHERE ${where}`,
+  );
+  return Math.round(plan?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
+}
+
+/**
+ * One page of matches and their total. Full-text matches sorted by relevance are ranked within a bounded
+ * candidate set; everything else is an index-ordered scan. Totals are exact up to EXACT_COUNT_CAP (or the rank
+ * window) and the planner's estimate beyond, flagged with exact=false.
+ */
 export async function searchProducts(
   ex: Executor,
   match: Match,
@@ -125,6 +160,43 @@ export async function searchProducts(
   page: Page,
 ): Promise<{ rows: ProductView[]; total: number; exact: boolean }> {
   const where = whereClause(match, filters, visibility);
+  const byRelevance = match.kind === 'fulltext' && sort[0]?.field === 'relevance';
+
+  if (match.kind === 'fulltext' && byRelevance) {
+    const window = Math.max(RANK_WINDOW, page.offset + page.limit);
+    const candidates = ex.$with('candidates').as(
+      ex
+        .select({
+          ...listColumns,
+          rank: sql<number>`ts_rank_cd(${products.searchVector}, ${tsquery(match)})`.as('rank'),
+        })
+        .from(products)
+        .where(where)
+        .limit(window),
+    );
+    // Columns of the candidate set under the product field names, for the outer query.
+    const c = Object.fromEntries(
+      Object.keys(listColumns).map((k) => [k, candidates[k as keyof typeof listColumns]]),
+    ) as unknown as typeof listColumns;
+    const columnOf = { name: c.name, price_cents: c.priceCents, created_at: c.createdAt } as const;
+    const tieBreaks = sort
+      .slice(1)
+      .flatMap(({ field, descending }) =>
+        field === 'relevance' ? [] : [descending ? desc(columnOf[field]) : asc(columnOf[field])],
+      );
+    const ranked = await ex
+      .with(candidates)
+      .select({ ...c, rank: candidates.rank, matched: sql<number>`count(*) OVER ()`.mapWith(Number) })
+      .from(candidates)
+      .orderBy(desc(candidates.rank), ...tieBreaks, asc(c.name), asc(c.id))
+      .limit(page.limit)
+      .offset(page.offset);
+    const rows: ProductView[] = ranked.map(({ rank: _rank, matched: _matched, ...product }) => product);
+    const matched = ranked[0]?.matched ?? (page.offset > 0 ? await countCapped(ex, where, window) : 0);
+    if (matched < window) return { rows, total: matched, exact: true };
+    return { rows, total: Math.max(await plannerEstimate(ex, where), window), exact: false };
+  }
+
   const rows = await ex
     .select(listColumns)
     .from(products)
@@ -132,19 +204,28 @@ export async function searchProducts(
     .orderBy(...orderBy(match, sort))
     .limit(page.limit)
     .offset(page.offset);
-  // Count at most EXACT_COUNT_CAP + 1 rows; a larger result reports the planner's estimate instead of scanning it all.
+  const counted = await countCapped(ex, where, EXACT_COUNT_CAP);
+  if (counted <= EXACT_COUNT_CAP) return { rows, total: counted, exact: true };
+  return {
+    rows,
+    total: Math.max(await plannerEstimate(ex, where), EXACT_COUNT_CAP + 1, page.offset + rows.length),
+    exact: false,
+  };
+}
+
+/** Counts matches, stopping after cap + 1: a large result is never scanned in full to be counted. */
+async function countCapped(ex: Executor, where: SQL, cap: number): Promise<number> {
   const [capped] = await queryRows<{ n: number }>(
     ex,
-    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${products} WHERE ${where} LIMIT ${EXACT_COUNT_CAP + 1}) capped`,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${products} WHERE ${where} LIMIT ${cap + 1}) capped`,
   );
-  const counted = capped?.n ?? 0;
-  if (counted <= EXACT_COUNT_CAP) return { rows, total: counted, exact: true };
-  const [plan] = await queryRows<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
-    ex,
-    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${products} WHERE ${where}`,
-  );
-  const estimate = Math.round(plan?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
-  return { rows, total: Math.max(estimate, EXACT_COUNT_CAP + 1, page.offset + rows.length), exact: false };
+  return capped?.n ?? 0;
+}
+
+/** Ids of soft-deleted suppliers (normally none), whose catalogs are hidden. */
+export async function deletedSupplierIds(ex: Executor): Promise<string[]> {
+  const rows = await ex.select({ id: suppliers.id }).from(suppliers).where(isNotNull(suppliers.deletedAt));
+  return rows.map((r) => r.id);
 }
 
 /** Catalog words closest to a (possibly misspelt) folded word, best first. */

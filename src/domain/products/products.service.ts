@@ -16,10 +16,16 @@ import {
   type ProductUpdate,
   productRow,
 } from './products.schemas.js';
+import { SearchCache } from './search-cache.js';
 import { correctedMatch, looksLikeCode, prefixMatch, words } from './products.search.js';
 
 const numberOrNull = (v: string | null) => (v === null ? null : Number(v));
 const decimal = (v: number | null | undefined) => (v === null || v === undefined ? v : v.toFixed(3));
+
+type SearchPage = {
+  data: ProductDto[];
+  pagination: { limit: number; offset: number; total: number; total_exact: boolean };
+};
 
 export function productToDto(p: ProductView): ProductDto {
   return {
@@ -83,13 +89,20 @@ function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
  * Catalog (spec §4): suppliers' members manage their own products; everyone signed in searches.
  * A product or supplier the caller may not touch answers exactly like one that does not exist.
  */
-export function createProductService(deps: { db: Database }) {
+export function createProductService(deps: { db: Database; cache?: { ttlMs: number; maxEntries: number } }) {
   const { db } = deps;
+  const cache = new SearchCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0);
 
   async function visibilityOf(ctx: UserContext): Promise<Visibility> {
-    if (ctx.principal.role === 'ADMIN') return { all: true };
-    if (ctx.principal.role !== 'SUPPLIER') return { all: false, ownSupplierIds: [] };
-    return { all: false, ownSupplierIds: await memberOrgIds(db, 'supplier', ctx.principal.accountId) };
+    const deleted = await repo.deletedSupplierIds(db);
+    if (ctx.principal.role === 'ADMIN') return { all: true, deletedSupplierIds: deleted };
+    if (ctx.principal.role !== 'SUPPLIER')
+      return { all: false, ownSupplierIds: [], deletedSupplierIds: deleted };
+    return {
+      all: false,
+      ownSupplierIds: await memberOrgIds(db, 'supplier', ctx.principal.accountId),
+      deletedSupplierIds: deleted,
+    };
   }
 
   /** Admins, or members of the live supplier; anyone else is told the supplier does not exist. */
@@ -121,9 +134,9 @@ export function createProductService(deps: { db: Database }) {
     return product;
   }
 
-  return {
+  const service = {
     /** Search and listing: SKU/GTIN prefix, then all-word prefix full text, then typo correction against catalog words. */
-    async search(ctx: UserContext, query: ProductQuery) {
+    async search(ctx: UserContext, query: ProductQuery): Promise<SearchPage> {
       if (
         query.min_price_cents !== undefined &&
         query.max_price_cents !== undefined &&
@@ -132,6 +145,15 @@ export function createProductService(deps: { db: Database }) {
         throw badQuery('query.min_price_cents', 'min_price_cents must not exceed max_price_cents');
       }
       const visibility = await visibilityOf(ctx);
+      const cacheKey = cache.enabled
+        ? JSON.stringify([
+            query,
+            visibility.all ? 'all' : visibility.ownSupplierIds,
+            visibility.deletedSupplierIds,
+          ])
+        : '';
+      const cached = cache.get(cacheKey);
+      if (cached) return cached;
       const filters = {
         category: query.category,
         supplierId: query.supplier_id,
@@ -329,6 +351,19 @@ export function createProductService(deps: { db: Database }) {
         return { created, updated: results.length - created, products: results };
       });
     },
+  };
+
+  // Every catalog write clears this instance's search cache once it has finished, committed or not.
+  const clear = () => {
+    cache.clear();
+  };
+  return {
+    ...service,
+    create: (...args: Parameters<typeof service.create>) => service.create(...args).finally(clear),
+    update: (...args: Parameters<typeof service.update>) => service.update(...args).finally(clear),
+    remove: (...args: Parameters<typeof service.remove>) => service.remove(...args).finally(clear),
+    bulkUpsert: (...args: Parameters<typeof service.bulkUpsert>) =>
+      service.bulkUpsert(...args).finally(clear),
   };
 }
 

@@ -1,0 +1,118 @@
+import { cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { parseConfig } from '../src/core/config.js';
+import { openPostgres } from '../src/core/database.js';
+import { loadMigrations, migrateUp } from '../src/db/migrator.js';
+import { freePort, startProcess, type Spawned, waitForHttp } from '../test/helpers/process.js';
+
+export const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const BENCH_SECRET = 'bench-secret-that-is-at-least-32-bytes!!';
+
+export function dbUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function ensureDatabase(name: string): Promise<void> {
+  const admin = new pg.Client(ADMIN_URL);
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The bench database, created if missing and migrated, with a plain client for seeding. */
+export async function benchDatabase(name: string): Promise<{ url: string; client: pg.Client }> {
+  await ensureDatabase(name);
+  const url = dbUrl(name);
+  const handle = await openPostgres(url, parseConfig({ APP_SECRET: BENCH_SECRET }).database.pool);
+  await migrateUp(handle.db, loadMigrations());
+  await handle.close();
+  const client = new pg.Client(url);
+  await client.connect();
+  return { url, client };
+}
+
+export function machine(): Record<string, string> {
+  const pgVersion = (() => {
+    try {
+      return execFileSync('psql', [ADMIN_URL, '-Atc', 'SHOW server_version'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  return {
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    postgres: pgVersion,
+    date: new Date().toISOString(),
+  };
+}
+
+/** Starts the real API (`src/main.ts`) as its own process, so load generation does not share its event loop. */
+export async function startApi(env: Record<string, string>): Promise<{ base: string; server: Spawned }> {
+  const port = await freePort();
+  const server = startProcess('src/main.ts', {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    APP_SECRET: BENCH_SECRET,
+    RATE_LIMIT_MAX: '1000000',
+    API_DOCS_ENABLED: 'false',
+    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...env,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/healthz`, 60_000, server);
+  return { base, server };
+}
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export async function load(options: autocannon.Options): Promise<LoadResult> {
+  const result = await autocannon(options);
+  return {
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p95:
+      (result.latency as unknown as Record<string, number>).p97_5 !== undefined
+        ? percentile95(result)
+        : result.latency.p90,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+/** autocannon reports p90, p97.5 and p99; p95 is interpolated between p90 and p97.5. */
+function percentile95(result: autocannon.Result): number {
+  const latency = result.latency as unknown as Record<string, number>;
+  const p90 = latency.p90 ?? 0;
+  const p975 = latency.p97_5 ?? p90;
+  return Math.round((p90 + ((p975 - p90) * 5) / 7.5) * 100) / 100;
+}
+
+export function saveResult(name: string, data: unknown): string {
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, JSON.stringify(data, null, 2));
+  return file;
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { parseConfig } from '../src/core/config.js';
+import { issueAccessToken } from '../src/core/security.js';
+import { withCheckDigit } from '../src/domain/organisations/org-number.js';
+import { BENCH_SECRET, benchDatabase, load, machine, saveResult, startApi } from './lib.js';
+
+/**
+ * npm run bench:orders — autocannon posting orders (unique Idempotency-Keys, 3 lines each, tracked stock)
+ * against the real API on PostgreSQL. Env: BENCH_DURATION (default 30 s), BENCH_CONNECTIONS (default 32).
+ */
+const DATABASE = 'iris_bench_orders';
+const DURATION = Number(process.env.BENCH_DURATION ?? 30);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PRODUCTS = 500;
+
+export async function runOrdersBench(): Promise<unknown> {
+  const { url, client } = await benchDatabase(DATABASE);
+  const one = async (text: string, values: unknown[] = []) =>
+    (await client.query<{ id: string }>(text, values)).rows[0]?.id ?? '';
+  const account = await one(
+    `INSERT INTO accounts (email, role) VALUES ('bench-orders@iris.local', 'RESTAURANT')
+     ON CONFLICT (email) DO UPDATE SET role = 'RESTAURANT' RETURNING id`,
+  );
+  const restaurant = await one(
+    `INSERT INTO restaurants (legal_name, org_number) VALUES ('Benchkrogen AB', $1)
+     ON CONFLICT (org_number) WHERE deleted_at IS NULL DO UPDATE SET legal_name = EXCLUDED.legal_name RETURNING id`,
+    [withCheckDigit('559200001')],
+  );
+  const supplier = await one(
+    `INSERT INTO suppliers (legal_name, org_number) VALUES ('Benchgrossisten AB', $1)
+     ON CONFLICT (org_number) WHERE deleted_at IS NULL DO UPDATE SET legal_name = EXCLUDED.legal_name RETURNING id`,
+    [withCheckDigit('559200002')],
+  );
+  await client.query(
+    `INSERT INTO restaurant_members (account_id, org_id, member_role) VALUES ($1, $2, 'owner') ON CONFLICT DO NOTHING`,
+    [account, restaurant],
+  );
+  await client.query(
+    `INSERT INTO products (supplier_id, sku, name, category, unit, price_cents, vat_category, stock_quantity)
+     SELECT $1, 'B-' || g, 'Benchvara ' || g, 'Bench', 'st', 100 + g, 'food', 100000000
+     FROM generate_series(1, ${PRODUCTS}) g
+     ON CONFLICT (supplier_id, sku) WHERE deleted_at IS NULL DO UPDATE SET stock_quantity = 100000000`,
+    [supplier],
+  );
+  const productIds = (
+    await client.query<{ id: string }>('SELECT id FROM products WHERE supplier_id = $1', [supplier])
+  ).rows.map((r) => r.id);
+  await client.query('VACUUM ANALYZE');
+  const token = await issueAccessToken(
+    parseConfig({ APP_SECRET: BENCH_SECRET, ACCESS_TOKEN_TTL_SECONDS: '86400' }).auth,
+    account,
+  );
+
+  const { base, server } = await startApi({ DATABASE_URL: url, DATABASE_URL_DIRECT: url });
+  try {
+    let n = 0;
+    const result = await load({
+      url: `${base}/api/v1/orders`,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: DURATION,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      setupClient: (c) => {
+        c.setHeadersAndBody({}, '');
+      },
+      requests: [
+        {
+          setupRequest: (req) => {
+            n += 1;
+            const pick = (k: number) => productIds[(n * 7 + k * 131) % productIds.length];
+            return {
+              ...req,
+              method: 'POST',
+              headers: {
+                ...req.headers,
+                'idempotency-key': randomUUID(),
+                authorization: `Bearer ${token}`,
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify({
+                restaurant_id: restaurant,
+                supplier_id: supplier,
+                lines: [0, 1, 2].map((k) => ({ product_id: pick(k), quantity: 1 + (k % 2) })),
+              }),
+            };
+          },
+        },
+      ],
+    });
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM orders');
+    console.log(
+      `orders, ${CONNECTIONS} connections, ${DURATION} s:`,
+      result,
+      `orders in table: ${rows[0]?.n}`,
+    );
+    const out = { machine: machine(), connections: CONNECTIONS, duration_s: DURATION, ...result };
+    console.log(`saved ${saveResult('orders', out)}`);
+    return out;
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await client.end();
+  }
+}

@@ -1,0 +1,15 @@
+import { runOrdersBench } from './orders.js';
+import { runSearchBench } from './search.js';
+
+/** npm run bench [suite…] — suites: search, orders. With no argument, every suite runs. */
+const suites: Record<string, () => Promise<unknown>> = { search: runSearchBench, orders: runOrdersBench };
+const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(suites);
+for (const name of wanted) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`unknown suite ${name}; known: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== bench: ${name}`);
+  await suite();
+}

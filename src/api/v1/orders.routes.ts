@@ -1,0 +1,120 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ORDER_ACTIONS } from '../../domain/orders/lifecycle.js';
+import * as s from '../../domain/orders/orders.schemas.js';
+import { ANY_ROLE, requireRole, userContext } from '../guards.js';
+
+const idParams = z.object({ id: z.uuid() });
+const security = [{ bearerAuth: [] }];
+const tags = ['orders'];
+
+const IDEMPOTENCY_POLICY =
+  'Requires an Idempotency-Key header (1–255 printable ASCII characters), scoped to the caller. Keys are kept 24 hours. ' +
+  'The same key and body replays the stored status and byte-identical body with Idempotent-Replayed: true; ' +
+  'the same key with another body → 422 IDEMPOTENCY_KEY_REUSED; while the first request runs → 409 IDEMPOTENCY_KEY_IN_USE ' +
+  '(a lock older than 90 s is taken over). Successes and business 4xx answers are stored; validation errors, 401 and 429 are not; ' +
+  'on a 5xx the key is released so the request can be retried.';
+
+export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = app.services.orders;
+  const parties = requireRole(...ANY_ROLE);
+
+  app.post(
+    '/orders',
+    {
+      preValidation: requireRole('ADMIN', 'RESTAURANT'),
+      schema: {
+        tags,
+        security,
+        summary: 'Place an order',
+        description: IDEMPOTENCY_POLICY,
+        headers: z.object({ 'idempotency-key': z.string().optional() }),
+        body: s.orderCreate,
+        response: { 201: s.orderDto },
+      },
+    },
+    async (request, reply) => {
+      const stored = await service.place(
+        userContext(request),
+        request.headers['idempotency-key'],
+        '/api/v1/orders',
+        request.body,
+      );
+      // The stored body is sent as is (any stored status), so a replay is byte-identical to the first answer.
+      const raw = reply as unknown as FastifyReply;
+      if (stored.replayed) void raw.header('idempotent-replayed', 'true');
+      return raw
+        .status(stored.status)
+        .type('application/json; charset=utf-8')
+        .serializer((payload) => payload as string)
+        .send(stored.body);
+    },
+  );
+
+  app.get(
+    '/orders',
+    {
+      preValidation: parties,
+      schema: { tags, security, querystring: s.orderListQuery, response: { 200: s.orderPage } },
+    },
+    (request) => service.list(userContext(request), request.query),
+  );
+
+  app.get(
+    '/orders/:id',
+    { preValidation: parties, schema: { tags, security, params: idParams, response: { 200: s.orderDto } } },
+    (request) => service.get(userContext(request), request.params.id),
+  );
+
+  app.get(
+    '/orders/:id/receipt',
+    {
+      preValidation: parties,
+      schema: {
+        tags,
+        security,
+        summary: 'Receipt, derived on request; times in Europe/Stockholm',
+        params: idParams,
+        response: { 200: s.receiptDto },
+      },
+    },
+    (request) => service.receipt(userContext(request), request.params.id),
+  );
+
+  app.get(
+    '/invoices/:order_id',
+    {
+      preValidation: parties,
+      schema: {
+        tags: ['invoices'],
+        security,
+        summary: 'Invoice of a delivered order, derived on request (never stored)',
+        params: z.object({ order_id: z.uuid() }),
+        response: { 200: s.invoiceDto },
+      },
+    },
+    (request) => service.invoice(userContext(request), request.params.order_id),
+  );
+
+  for (const action of ORDER_ACTIONS) {
+    app.post(
+      `/orders/:id/${action}`,
+      {
+        preValidation: parties,
+        schema: {
+          tags,
+          security,
+          summary: `Lifecycle: ${action}`,
+          params: idParams,
+          ...(action === 'cancel' ? { body: s.cancelBody } : {}),
+          response: { 200: s.orderDto },
+        },
+      },
+      (request) => {
+        const body = request.body as { reason?: string } | undefined;
+        return service.transition(userContext(request), request.params.id, action, body?.reason);
+      },
+    );
+  }
+};

@@ -1,0 +1,232 @@
+import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import { Redis } from 'ioredis';
+import {
+  type JobDefinition,
+  type JobRegistry,
+  type JobRequest,
+  type JobSink,
+  KEEP_COMPLETED,
+  KEEP_FAILED,
+  type QueueName,
+  runJob,
+} from './jobs.js';
+import { type JobMetrics, QUEUE_STATES, type QueueState } from './metrics.js';
+
+/**
+ * BullMQ on Redis: the production job runtime (`npm run worker`). Redis must run with
+ * `maxmemory-policy noeviction`: an evicted key is a lost job or a corrupted queue.
+ */
+
+const reconnect = (attempt: number) => Math.min(attempt * 200, 2_000);
+
+/**
+ * Producer commands fail after one reconnection attempt while Redis is away (and every call is bounded by a
+ * timeout), so the outbox relay backs off instead of hanging.
+ */
+const producerConnection = (url: string) => ({
+  url,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 5_000,
+  connectTimeout: 2_000,
+  retryStrategy: reconnect,
+});
+
+export function jobOptions(definition: JobDefinition): JobsOptions {
+  return {
+    attempts: definition.attempts,
+    backoff: definition.backoff,
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} did not answer within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
+export interface BullmqOptions {
+  redisUrl: string;
+  prefix: string;
+  registry: JobRegistry;
+  log: FastifyBaseLogger;
+}
+
+/** Adds jobs, manages the job schedulers and reads queue depth: one Queue per queue name. */
+export class BullmqProducer implements JobSink {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(private readonly options: BullmqOptions) {
+    for (const name of options.registry.queues()) {
+      const queue = new Queue(name, {
+        connection: producerConnection(options.redisUrl),
+        prefix: options.prefix,
+      });
+      queue.on('error', (err) => {
+        options.log.warn({ err: { message: err.message }, queue: name }, 'job queue connection error');
+      });
+      this.queues.set(name, queue);
+    }
+  }
+
+  private queue(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`No queue "${name}"`);
+    return queue;
+  }
+
+  /** Waits until Redis answers (start-up), and complains when its eviction policy can lose jobs. */
+  async waitUntilReachable(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const probe = new Redis(this.options.redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 2_000,
+        retryStrategy: () => null,
+      });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        const [, policy] = (await probe.config('GET', 'maxmemory-policy')) as [string, string];
+        if (policy !== 'noeviction') {
+          this.options.log.error(
+            { policy },
+            'Redis maxmemory-policy must be "noeviction": evicted keys are lost jobs',
+          );
+        }
+        // The queues' own connections must be up too before schedules are registered.
+        await Promise.all(
+          [...this.queues.values()].map((q) => withTimeout(q.waitUntilReady(), timeoutMs, 'Redis')),
+        );
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error('Redis is not reachable', { cause: err });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      } finally {
+        probe.disconnect();
+      }
+    }
+  }
+
+  async enqueue(requests: JobRequest[]): Promise<void> {
+    const byQueue = new Map<QueueName, { name: string; data: unknown; opts: JobsOptions }[]>();
+    for (const request of requests) {
+      const definition = this.options.registry.get(request.name);
+      if (!definition) throw new Error(`No processor for job "${request.name}"`);
+      const batch = byQueue.get(definition.queue) ?? [];
+      const opts = jobOptions(definition);
+      batch.push({
+        name: request.name,
+        data: request.data,
+        opts: request.jobId ? { ...opts, jobId: request.jobId } : opts,
+      });
+      byQueue.set(definition.queue, batch);
+    }
+    for (const [name, batch] of byQueue) {
+      await withTimeout(this.queue(name).addBulk(batch), 5_000, 'Redis');
+    }
+  }
+
+  /**
+   * Registers every schedule of the given queues with BullMQ job schedulers (upsert: idempotent across restarts)
+   * and removes schedulers that are no longer declared, so a renamed or dropped schedule stops firing.
+   */
+  async registerSchedules(queues: readonly QueueName[], timezone: string): Promise<{ removed: string[] }> {
+    const removed: string[] = [];
+    for (const name of queues) {
+      const queue = this.queue(name);
+      const wanted = this.options.registry.schedules.filter(
+        (s) => this.options.registry.get(s.job)?.queue === name,
+      );
+      for (const schedule of wanted) {
+        const definition = this.options.registry.get(schedule.job);
+        if (!definition) continue;
+        await queue.upsertJobScheduler(
+          schedule.job,
+          { pattern: schedule.cron, tz: timezone },
+          { name: schedule.job, data: {}, opts: jobOptions(definition) },
+        );
+      }
+      for (const existing of await queue.getJobSchedulers()) {
+        if (wanted.some((s) => s.job === existing.key)) continue;
+        await queue.removeJobScheduler(existing.key);
+        removed.push(existing.key);
+      }
+    }
+    return { removed };
+  }
+
+  async queueDepth(): Promise<Record<string, Partial<Record<QueueState, number>>> | undefined> {
+    try {
+      const depth: Record<string, Partial<Record<QueueState, number>>> = {};
+      for (const [name, queue] of this.queues) {
+        depth[name] = await withTimeout(queue.getJobCounts(...QUEUE_STATES), 2_000, 'Redis');
+      }
+      return depth;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The BullMQ queue object, for inspection (failed jobs, schedulers) by tools and tests. */
+  raw(name: QueueName): Queue {
+    return this.queue(name);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+export interface BullmqWorkers {
+  /** Finishes the running jobs, then disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * One BullMQ Worker per queue, running the registry's processors. Stalled jobs (a worker died mid-job) are
+ * moved back to waiting by BullMQ's stalled check and run again — processors are idempotent for that reason.
+ */
+export function startBullmqWorkers(
+  options: BullmqOptions & {
+    queues: readonly QueueName[];
+    concurrency: number;
+    metrics: JobMetrics | undefined;
+  },
+): BullmqWorkers {
+  const workers = options.queues.map((name) => {
+    const worker = new Worker(
+      name,
+      (job: Job) =>
+        runJob(
+          options.registry,
+          { name: job.name, data: job.data, id: job.id ?? '', attempt: job.attemptsMade + 1 },
+          { log: options.log, metrics: options.metrics },
+        ),
+      {
+        connection: { url: options.redisUrl, maxRetriesPerRequest: null, retryStrategy: reconnect },
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        maxStalledCount: 1,
+      },
+    );
+    worker.on('error', (err) => {
+      options.log.warn({ err: { message: err.message }, queue: name }, 'job worker connection error');
+    });
+    return worker;
+  });
+  return {
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { Backoffs, getNextMillis, type MinimalJob, UnrecoverableError } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  type JobRegistry,
+  type JobRequest,
+  type JobSink,
+  KEEP_COMPLETED,
+  KEEP_FAILED,
+  runJob,
+  type ScheduleDefinition,
+} from './jobs.js';
+import type { JobMetrics, QueueState } from './metrics.js';
+
+/**
+ * Embedded mode's queue (no REDIS_URL): the same registry and processors as the BullMQ worker, run inside the
+ * API process with BullMQ's semantics — duplicate job ids collapse, failed attempts are retried with BullMQ's own
+ * backoff calculation up to the job's attempt bound, `UnrecoverableError` is never retried, and finished jobs
+ * are kept (bounded) for inspection. Jobs live in memory: one waiting for a retry when the process stops is
+ * lost, which is why production requires Redis.
+ */
+
+type State = Extract<QueueState, 'waiting' | 'active' | 'delayed' | 'completed' | 'failed'>;
+
+export interface InlineJob {
+  id: string;
+  name: string;
+  data: unknown;
+  attemptsMade: number;
+  state: State;
+  failedReason?: string;
+}
+
+export class InlineQueue implements JobSink {
+  private readonly jobs = new Map<string, InlineJob>();
+  private readonly waiting: InlineJob[] = [];
+  private readonly finished: Record<'completed' | 'failed', string[]> = { completed: [], failed: [] };
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private sequence = 0;
+  private closed = false;
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly options: {
+      concurrency: number;
+      log: FastifyBaseLogger;
+      metrics: JobMetrics | undefined;
+    },
+  ) {}
+
+  async enqueue(requests: JobRequest[]): Promise<void> {
+    if (this.closed) throw new Error('The in-process queue is closed');
+    for (const request of requests) {
+      this.sequence += 1;
+      const id = request.jobId ?? `inline-${this.sequence}`;
+      if (this.jobs.has(id)) continue;
+      const job: InlineJob = {
+        id,
+        name: request.name,
+        data: request.data,
+        attemptsMade: 0,
+        state: 'waiting',
+      };
+      this.jobs.set(id, job);
+      this.waiting.push(job);
+    }
+    this.pump();
+  }
+
+  get(id: string): InlineJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Jobs that failed for good, oldest first: kept for inspection like BullMQ's failed set. */
+  failed(): InlineJob[] {
+    return this.finished.failed.flatMap((id) => this.jobs.get(id) ?? []);
+  }
+
+  counts(): Record<State, number> {
+    const counts: Record<State, number> = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 };
+    for (const job of this.jobs.values()) counts[job.state] += 1;
+    return counts;
+  }
+
+  /** Stops taking jobs, drops pending retries and waits for the running attempts to finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.running]);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.options.concurrency) {
+      const job = this.waiting.shift();
+      if (!job) return;
+      job.state = 'active';
+      const run: Promise<void> = this.attempt(job).finally(() => {
+        this.running.delete(run);
+        this.pump();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async attempt(job: InlineJob): Promise<void> {
+    const definition = this.registry.get(job.name);
+    try {
+      await runJob(
+        this.registry,
+        { name: job.name, data: job.data, id: job.id, attempt: job.attemptsMade + 1 },
+        { log: this.options.log, metrics: this.options.metrics },
+      );
+      job.attemptsMade += 1;
+      this.finish(job, 'completed');
+    } catch (err) {
+      job.attemptsMade += 1;
+      job.failedReason = err instanceof Error ? err.message : String(err);
+      const retry =
+        definition !== undefined &&
+        !(err instanceof UnrecoverableError) &&
+        job.attemptsMade < definition.attempts &&
+        !this.closed;
+      if (!retry) {
+        this.finish(job, 'failed');
+        return;
+      }
+      const delay = await Backoffs.calculate(
+        definition.backoff,
+        job.attemptsMade,
+        err instanceof Error ? err : new Error(String(err)),
+        job as unknown as MinimalJob,
+      );
+      job.state = 'delayed';
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        job.state = 'waiting';
+        this.waiting.push(job);
+        this.pump();
+      }, delay ?? 0);
+      this.timers.add(timer);
+    }
+  }
+
+  private finish(job: InlineJob, state: 'completed' | 'failed'): void {
+    job.state = state;
+    const kept = this.finished[state];
+    kept.push(job.id);
+    const limit = state === 'completed' ? KEEP_COMPLETED.count : KEEP_FAILED.count;
+    while (kept.length > limit) {
+      const evicted = kept.shift();
+      if (evicted) this.jobs.delete(evicted);
+    }
+  }
+}
+
+// setTimeout holds at most 2^31 − 1 ms (~24.8 days); longer waits are re-armed.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Embedded mode's cron: fires each schedule at its next occurrence in `timezone` (BullMQ's own cron
+ * calculation), handing the job to the sink with the id BullMQ's schedulers use, so a tick is enqueued once.
+ */
+export function startCronRunner(
+  schedules: readonly ScheduleDefinition[],
+  timezone: string,
+  sink: JobSink,
+  log: FastifyBaseLogger,
+): { stop(): void } {
+  const timers = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
+  const arm = (schedule: ScheduleDefinition, from: number) => {
+    const next = getNextMillis(from, { pattern: schedule.cron, tz: timezone });
+    if (next === undefined || stopped) return;
+    const timer = setTimeout(
+      () => {
+        if (Date.now() < next) {
+          arm(schedule, from);
+          return;
+        }
+        sink
+          .enqueue([{ name: schedule.job, data: {}, jobId: `repeat:${schedule.job}:${next}` }])
+          .catch((err: unknown) => {
+            log.error({ err, job: schedule.job }, 'could not enqueue a scheduled job');
+          });
+        arm(schedule, next);
+      },
+      Math.min(Math.max(next - Date.now(), 0), MAX_TIMER_MS),
+    );
+    timers.set(schedule.job, timer);
+  };
+  for (const schedule of schedules) arm(schedule, Date.now());
+  return {
+    stop() {
+      stopped = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+    },
+  };
+}

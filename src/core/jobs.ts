@@ -1,0 +1,147 @@
+import { getNextMillis, UnrecoverableError } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import { z } from 'zod';
+import type { EventType } from './events.js';
+import type { JobMetrics } from './metrics.js';
+
+/**
+ * The job model shared by both runtimes — BullMQ on Redis (the worker process) and the in-process queue of
+ * embedded mode — so both run the same processors with the same payload parsing, retries and metrics.
+ */
+
+export const QUEUE_NAMES = ['notifications', 'maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobContext {
+  jobId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  log: FastifyBaseLogger;
+}
+
+export interface JobDefinition<T = unknown> {
+  name: string;
+  queue: QueueName;
+  /** Job data is parsed with this before the processor sees it; a mismatch fails the job for good. */
+  payload: z.ZodType<T>;
+  /** Total attempts, the first included (bounded: no job retries forever). */
+  attempts: number;
+  /** Exponential backoff between attempts: delay · 2^(attempt − 1) ms. */
+  backoff: { type: 'exponential'; delay: number };
+  process(payload: T, ctx: JobContext): Promise<void>;
+}
+
+export const defineJob = <T>(definition: JobDefinition<T>): JobDefinition => definition;
+
+/** A recurring job: a cron pattern evaluated in JOB_TIMEZONE. The job name doubles as the scheduler id. */
+export interface ScheduleDefinition {
+  job: string;
+  cron: string;
+}
+
+/** Which jobs the outbox relay enqueues for each event type. */
+export type EventRoutes = Partial<Record<EventType, readonly string[]>>;
+
+export interface JobRequest {
+  name: string;
+  data: unknown;
+  /** Duplicate ids collapse: a job whose id is already known is not added again. */
+  jobId?: string;
+}
+
+/** Anything jobs can be handed to: the BullMQ producer or the in-process queue. */
+export interface JobSink {
+  enqueue(jobs: JobRequest[]): Promise<void>;
+}
+
+/** Finished jobs are kept this long for inspection and so that re-adding a known id stays a no-op. */
+export const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
+export const KEEP_FAILED = { age: 14 * 24 * 3600, count: 10_000 };
+
+export interface JobRegistry {
+  get(name: string): JobDefinition | undefined;
+  definitions: readonly JobDefinition[];
+  schedules: readonly ScheduleDefinition[];
+  jobsForEvent(type: string): JobDefinition[];
+  /** Distinct queues that at least one job uses. */
+  queues(): QueueName[];
+}
+
+/**
+ * Maps each job name to exactly one processor and refuses an incomplete setup at start-up: a scheduled or
+ * event-enqueued name without a processor, an invalid cron pattern, or two jobs of one event sharing a queue
+ * (they would share the outbox id as job id, and one would be dropped as a duplicate).
+ */
+export function buildJobRegistry(
+  definitions: readonly JobDefinition[],
+  schedules: readonly ScheduleDefinition[],
+  routes: EventRoutes,
+  timezone: string,
+): JobRegistry {
+  const byName = new Map<string, JobDefinition>();
+  for (const definition of definitions) {
+    if (byName.has(definition.name)) throw new Error(`Job "${definition.name}" has two processors`);
+    byName.set(definition.name, definition);
+  }
+  for (const schedule of schedules) {
+    if (!byName.has(schedule.job)) throw new Error(`Job "${schedule.job}" is scheduled but has no processor`);
+    try {
+      getNextMillis(Date.now(), { pattern: schedule.cron, tz: timezone });
+    } catch (err) {
+      throw new Error(`Job "${schedule.job}" has an invalid cron pattern "${schedule.cron}"`, { cause: err });
+    }
+  }
+  const byEvent = new Map<string, JobDefinition[]>();
+  for (const [event, names] of Object.entries(routes)) {
+    const jobs = names.map((name) => {
+      const definition = byName.get(name);
+      if (!definition) throw new Error(`Job "${name}" is enqueued for "${event}" but has no processor`);
+      return definition;
+    });
+    if (new Set(jobs.map((j) => j.queue)).size !== jobs.length) {
+      throw new Error(`Event "${event}" routes two jobs to one queue; their job ids would collide`);
+    }
+    byEvent.set(event, jobs);
+  }
+  return {
+    get: (name) => byName.get(name),
+    definitions: [...byName.values()],
+    schedules,
+    jobsForEvent: (type) => byEvent.get(type) ?? [],
+    queues: () => [...new Set([...byName.values()].map((d) => d.queue))],
+  };
+}
+
+/**
+ * Runs one attempt of a job: parses the payload, calls the processor, records duration and outcome.
+ * Throws what the processor threw (the runtime decides about the retry); an unknown job name or a payload that
+ * does not parse throws `UnrecoverableError`, which no runtime retries.
+ */
+export async function runJob(
+  registry: JobRegistry,
+  job: { name: string; data: unknown; id: string; attempt: number },
+  deps: { log: FastifyBaseLogger; metrics: JobMetrics | undefined },
+): Promise<void> {
+  const definition = registry.get(job.name);
+  const labels = { job: job.name };
+  const stop = deps.metrics?.duration.startTimer(labels);
+  const log = deps.log.child({ job: job.name, job_id: job.id, attempt: job.attempt });
+  try {
+    if (!definition) throw new UnrecoverableError(`No processor for job "${job.name}"`);
+    const parsed = definition.payload.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(`Invalid payload for "${job.name}": ${z.prettifyError(parsed.error)}`);
+    }
+    await definition.process(parsed.data, { jobId: job.id, attempt: job.attempt, log });
+    deps.metrics?.completed.inc({ ...labels, outcome: 'success' });
+  } catch (err) {
+    const final = !definition || err instanceof UnrecoverableError || job.attempt >= definition.attempts;
+    deps.metrics?.completed.inc({ ...labels, outcome: final ? 'failure' : 'retry' });
+    log[final ? 'error' : 'warn']({ err }, final ? 'job failed for good' : 'job attempt failed; will retry');
+    throw err;
+  } finally {
+    stop?.();
+  }
+}
+
+export { UnrecoverableError };

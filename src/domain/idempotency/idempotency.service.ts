@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import type { Database, Executor } from '../../core/db.types.js';
+import { DomainError, httpMappingFor, toEnvelope } from '../../core/errors.js';
+import * as repo from './idempotency.repository.js';
+
+/**
+ * Idempotency-Key handling (IETF draft, Stripe's behaviour), published in docs/README.md and the OpenAPI text:
+ * - keys are 1–255 printable ASCII characters, scoped to the account, kept IDEMPOTENCY_TTL_SECONDS (24 h);
+ * - the same key and body after completion replays the stored status and byte-identical body;
+ * - the same key with another body → 422; while the first request runs → 409; a lock older than 90 s is taken over;
+ * - stored outcomes: successes and business 4xx answers. Validation errors, 401 and 429 never reach this layer;
+ *   on a 5xx the key is released so the client can retry.
+ */
+export const KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
+
+export interface StoredResponse {
+  status: number;
+  body: string;
+  replayed: boolean;
+}
+
+export type Claim = { kind: 'owned'; id: string } | { kind: 'replay'; response: StoredResponse };
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** sha256 over method, path and the body with its keys sorted: a key binds exactly one request. */
+export function fingerprint(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${path}\n${JSON.stringify(canonical(body))}`)
+    .digest('hex');
+}
+
+export function validateKey(key: string | string[] | undefined): string {
+  if (key === undefined)
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'The Idempotency-Key header is required for this request',
+    );
+  if (Array.isArray(key) || !KEY_PATTERN.test(key)) {
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_INVALID',
+      'Idempotency-Key must be 1–255 printable ASCII characters',
+      [{ path: 'headers.idempotency-key', message: 'must be 1–255 printable ASCII characters' }],
+    );
+  }
+  return key;
+}
+
+export function createIdempotencyService(deps: { db: Database; ttlSeconds: number }) {
+  const { db, ttlSeconds } = deps;
+
+  async function claim(accountId: string, key: string, print: string): Promise<Claim> {
+    const id = await repo.insertClaim(db, { accountId, key, fingerprint: print, ttlSeconds });
+    if (id) return { kind: 'owned', id };
+    return db.transaction(async (tx): Promise<Claim> => {
+      const row = await repo.lockClaim(tx, accountId, key);
+      if (!row) {
+        // Purged between our insert and this read: claim it afresh.
+        const again = await repo.insertClaim(tx, { accountId, key, fingerprint: print, ttlSeconds });
+        if (!again)
+          throw new DomainError(
+            'IDEMPOTENCY_KEY_IN_USE',
+            'This Idempotency-Key is being used by another request',
+          );
+        return { kind: 'owned', id: again };
+      }
+      if (row.expired) {
+        await repo.reclaim(tx, row.id, print, ttlSeconds);
+        return { kind: 'owned', id: row.id };
+      }
+      if (row.fingerprint !== print) {
+        throw new DomainError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used with a different request',
+        );
+      }
+      if (row.state === 'completed' && row.responseStatus !== null && row.responseBody !== null) {
+        return {
+          kind: 'replay',
+          response: { status: row.responseStatus, body: row.responseBody, replayed: true },
+        };
+      }
+      if (!row.stale)
+        throw new DomainError(
+          'IDEMPOTENCY_KEY_IN_USE',
+          'A request with this Idempotency-Key is still being processed',
+        );
+      await repo.reclaim(tx, row.id, print, ttlSeconds);
+      return { kind: 'owned', id: row.id };
+    });
+  }
+
+  return {
+    /**
+     * Runs `operation` at most once per (account, key). The operation receives the claim id and must call
+     * `complete(tx, …)` inside its own transaction, so the business change and the stored answer commit together.
+     */
+    async run(
+      request: {
+        accountId: string;
+        key: string;
+        method: string;
+        path: string;
+        body: unknown;
+        requestId: string;
+      },
+      operation: (
+        complete: (ex: Executor, status: number, body: string) => Promise<void>,
+      ) => Promise<StoredResponse>,
+    ): Promise<StoredResponse> {
+      const claimed = await claim(
+        request.accountId,
+        request.key,
+        fingerprint(request.method, request.path, request.body),
+      );
+      if (claimed.kind === 'replay') return claimed.response;
+      try {
+        return await operation((ex, status, body) => repo.completeClaim(ex, claimed.id, status, body));
+      } catch (err) {
+        const status = err instanceof DomainError ? httpMappingFor(err.code).status : 500;
+        if (err instanceof DomainError && status < 500) {
+          const body = JSON.stringify(toEnvelope(err, request.requestId));
+          await repo.completeClaim(db, claimed.id, status, body);
+          return { status, body, replayed: false };
+        }
+        await repo.deleteClaim(db, claimed.id).catch(() => undefined);
+        throw err;
+      }
+    },
+
+    purgeExpired: () => repo.purgeExpired(db),
+  };
+}
+
+export type IdempotencyService = ReturnType<typeof createIdempotencyService>;

@@ -1,0 +1,110 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { baseColumns, instant } from '../../db/base.js';
+import { ORDER_STATUSES } from '../../core/events.js';
+import { accounts } from '../accounts/accounts.models.js';
+import { restaurants, suppliers } from '../organisations/organisations.models.js';
+import { products, vatCategory } from '../products/products.models.js';
+
+export const orderStatus = pgEnum('order_status', ORDER_STATUSES);
+
+const money = (name: string) => bigint(name, { mode: 'number' });
+
+/** An order from one restaurant to one supplier. Money in öre; totals are the sums of the lines. */
+export const orders = pgTable(
+  'orders',
+  {
+    ...baseColumns(),
+    restaurantId: uuid('restaurant_id')
+      .notNull()
+      .references(() => restaurants.id),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    status: orderStatus('status').notNull().default('placed'),
+    currency: char('currency', { length: 3 }).notNull(),
+    subtotalCents: money('subtotal_cents').notNull(),
+    taxCents: money('tax_cents').notNull(),
+    totalCents: money('total_cents').notNull(),
+    deliveryDate: date('delivery_date', { mode: 'string' }),
+    /** The Stockholm calendar date whose VAT rates priced the order (delivery date, else order date). */
+    vatDate: date('vat_date', { mode: 'string' }).notNull(),
+    note: text('note'),
+    placedBy: uuid('placed_by').references(() => accounts.id, { onDelete: 'set null' }),
+    placedAt: instant('placed_at').notNull().defaultNow(),
+    confirmedAt: instant('confirmed_at'),
+    dispatchedAt: instant('dispatched_at'),
+    deliveredAt: instant('delivered_at'),
+    invoicedAt: instant('invoiced_at'),
+    cancelledAt: instant('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+  },
+  (t) => [
+    check('orders_money_invariant', sql`${t.totalCents} >= ${t.taxCents} AND ${t.taxCents} >= 0`),
+    check('orders_total_is_sum', sql`${t.totalCents} = ${t.subtotalCents} + ${t.taxCents}`),
+    index('orders_restaurant_idx').on(t.restaurantId, t.placedAt),
+    index('orders_supplier_idx').on(t.supplierId, t.placedAt),
+    index('orders_status_idx').on(t.status, t.placedAt),
+  ],
+);
+
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    ...baseColumns(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    lineNo: integer('line_no').notNull(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    unit: text('unit').notNull(),
+    quantity: numeric('quantity', { precision: 12, scale: 3, mode: 'string' }).notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    vatCategory: vatCategory('vat_category').notNull(),
+    /** VAT rate in basis points: 600 = 6 %. */
+    vatRateBp: integer('vat_rate_bp').notNull(),
+    netCents: money('net_cents').notNull(),
+    taxCents: money('tax_cents').notNull(),
+  },
+  (t) => [
+    unique('order_lines_order_line_key').on(t.orderId, t.lineNo),
+    index('order_lines_product_idx').on(t.productId),
+    check('order_lines_quantity_positive', sql`${t.quantity} > 0`),
+    check('order_lines_amounts', sql`${t.netCents} >= 0 AND ${t.taxCents} >= 0 AND ${t.unitPriceCents} >= 1`),
+  ],
+);
+
+export const orderStatusHistory = pgTable(
+  'order_status_history',
+  {
+    ...baseColumns(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    fromStatus: orderStatus('from_status'),
+    toStatus: orderStatus('to_status').notNull(),
+    actorAccountId: uuid('actor_account_id'),
+    reason: text('reason'),
+  },
+  (t) => [index('order_status_history_order_idx').on(t.orderId, t.createdAt)],
+);
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;

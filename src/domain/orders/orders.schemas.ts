@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../../core/events.js';
+import { paginated, paginationQuery } from '../../core/pagination.js';
+import { VAT_CATEGORIES } from '../products/products.models.js';
+
+export const MAX_LINES = 200;
+export const MAX_QUANTITY = 100_000;
+
+const quantity = z
+  .number()
+  .positive()
+  .max(MAX_QUANTITY)
+  .refine((n) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, 'at most 3 decimals');
+
+export const orderCreate = z.strictObject({
+  restaurant_id: z.uuid(),
+  supplier_id: z.uuid(),
+  lines: z
+    .array(z.strictObject({ product_id: z.uuid(), quantity }))
+    .min(1)
+    .max(MAX_LINES),
+  delivery_date: z.iso.date().optional(),
+  note: z.string().trim().max(1000).optional(),
+});
+
+export const cancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
+
+export const orderLineDto = z.object({
+  line_no: z.number().int(),
+  product_id: z.uuid(),
+  sku: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  quantity: z.string(),
+  unit_price_cents: z.number().int(),
+  vat_category: z.enum(VAT_CATEGORIES),
+  vat_rate: z.string(),
+  net_cents: z.number().int(),
+  tax_cents: z.number().int(),
+});
+
+export const orderDto = z.object({
+  id: z.uuid(),
+  restaurant_id: z.uuid(),
+  supplier_id: z.uuid(),
+  status: z.enum(ORDER_STATUSES),
+  currency: z.string(),
+  subtotal_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  total_cents: z.number().int(),
+  delivery_date: z.string().nullable(),
+  vat_date: z.string(),
+  note: z.string().nullable(),
+  placed_by: z.string().nullable(),
+  placed_at: z.string(),
+  confirmed_at: z.string().nullable(),
+  dispatched_at: z.string().nullable(),
+  delivered_at: z.string().nullable(),
+  invoiced_at: z.string().nullable(),
+  cancelled_at: z.string().nullable(),
+  cancel_reason: z.string().nullable(),
+  lines: z.array(orderLineDto),
+});
+
+export const orderListQuery = z.strictObject({
+  ...paginationQuery,
+  status: z.enum(ORDER_STATUSES).optional(),
+  restaurant_id: z.uuid().optional(),
+  supplier_id: z.uuid().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  sort: z
+    .string()
+    .regex(
+      /^-?(placed_at|total_cents|status)(,-?(placed_at|total_cents|status))*$/,
+      'comma-separated placed_at, total_cents, status; "-" for descending',
+    )
+    .optional(),
+});
+
+export const orderPage = paginated(orderDto);
+
+const party = z.object({ legal_name: z.string(), org_number: z.string(), address: z.string().nullable() });
+const docLine = z.object({
+  line_no: z.number().int(),
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.string(),
+  unit: z.string(),
+  unit_price_cents: z.number().int(),
+  vat_rate: z.string(),
+  net_cents: z.number().int(),
+  tax_cents: z.number().int(),
+});
+const breakdown = z.array(
+  z.object({ vat_rate: z.string(), net_cents: z.number().int(), tax_cents: z.number().int() }),
+);
+
+export const receiptDto = z.object({
+  order_id: z.uuid(),
+  status: z.enum(ORDER_STATUSES),
+  restaurant: z.string(),
+  supplier: z.string(),
+  placed_at: z.string(),
+  delivery_date: z.string().nullable(),
+  times_zone: z.literal('Europe/Stockholm'),
+  status_history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string() })),
+  lines: z.array(docLine),
+  vat: breakdown,
+  subtotal_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  total_cents: z.number().int(),
+  currency: z.string(),
+});
+
+export const invoiceDto = z.object({
+  invoice_number: z.string(),
+  order_id: z.uuid(),
+  issue_date: z.string(),
+  due_date: z.string(),
+  payment_terms_days: z.number().int(),
+  seller: party,
+  buyer: party,
+  lines: z.array(docLine),
+  vat: breakdown,
+  subtotal_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  total_cents: z.number().int(),
+  currency: z.string(),
+  ocr_reference: z.string(),
+});
+
+export type OrderCreate = z.infer<typeof orderCreate>;
+export type OrderDto = z.infer<typeof orderDto>;
+export type OrderListQuery = z.infer<typeof orderListQuery>;

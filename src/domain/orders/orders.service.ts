@@ -1,0 +1,416 @@
+import type { UserContext } from '../../core/context.js';
+import type { Database, Executor, Transaction } from '../../core/db.types.js';
+import type { ErrorDetail } from '../../core/errors.js';
+import type { OrderStatus } from '../../core/events.js';
+import { type Paginated, toPage } from '../../core/pagination.js';
+import { recordAudit } from '../audit/audit.service.js';
+import {
+  type IdempotencyService,
+  type StoredResponse,
+  validateKey,
+} from '../idempotency/idempotency.service.js';
+import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/organisations.repository.js';
+import { insertOutboxEvents } from '../outbox/outbox.repository.js';
+import { lockProducts } from '../products/products.repository.js';
+import { buildInvoice, buildReceipt, formatRate } from './documents.js';
+import { checkTransition, type OrderAction, type Party, STATUS_TIMESTAMP } from './lifecycle.js';
+import { lineNet, lineTax, milliToString, toMilli, totals } from './money.js';
+import * as e from './orders.errors.js';
+import type { OrderLineRow, OrderRow } from './orders.models.js';
+import * as repo from './orders.repository.js';
+import type { OrderCreate, OrderDto, OrderListQuery } from './orders.schemas.js';
+import { stockholmDate, vatRateBp } from './vat.js';
+
+export function orderToDto(order: OrderRow, lines: OrderLineRow[]): OrderDto {
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    id: order.id,
+    restaurant_id: order.restaurantId,
+    supplier_id: order.supplierId,
+    status: order.status,
+    currency: order.currency,
+    subtotal_cents: order.subtotalCents,
+    tax_cents: order.taxCents,
+    total_cents: order.totalCents,
+    delivery_date: order.deliveryDate,
+    vat_date: order.vatDate,
+    note: order.note,
+    placed_by: order.placedBy,
+    placed_at: order.placedAt.toISOString(),
+    confirmed_at: iso(order.confirmedAt),
+    dispatched_at: iso(order.dispatchedAt),
+    delivered_at: iso(order.deliveredAt),
+    invoiced_at: iso(order.invoicedAt),
+    cancelled_at: iso(order.cancelledAt),
+    cancel_reason: order.cancelReason,
+    lines: lines.map((l) => ({
+      line_no: l.lineNo,
+      product_id: l.productId,
+      sku: l.sku,
+      name: l.name,
+      unit: l.unit,
+      quantity: l.quantity,
+      unit_price_cents: l.unitPriceCents,
+      vat_category: l.vatCategory,
+      vat_rate: formatRate(l.vatRateBp),
+      net_cents: l.netCents,
+      tax_cents: l.taxCents,
+    })),
+  };
+}
+
+export interface OrderServiceDeps {
+  db: Database;
+  idempotency: IdempotencyService;
+  /** Called after an order transaction commits, to publish its outbox events promptly. */
+  afterCommit?: () => void;
+  now?: () => Date;
+}
+
+/**
+ * Orders (spec §4, §6): placement under an Idempotency-Key with stock taken under row locks in a fixed order,
+ * prices and VAT from the database and the calendar, the lifecycle transition table, and derived documents.
+ */
+export function createOrderService(deps: OrderServiceDeps) {
+  const { db, idempotency } = deps;
+  const now = deps.now ?? (() => new Date());
+  const published = () => deps.afterCommit?.();
+
+  async function partyOf(ex: Executor, ctx: UserContext, order: OrderRow): Promise<Party> {
+    if (ctx.principal.role === 'ADMIN') return 'admin';
+    if (
+      ctx.principal.role === 'RESTAURANT' &&
+      (await findMembership(ex, 'restaurant', ctx.principal.accountId, order.restaurantId))
+    ) {
+      return 'restaurant';
+    }
+    if (
+      ctx.principal.role === 'SUPPLIER' &&
+      (await findMembership(ex, 'supplier', ctx.principal.accountId, order.supplierId))
+    ) {
+      return 'supplier';
+    }
+    throw e.orderNotFound(order.id);
+  }
+
+  async function visibleOrder(ctx: UserContext, id: string): Promise<OrderRow> {
+    const order = await repo.findOrder(db, id);
+    if (!order) throw e.orderNotFound(id);
+    await partyOf(db, ctx, order);
+    return order;
+  }
+
+  /** The whole placement, in the caller's transaction: rules, locks, pricing, stock, events, audit. */
+  async function placeInTransaction(
+    tx: Transaction,
+    ctx: UserContext,
+    input: OrderCreate,
+  ): Promise<OrderDto> {
+    const restaurant = await findLiveOrg(tx, 'restaurant', input.restaurant_id);
+    const member =
+      ctx.principal.role === 'ADMIN' ||
+      (await findMembership(tx, 'restaurant', ctx.principal.accountId, input.restaurant_id));
+    if (!restaurant || !member) throw e.restaurantNotFound(input.restaurant_id);
+    const supplier = await findLiveOrg(tx, 'supplier', input.supplier_id);
+    if (!supplier || !('defaultCurrency' in supplier)) throw e.supplierNotFound(input.supplier_id);
+
+    const locked = new Map(
+      (
+        await lockProducts(
+          tx,
+          input.lines.map((l) => l.product_id),
+        )
+      ).map((p) => [p.id, p]),
+    );
+    const unavailable: ErrorDetail[] = [];
+    const shortages: { product_id: string; requested: string; available: string }[] = [];
+    input.lines.forEach((line, index) => {
+      const product = locked.get(line.product_id);
+      if (!product || product.supplierId !== input.supplier_id) {
+        unavailable.push({ path: `lines.${index}.product_id`, message: 'not a product of this supplier' });
+      } else if (!product.active) {
+        unavailable.push({
+          path: `lines.${index}.product_id`,
+          message: 'product is not available for ordering',
+        });
+      } else if (product.currency !== supplier.defaultCurrency) {
+        unavailable.push({
+          path: `lines.${index}.product_id`,
+          message: `priced in ${product.currency}, the order is in ${supplier.defaultCurrency}`,
+        });
+      } else if (product.stockQuantity !== null && toMilli(product.stockQuantity) < toMilli(line.quantity)) {
+        shortages.push({
+          product_id: product.id,
+          requested: milliToString(toMilli(line.quantity)),
+          available: product.stockQuantity,
+        });
+      }
+    });
+    if (unavailable.length > 0) throw e.productsUnavailable(unavailable);
+    if (shortages.length > 0) throw e.insufficientInventory(shortages);
+
+    const vatDate = input.delivery_date ?? stockholmDate(now());
+    const priced = input.lines.map((line, index) => {
+      const product = locked.get(line.product_id);
+      if (!product)
+        throw e.productsUnavailable([{ path: `lines.${index}.product_id`, message: 'not found' }]);
+      const milli = toMilli(line.quantity);
+      const rate = vatRateBp(product.vatCategory, vatDate);
+      const net = lineNet(product.priceCents, milli);
+      return { product, milli, rate, net, tax: lineTax(net, rate) };
+    });
+    const sums = totals(priced.map((p) => ({ netCents: p.net, taxCents: p.tax, vatRateBp: p.rate })));
+
+    const order = await repo.insertOrder(tx, {
+      restaurantId: input.restaurant_id,
+      supplierId: input.supplier_id,
+      status: 'placed',
+      currency: supplier.defaultCurrency,
+      ...sums,
+      deliveryDate: input.delivery_date ?? null,
+      vatDate,
+      note: input.note ?? null,
+      placedBy: ctx.principal.accountId,
+    });
+    const lines = await repo.insertLines(
+      tx,
+      priced.map((p, index) => ({
+        orderId: order.id,
+        lineNo: index + 1,
+        productId: p.product.id,
+        sku: p.product.sku,
+        name: p.product.name,
+        unit: p.product.unit,
+        quantity: milliToString(p.milli),
+        unitPriceCents: p.product.priceCents,
+        vatCategory: p.product.vatCategory,
+        vatRateBp: p.rate,
+        netCents: p.net,
+        taxCents: p.tax,
+      })),
+    );
+    await repo.adjustStock(
+      tx,
+      priced
+        .filter((p) => p.product.stockQuantity !== null)
+        .map((p) => ({ productId: p.product.id, delta: `-${milliToString(p.milli)}` })),
+    );
+    await repo.insertHistory(tx, {
+      orderId: order.id,
+      fromStatus: null,
+      toStatus: 'placed',
+      actorAccountId: ctx.principal.accountId,
+    });
+    await insertOutboxEvents(tx, [
+      {
+        type: 'order.placed',
+        aggregateType: 'order',
+        aggregateId: order.id,
+        payload: {
+          order_id: order.id,
+          restaurant_id: order.restaurantId,
+          supplier_id: order.supplierId,
+          placed_by: ctx.principal.accountId,
+          total_cents: order.totalCents,
+          currency: order.currency,
+        },
+      },
+    ]);
+    await recordAudit(tx, ctx, {
+      action: 'order.place',
+      resourceType: 'order',
+      resourceId: order.id,
+      details: { lines: lines.length, total_cents: order.totalCents },
+    });
+    return orderToDto(order, lines);
+  }
+
+  return {
+    /** POST /orders under an Idempotency-Key; returns the (possibly replayed) stored response. */
+    async place(
+      ctx: UserContext,
+      rawKey: string | string[] | undefined,
+      path: string,
+      input: OrderCreate,
+    ): Promise<StoredResponse> {
+      const key = validateKey(rawKey);
+      const seen = new Map<string, number>();
+      input.lines.forEach((l, i) => {
+        if (seen.has(l.product_id)) throw e.duplicateProduct(i);
+        seen.set(l.product_id, i);
+      });
+      if (input.delivery_date && input.delivery_date < stockholmDate(now())) throw e.deliveryInPast();
+
+      const response = await idempotency.run(
+        {
+          accountId: ctx.principal.accountId,
+          key,
+          method: 'POST',
+          path,
+          body: input,
+          requestId: ctx.requestId,
+        },
+        async (complete) => {
+          const body = await db.transaction(async (tx) => {
+            const dto = JSON.stringify(await placeInTransaction(tx, ctx, input));
+            await complete(tx, 201, dto);
+            return dto;
+          });
+          return { status: 201, body, replayed: false };
+        },
+      );
+      if (!response.replayed && response.status === 201) published();
+      return response;
+    },
+
+    async transition(
+      ctx: UserContext,
+      id: string,
+      action: OrderAction,
+      reason: string | undefined,
+    ): Promise<OrderDto> {
+      const result = await db.transaction(async (tx) => {
+        const order = await repo.lockOrder(tx, id);
+        if (!order) throw e.orderNotFound(id);
+        const party = await partyOf(tx, ctx, order);
+        const check = checkTransition(action, order.status, party);
+        if (!check.ok)
+          throw check.reason === 'invalid'
+            ? e.invalidTransition(action, order.status)
+            : e.transitionForbidden(action);
+        if (action === 'cancel' && party === 'supplier' && !reason) throw e.reasonRequired();
+        const from: OrderStatus = order.status;
+        const updated = await repo.updateStatus(tx, id, check.to, STATUS_TIMESTAMP[check.to], reason ?? null);
+        const lines = await repo.linesOf(tx, id);
+        if (check.to === 'cancelled') {
+          // Give the stock back, locking products in the same fixed order placement uses.
+          const tracked = new Set(
+            (
+              await lockProducts(
+                tx,
+                lines.map((l) => l.productId),
+              )
+            )
+              .filter((p) => p.stockQuantity !== null)
+              .map((p) => p.id),
+          );
+          await repo.adjustStock(
+            tx,
+            lines
+              .filter((l) => tracked.has(l.productId))
+              .map((l) => ({ productId: l.productId, delta: l.quantity })),
+          );
+        }
+        await repo.insertHistory(tx, {
+          orderId: id,
+          fromStatus: from,
+          toStatus: check.to,
+          actorAccountId: ctx.principal.accountId,
+          reason: reason ?? null,
+        });
+        await insertOutboxEvents(tx, [
+          {
+            type: 'order.status_changed',
+            aggregateType: 'order',
+            aggregateId: id,
+            payload: {
+              order_id: id,
+              restaurant_id: order.restaurantId,
+              supplier_id: order.supplierId,
+              from,
+              to: check.to,
+              changed_by: ctx.principal.accountId,
+            },
+          },
+        ]);
+        await recordAudit(tx, ctx, {
+          action: `order.${action}`,
+          resourceType: 'order',
+          resourceId: id,
+          details: { from, to: check.to, ...(reason ? { reason } : {}) },
+        });
+        return orderToDto(updated, lines);
+      });
+      published();
+      return result;
+    },
+
+    async get(ctx: UserContext, id: string): Promise<OrderDto> {
+      const order = await visibleOrder(ctx, id);
+      return orderToDto(order, await repo.linesOf(db, id));
+    },
+
+    async list(ctx: UserContext, query: OrderListQuery): Promise<Paginated<OrderDto>> {
+      const role = ctx.principal.role;
+      const scope =
+        role === 'ADMIN'
+          ? undefined
+          : {
+              restaurantIds:
+                role === 'RESTAURANT' ? await memberOrgIds(db, 'restaurant', ctx.principal.accountId) : [],
+              supplierIds:
+                role === 'SUPPLIER' ? await memberOrgIds(db, 'supplier', ctx.principal.accountId) : [],
+            };
+      const sort = (query.sort ?? '-placed_at').split(',').map((s) => ({
+        field: s.replace(/^-/, '') as repo.OrderSort['field'],
+        descending: s.startsWith('-'),
+      }));
+      const page = { limit: query.limit, offset: query.offset };
+      const { rows, total } = await repo.listOrders(
+        db,
+        {
+          status: query.status,
+          restaurantId: query.restaurant_id,
+          supplierId: query.supplier_id,
+          from: query.from ? new Date(query.from) : undefined,
+          to: query.to ? new Date(query.to) : undefined,
+          scope,
+        },
+        sort,
+        page,
+      );
+      const lines = await repo.linesOfMany(
+        db,
+        rows.map((r) => r.id),
+      );
+      return toPage(
+        rows.map((r) =>
+          orderToDto(
+            r,
+            lines.filter((l) => l.orderId === r.id),
+          ),
+        ),
+        page,
+        total,
+      );
+    },
+
+    async receipt(ctx: UserContext, id: string) {
+      const order = await visibleOrder(ctx, id);
+      const [restaurant, supplier] = await Promise.all([
+        findLiveOrg(db, 'restaurant', order.restaurantId),
+        findLiveOrg(db, 'supplier', order.supplierId),
+      ]);
+      return buildReceipt(
+        order,
+        await repo.linesOf(db, id),
+        { restaurant: restaurant?.legalName ?? '', supplier: supplier?.legalName ?? '' },
+        await repo.historyOf(db, id),
+      );
+    },
+
+    async invoice(ctx: UserContext, id: string) {
+      const order = await visibleOrder(ctx, id);
+      if (order.status !== 'delivered' && order.status !== 'invoiced')
+        throw e.invoiceNotAvailable(order.status);
+      const seller = await findLiveOrg(db, 'supplier', order.supplierId);
+      const buyer = await findLiveOrg(db, 'restaurant', order.restaurantId);
+      if (!seller || !buyer || !('paymentTermsDays' in seller)) throw e.orderNotFound(id);
+      return buildInvoice(order, await repo.linesOf(db, id), seller, buyer);
+    },
+
+    purgeIdempotencyKeys: () => idempotency.purgeExpired(),
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

@@ -1,0 +1,42 @@
+import {
+  buildJobRegistry,
+  type EventRoutes,
+  type JobRegistry,
+  type ScheduleDefinition,
+} from '../core/jobs.js';
+import type { DeliveryService } from '../domain/notifications/deliveries.service.js';
+import type { IdempotencyService } from '../domain/idempotency/idempotency.service.js';
+import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
+import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
+import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
+
+/** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
+export const SCHEDULES: readonly ScheduleDefinition[] = [
+  { job: 'device-tokens.prune', cron: '30 3 * * *' },
+  { job: 'idempotency-keys.purge', cron: '0 * * * *' },
+];
+
+/** Jobs the outbox relay enqueues per event type. */
+export const EVENT_ROUTES: EventRoutes = {
+  'order.placed': ['notifications.dispatch'],
+  'order.status_changed': ['notifications.dispatch'],
+};
+
+export interface JobServices {
+  deliveries: DeliveryService;
+  idempotency: IdempotencyService;
+}
+
+/** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
+export function createJobRegistry(services: JobServices, timezone: string): JobRegistry {
+  return buildJobRegistry(
+    [
+      notificationsDispatchJob(services.deliveries),
+      deviceTokensPruneJob(services.deliveries),
+      idempotencyPurgeJob(services.idempotency),
+    ],
+    SCHEDULES,
+    EVENT_ROUTES,
+    timezone,
+  );
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { SearchCache } from '../../src/domain/products/search-cache.js';
+import {
+  correctedMatch,
+  fold,
+  looksLikeCode,
+  prefixMatch,
+  words,
+} from '../../src/domain/products/products.search.js';
+import { validGtin } from '../../src/domain/products/gtin.js';
+
+describe('search cache', () => {
+  it('expires entries after the TTL and evicts the least recently used', () => {
+    let now = 0;
+    const cache = new SearchCache<number>(1000, 2, () => now);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3); // evicts b, the least recently used
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    now = 1000;
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(1);
+    cache.clear();
+    expect(cache.size).toBe(0);
+  });
+
+  it('stores nothing when disabled', () => {
+    const cache = new SearchCache<number>(0, 100);
+    cache.set('a', 1);
+    expect(cache.enabled).toBe(false);
+    expect(cache.get('a')).toBeUndefined();
+  });
+});
+
+describe('query understanding', () => {
+  it('folds case and Swedish diacritics like iris_fold', () => {
+    expect(fold('Kycklingfilé Å Ä Ö')).toBe('kycklingfile a a o');
+    expect(words('  Gul lök, 2 kg!! ')).toEqual(['gul', 'lok', '2', 'kg']);
+  });
+
+  it('builds prefix and corrected full-text queries', () => {
+    expect(prefixMatch('kyckl fryst')).toEqual({
+      kind: 'fulltext',
+      config: 'swedish',
+      tsquery: 'kyckl:* & fryst:*',
+    });
+    expect(prefixMatch('!!!')).toEqual({ kind: 'none' });
+    expect(correctedMatch([['kyckling', 'kycklingfil'], []])).toEqual({
+      kind: 'fulltext',
+      config: 'simple',
+      tsquery: '(kyckling | kycklingfil)',
+    });
+    expect(correctedMatch([[]])).toBeUndefined();
+  });
+
+  it('reads single tokens with digits as codes', () => {
+    expect(looksLikeCode('KF-1001')).toBe(true);
+    expect(looksLikeCode('7310000000010')).toBe(true);
+    expect(looksLikeCode('kyckling')).toBe(false);
+    expect(looksLikeCode('gul lök 2')).toBe(false);
+  });
+
+  it('validates GTIN check digits', () => {
+    expect(validGtin('4006381333931')).toBe(true);
+    expect(validGtin('96385074')).toBe(true);
+    expect(validGtin('4006381333932')).toBe(false);
+    expect(validGtin('12345')).toBe(false);
+  });
+});
