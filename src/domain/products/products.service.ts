@@ -182,7 +182,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
           if (corrected) result = await run(corrected);
         }
       }
-      return {
+      const answer = {
         data: result.rows.map(productToDto),
         pagination: {
           limit: page.limit,
@@ -191,6 +191,8 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
           total_exact: result.exact,
         },
       };
+      cache.set(cacheKey, answer);
+      return answer;
     },
 
     async get(ctx: UserContext, id: string): Promise<ProductDto> {
