@@ -30,6 +30,18 @@ function breakdown(lines: OrderLineRow[]) {
   }));
 }
 
+/** The lines, VAT per rate and totals both documents show, all straight from the stored order. */
+function amounts(order: OrderRow, lines: OrderLineRow[]) {
+  return {
+    lines: docLines(lines),
+    vat: breakdown(lines),
+    subtotal_cents: order.subtotalCents,
+    tax_cents: order.taxCents,
+    total_cents: order.totalCents,
+    currency: order.currency,
+  };
+}
+
 const address = (o: OrgRow) =>
   [o.addressLine, [o.postalCode, o.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') || null;
 
@@ -67,12 +79,7 @@ export function buildReceipt(
     delivery_date: order.deliveryDate,
     times_zone: 'Europe/Stockholm' as const,
     status_history: history.map((h) => ({ status: h.toStatus, at: stockholmTime(h.createdAt) })),
-    lines: docLines(lines),
-    vat: breakdown(lines),
-    subtotal_cents: order.subtotalCents,
-    tax_cents: order.taxCents,
-    total_cents: order.totalCents,
-    currency: order.currency,
+    ...amounts(order, lines),
   };
 }
 
@@ -91,12 +98,7 @@ export function buildInvoice(
     payment_terms_days: seller.paymentTermsDays,
     seller: { legal_name: seller.legalName, org_number: seller.orgNumber, address: address(seller) },
     buyer: { legal_name: buyer.legalName, org_number: buyer.orgNumber, address: address(buyer) },
-    lines: docLines(lines),
-    vat: breakdown(lines),
-    subtotal_cents: order.subtotalCents,
-    tax_cents: order.taxCents,
-    total_cents: order.totalCents,
-    currency: order.currency,
+    ...amounts(order, lines),
     ocr_reference: ocrReference(order.id),
   };
 }

@@ -96,6 +96,16 @@ const breakdown = z.array(
   z.object({ vat_rate: z.string(), net_cents: z.number().int(), tax_cents: z.number().int() }),
 );
 
+/** What receipts and invoices both show: the lines, the VAT per rate and the totals. */
+const documentAmounts = {
+  lines: z.array(docLine),
+  vat: breakdown,
+  subtotal_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  total_cents: z.number().int(),
+  currency: z.string(),
+};
+
 export const receiptDto = z.object({
   order_id: z.uuid(),
   status: z.enum(ORDER_STATUSES),
@@ -105,12 +115,7 @@ export const receiptDto = z.object({
   delivery_date: z.string().nullable(),
   times_zone: z.literal('Europe/Stockholm'),
   status_history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string() })),
-  lines: z.array(docLine),
-  vat: breakdown,
-  subtotal_cents: z.number().int(),
-  tax_cents: z.number().int(),
-  total_cents: z.number().int(),
-  currency: z.string(),
+  ...documentAmounts,
 });
 
 export const invoiceDto = z.object({
@@ -121,12 +126,7 @@ export const invoiceDto = z.object({
   payment_terms_days: z.number().int(),
   seller: party,
   buyer: party,
-  lines: z.array(docLine),
-  vat: breakdown,
-  subtotal_cents: z.number().int(),
-  tax_cents: z.number().int(),
-  total_cents: z.number().int(),
-  currency: z.string(),
+  ...documentAmounts,
   ocr_reference: z.string(),
 });
 

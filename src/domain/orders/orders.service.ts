@@ -12,52 +12,15 @@ import {
 import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/organisations.repository.js';
 import { insertOutboxEvents } from '../outbox/outbox.repository.js';
 import { lockProducts } from '../products/products.repository.js';
-import { buildInvoice, buildReceipt, formatRate } from './documents.js';
+import { buildInvoice, buildReceipt } from './documents.js';
 import { checkTransition, type OrderAction, type Party, STATUS_TIMESTAMP } from './lifecycle.js';
 import { lineNet, lineTax, milliToString, toMilli, totals } from './money.js';
 import * as e from './orders.errors.js';
-import type { OrderLineRow, OrderRow } from './orders.models.js';
+import type { OrderRow } from './orders.models.js';
+import { orderToDto } from './orders.mapper.js';
 import * as repo from './orders.repository.js';
 import type { OrderCreate, OrderDto, OrderListQuery } from './orders.schemas.js';
 import { stockholmDate, vatRateBp } from './vat.js';
-
-export function orderToDto(order: OrderRow, lines: OrderLineRow[]): OrderDto {
-  const iso = (d: Date | null) => d?.toISOString() ?? null;
-  return {
-    id: order.id,
-    restaurant_id: order.restaurantId,
-    supplier_id: order.supplierId,
-    status: order.status,
-    currency: order.currency,
-    subtotal_cents: order.subtotalCents,
-    tax_cents: order.taxCents,
-    total_cents: order.totalCents,
-    delivery_date: order.deliveryDate,
-    vat_date: order.vatDate,
-    note: order.note,
-    placed_by: order.placedBy,
-    placed_at: order.placedAt.toISOString(),
-    confirmed_at: iso(order.confirmedAt),
-    dispatched_at: iso(order.dispatchedAt),
-    delivered_at: iso(order.deliveredAt),
-    invoiced_at: iso(order.invoicedAt),
-    cancelled_at: iso(order.cancelledAt),
-    cancel_reason: order.cancelReason,
-    lines: lines.map((l) => ({
-      line_no: l.lineNo,
-      product_id: l.productId,
-      sku: l.sku,
-      name: l.name,
-      unit: l.unit,
-      quantity: l.quantity,
-      unit_price_cents: l.unitPriceCents,
-      vat_category: l.vatCategory,
-      vat_rate: formatRate(l.vatRateBp),
-      net_cents: l.netCents,
-      tax_cents: l.taxCents,
-    })),
-  };
-}
 
 export interface OrderServiceDeps {
   db: Database;
