@@ -30,12 +30,15 @@ export async function adjustStock(
   tx: Transaction,
   changes: { productId: string; delta: string }[],
 ): Promise<void> {
-  for (const c of [...changes].sort((a, b) => a.productId.localeCompare(b.productId))) {
-    await tx
-      .update(products)
-      .set({ stockQuantity: sql`${products.stockQuantity} + ${c.delta}::numeric` })
-      .where(and(eq(products.id, c.productId), sql`${products.stockQuantity} IS NOT NULL`));
-  }
+  if (changes.length === 0) return;
+  // One statement for all lines; the rows are already locked (in id order) by the caller.
+  const values = sql.join(
+    changes.map((c) => sql`(${c.productId}::uuid, ${c.delta}::numeric)`),
+    sql`, `,
+  );
+  await tx.execute(sql`UPDATE ${products} SET stock_quantity = ${products.stockQuantity} + v.delta
+    FROM (VALUES ${values}) AS v (id, delta)
+    WHERE ${products.id} = v.id AND ${products.stockQuantity} IS NOT NULL`);
 }
 
 export async function findOrder(ex: Executor, id: string): Promise<OrderRow | undefined> {
