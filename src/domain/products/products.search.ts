@@ -23,7 +23,7 @@ export function looksLikeCode(q: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/.test(q) && /\d/.test(q);
 }
 
-/** Every word as a prefix, all required: "kyckl fil" finds "Kycklingfilé". Stemmed with the Swedish configuration. */
+/** Every word as a prefix, all required: "kyckl fryst" finds "Kycklinglårfilé fryst". Stemmed with the Swedish configuration. */
 export function prefixMatch(q: string): Match {
   const terms = words(q);
   if (terms.length === 0) return { kind: 'none' };
