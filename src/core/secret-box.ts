@@ -34,9 +34,13 @@ export function createSecretBox(appSecret: string, purpose: string): SecretBox {
       if (version !== VERSION || !iv || !body || !tag || rest.length > 0) {
         throw new Error('not a sealed secret');
       }
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      const ivBytes = Buffer.from(iv, 'base64url');
+      const tagBytes = Buffer.from(tag, 'base64url');
+      // A shortened tag would weaken the integrity check; only full 96-bit IVs and 128-bit tags are accepted.
+      if (ivBytes.length !== 12 || tagBytes.length !== 16) throw new Error('not a sealed secret');
+      const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: 16 });
       decipher.setAAD(aad);
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
         'utf8',
       );

@@ -102,6 +102,15 @@ function claimString(payload: JWTPayload, name: string): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+function keySourceUnavailable(err: unknown): boolean {
+  if (err instanceof TypeError) return true; // fetch failed: connection refused, DNS, TLS
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === 'ERR_JWKS_TIMEOUT' ||
+    (typeof message === 'string' && /JSON Web Key Set HTTP response/.test(message))
+  );
+}
+
 export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
   const secret = secretKey(auth.appSecret);
   const clerkKey = auth.provider === 'clerk' ? clerkKeySource(auth.clerk) : undefined;
@@ -176,6 +185,10 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
         if (header.alg === 'RS256' && auth.provider === 'clerk') return await verifyClerk(token);
       } catch (err) {
         if (err instanceof DomainError) throw err;
+        // The key server being unreachable says nothing about the token: 503, so clients keep it and retry.
+        if (keySourceUnavailable(err)) {
+          throw new DomainError('SERVICE_UNAVAILABLE', 'Signing keys are unavailable right now; retry later');
+        }
         // jose's messages ("\"exp\" claim timestamp check failed", …) are safe and useful to clients.
         throw unauthenticated(`Invalid token: ${err instanceof Error ? err.message : 'verification failed'}`);
       }

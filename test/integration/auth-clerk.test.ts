@@ -128,6 +128,35 @@ describe('clerk mode', () => {
     expect(res.statusCode).toBe(403); // authenticated as a service, which has no /me
   });
 
+  it('answers 503, not 401, while the key server is unreachable', async () => {
+    const down = await buildApp(
+      testConfig({
+        DATABASE_URL: ctx.databaseUrl,
+        AUTH_PROVIDER: 'clerk',
+        CLERK_JWKS_URL: 'http://127.0.0.1:1/jwks.json',
+        CLERK_ISSUERS: ISSUER,
+      }),
+    );
+    try {
+      const res = await me(down, await jwks.sign(session()));
+      expect(res.statusCode).toBe(503);
+      expect(res.json().code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('refuses a second Clerk user whose e-mail matches an account linked to someone else', async () => {
+    const first = await me(ctx.app, await jwks.sign(session({ sub: 'user_owner', email: 'owner@krog.se' })));
+    expect(first.statusCode).toBe(200);
+    const intruder = await me(
+      ctx.app,
+      await jwks.sign(session({ sub: 'user_intruder', email: 'owner@krog.se' })),
+    );
+    expect(intruder.statusCode).toBe(401);
+    expect(intruder.json().code).toBe('UNAUTHENTICATED');
+  });
+
   it('verifies without any network with CLERK_JWT_KEY', async () => {
     const app = await buildApp(
       testConfig({

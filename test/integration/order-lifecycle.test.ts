@@ -198,6 +198,13 @@ describe('derived documents', () => {
       currency: 'SEK',
     });
     expect(luhnValid(invoice.ocr_reference)).toBe(true);
+    expect(invoice.invoice_number).toMatch(/^IR-\d{4}-\d{8}$/);
+    const other = await orderIn('delivered');
+    const otherInvoice = (
+      await ctx.app.inject({ method: 'GET', url: `/api/v1/invoices/${other}`, headers: chef.headers })
+    ).json();
+    expect(otherInvoice.invoice_number).not.toBe(invoice.invoice_number);
+    expect(otherInvoice.ocr_reference).not.toBe(invoice.ocr_reference);
     const again = (
       await ctx.app.inject({ method: 'GET', url: `/api/v1/invoices/${id}`, headers: chef.headers })
     ).json();

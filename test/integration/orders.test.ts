@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
+import { createIdempotencyService } from '../../src/domain/idempotency/idempotency.service.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
 import { createProduct, placeOrder } from '../helpers/orders.js';
@@ -341,6 +342,34 @@ describe('Idempotency-Key', () => {
     const takeover = await placeOrder(ctx.app, chef.headers, body, key);
     expect(takeover.statusCode).toBe(201);
     expect(takeover.json().id).not.toBe(fresh.json().id);
+  });
+
+  it('rolls back a request whose key was taken over while it ran, leaving the new owner alone', async () => {
+    const idempotency = createIdempotencyService({ db: ctx.database.db, ttlSeconds: 60 });
+    const key = randomUUID();
+    const attempt = idempotency.run(
+      { accountId: chef.id, key, method: 'POST', path: '/api/v1/orders', body: { n: 1 }, requestId: 'first' },
+      async (complete) => {
+        // A later request takes the key over (as after 90 s) while this one is still working.
+        await queryRows(
+          ctx.database.db,
+          sql`UPDATE idempotency_keys SET locked_at = clock_timestamp() WHERE key = ${key}`,
+        );
+        await ctx.database.db.transaction(async (tx) => {
+          await tx.execute(sql`INSERT INTO audit_log (action, request_id) VALUES ('probe.takeover', ${key})`);
+          await complete(tx, 201, '{"id":"first"}');
+        });
+        return { status: 201, body: '{"id":"first"}', replayed: false };
+      },
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
+    const written = await queryRows(ctx.database.db, sql`SELECT 1 FROM audit_log WHERE request_id = ${key}`);
+    expect(written).toEqual([]);
+    const [row] = await queryRows<{ state: string }>(
+      ctx.database.db,
+      sql`SELECT state FROM idempotency_keys WHERE key = ${key}`,
+    );
+    expect(row!.state).toBe('in_progress');
   });
 
   it('purges expired keys', async () => {

@@ -121,6 +121,7 @@ describe('search relevance', () => {
 
   it('finds nothing for nonsense', async () => {
     expect(await skus(chef, 'q=xqzvwk')).toEqual([]);
+    expect(await skus(chef, 'q=%21%21%21')).toEqual([]);
   });
 });
 

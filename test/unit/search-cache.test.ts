@@ -46,7 +46,8 @@ describe('query understanding', () => {
       config: 'swedish',
       tsquery: 'kyckl:* & fryst:*',
     });
-    expect(prefixMatch('!!!')).toEqual({ kind: 'none' });
+    expect(prefixMatch('!!!')).toEqual({ kind: 'fulltext', config: 'simple', tsquery: '' });
+    expect(words('Smørbukk Straße Ærø')).toEqual(['smorbukk', 'strasse', 'aero']);
     expect(correctedMatch([['kyckling', 'kycklingfil'], []])).toEqual({
       kind: 'fulltext',
       config: 'simple',

@@ -10,6 +10,8 @@ export const clerkEmailMissing = () =>
     'UNAUTHENTICATED',
     'The Clerk session token has no "email" claim; add it to the session token template',
   );
+export const accountLinkedElsewhere = () =>
+  new DomainError('UNAUTHENTICATED', 'This e-mail address belongs to an account linked to another sign-in');
 export const emailTaken = () =>
   new DomainError('EMAIL_TAKEN', 'Another account already uses this e-mail address');
 export const lastAdmin = () => new DomainError('CONFLICT', 'The last administrator cannot be demoted');

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { membershipsOfAccount } from '../organisations/organisations.repository.js';
 import {
   accountGone,
+  accountLinkedElsewhere,
   accountNotFound,
   clerkEmailMissing,
   invalidCredentials,
@@ -120,8 +121,12 @@ export function createAccountService(deps: { db: Database; config: Config }) {
       return db.transaction(async (tx) => {
         const byEmail = await repo.findAccountByEmail(tx, email);
         if (byEmail?.deletedAt) throw accountGone();
-        const row = byEmail
-          ? ((await repo.linkExternalId(tx, byEmail.id, token.externalId)) ?? byEmail)
+        // An account already linked to another Clerk user is never taken over through a matching e-mail claim.
+        if (byEmail?.externalId && byEmail.externalId !== token.externalId) throw accountLinkedElsewhere();
+        const linked = byEmail ? await repo.linkExternalId(tx, byEmail.id, token.externalId) : undefined;
+        if (byEmail && !linked) throw accountLinkedElsewhere();
+        const row = linked
+          ? linked
           : await repo.insertAccount(tx, {
               email,
               role: 'RESTAURANT',

@@ -2,11 +2,22 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../core/db.types.js';
 import { type IdempotencyRow, idempotencyKeys } from './idempotency.models.js';
 
+/**
+ * A claim on a key: its row and the exact lock time (as text, to keep PostgreSQL's microseconds). Completing or
+ * releasing a claim checks both, so a request whose key was taken over after 90 s can no longer write to it.
+ */
+export interface ClaimHandle {
+  id: string;
+  lockedAt: string;
+}
+
+const lockedAtText = sql<string>`${idempotencyKeys.lockedAt}::text`;
+
 /** Inserts a fresh in-progress claim; undefined when the account already holds this key. */
 export async function insertClaim(
   ex: Executor,
   values: { accountId: string; key: string; fingerprint: string; ttlSeconds: number },
-): Promise<string | undefined> {
+): Promise<ClaimHandle | undefined> {
   const [row] = await ex
     .insert(idempotencyKeys)
     .values({
@@ -18,8 +29,8 @@ export async function insertClaim(
       expiresAt: sql`now() + make_interval(secs => ${values.ttlSeconds})`,
     })
     .onConflictDoNothing({ target: [idempotencyKeys.accountId, idempotencyKeys.key] })
-    .returning({ id: idempotencyKeys.id });
-  return row?.id;
+    .returning({ id: idempotencyKeys.id, lockedAt: lockedAtText });
+  return row;
 }
 
 /** The account's record for a key, locked, with whether it expired and whether its lock is older than 90 s. */
@@ -46,29 +57,48 @@ export async function reclaim(
   id: string,
   fingerprint: string,
   ttlSeconds: number,
-): Promise<void> {
-  await tx
+): Promise<ClaimHandle> {
+  const [row] = await tx
     .update(idempotencyKeys)
     .set({
       fingerprint,
       state: 'in_progress',
-      lockedAt: sql`now()`,
+      lockedAt: sql`clock_timestamp()`,
       responseStatus: null,
       responseBody: null,
       expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})`,
     })
-    .where(eq(idempotencyKeys.id, id));
+    .where(eq(idempotencyKeys.id, id))
+    .returning({ id: idempotencyKeys.id, lockedAt: lockedAtText });
+  if (!row) throw new Error('claim vanished under lock');
+  return row;
 }
 
-export async function completeClaim(ex: Executor, id: string, status: number, body: string): Promise<void> {
-  await ex
+const stillOwned = (claim: ClaimHandle) =>
+  and(
+    eq(idempotencyKeys.id, claim.id),
+    eq(idempotencyKeys.state, 'in_progress'),
+    sql`${idempotencyKeys.lockedAt} = ${claim.lockedAt}::timestamptz`,
+  );
+
+/** Stores the answer; false when the claim was taken over meanwhile (nothing is written then). */
+export async function completeClaim(
+  ex: Executor,
+  claim: ClaimHandle,
+  status: number,
+  body: string,
+): Promise<boolean> {
+  const rows = await ex
     .update(idempotencyKeys)
     .set({ state: 'completed', lockedAt: null, responseStatus: status, responseBody: body })
-    .where(eq(idempotencyKeys.id, id));
+    .where(stillOwned(claim))
+    .returning({ id: idempotencyKeys.id });
+  return rows.length > 0;
 }
 
-export async function deleteClaim(ex: Executor, id: string): Promise<void> {
-  await ex.delete(idempotencyKeys).where(eq(idempotencyKeys.id, id));
+/** Releases a claim this request still owns (after a 5xx), so the client can retry. */
+export async function deleteClaim(ex: Executor, claim: ClaimHandle): Promise<void> {
+  await ex.delete(idempotencyKeys).where(stillOwned(claim));
 }
 
 /** Deletes expired keys; returns how many. */

@@ -19,7 +19,14 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
-export type Claim = { kind: 'owned'; id: string } | { kind: 'replay'; response: StoredResponse };
+export type Claim = { kind: 'owned'; claim: repo.ClaimHandle } | { kind: 'replay'; response: StoredResponse };
+
+/** Another request took the key over (its lock was older than 90 s): this one must not commit. */
+const claimLost = () =>
+  new DomainError(
+    'IDEMPOTENCY_KEY_IN_USE',
+    'This Idempotency-Key was taken over by a later request; this attempt was rolled back',
+  );
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -60,24 +67,22 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
   const { db, ttlSeconds } = deps;
 
   async function claim(accountId: string, key: string, print: string): Promise<Claim> {
-    const id = await repo.insertClaim(db, { accountId, key, fingerprint: print, ttlSeconds });
-    if (id) return { kind: 'owned', id };
+    const fresh = await repo.insertClaim(db, { accountId, key, fingerprint: print, ttlSeconds });
+    if (fresh) return { kind: 'owned', claim: fresh };
     return db.transaction(async (tx): Promise<Claim> => {
       const row = await repo.lockClaim(tx, accountId, key);
       if (!row) {
         // Purged between our insert and this read: claim it afresh.
         const again = await repo.insertClaim(tx, { accountId, key, fingerprint: print, ttlSeconds });
-        if (!again)
+        if (!again) {
           throw new DomainError(
             'IDEMPOTENCY_KEY_IN_USE',
             'This Idempotency-Key is being used by another request',
           );
-        return { kind: 'owned', id: again };
+        }
+        return { kind: 'owned', claim: again };
       }
-      if (row.expired) {
-        await repo.reclaim(tx, row.id, print, ttlSeconds);
-        return { kind: 'owned', id: row.id };
-      }
+      if (row.expired) return { kind: 'owned', claim: await repo.reclaim(tx, row.id, print, ttlSeconds) };
       if (row.fingerprint !== print) {
         throw new DomainError(
           'IDEMPOTENCY_KEY_REUSED',
@@ -90,20 +95,21 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
           response: { status: row.responseStatus, body: row.responseBody, replayed: true },
         };
       }
-      if (!row.stale)
+      if (!row.stale) {
         throw new DomainError(
           'IDEMPOTENCY_KEY_IN_USE',
           'A request with this Idempotency-Key is still being processed',
         );
-      await repo.reclaim(tx, row.id, print, ttlSeconds);
-      return { kind: 'owned', id: row.id };
+      }
+      return { kind: 'owned', claim: await repo.reclaim(tx, row.id, print, ttlSeconds) };
     });
   }
 
   return {
     /**
-     * Runs `operation` at most once per (account, key). The operation receives the claim id and must call
-     * `complete(tx, …)` inside its own transaction, so the business change and the stored answer commit together.
+     * Runs `operation` at most once per (account, key). The operation must call `complete(tx, …)` inside its own
+     * transaction, so the business change and the stored answer commit together; if the key was taken over in
+     * the meantime, `complete` throws and the business transaction rolls back.
      */
     async run(
       request: {
@@ -124,16 +130,24 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
         fingerprint(request.method, request.path, request.body),
       );
       if (claimed.kind === 'replay') return claimed.response;
+      const lost = new Set<DomainError>();
+      const complete = async (ex: Executor, status: number, body: string) => {
+        if (await repo.completeClaim(ex, claimed.claim, status, body)) return;
+        const err = claimLost();
+        lost.add(err);
+        throw err;
+      };
       try {
-        return await operation((ex, status, body) => repo.completeClaim(ex, claimed.id, status, body));
+        return await operation(complete);
       } catch (err) {
+        if (err instanceof DomainError && lost.has(err)) throw err;
         const status = err instanceof DomainError ? httpMappingFor(err.code).status : 500;
         if (err instanceof DomainError && status < 500) {
           const body = JSON.stringify(toEnvelope(err, request.requestId));
-          await repo.completeClaim(db, claimed.id, status, body);
+          if (!(await repo.completeClaim(db, claimed.claim, status, body))) throw claimLost();
           return { status, body, replayed: false };
         }
-        await repo.deleteClaim(db, claimed.id).catch(() => undefined);
+        await repo.deleteClaim(db, claimed.claim).catch(() => undefined);
         throw err;
       }
     },

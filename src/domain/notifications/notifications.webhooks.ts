@@ -58,6 +58,8 @@ const FORBIDDEN_V6 = blockList(
     '::/96', // unspecified and IPv4-compatible (::1 is loopback, handled below)
     '::ffff:0:0/96', // IPv4-mapped: would smuggle any IPv4 address
     '64:ff9b::/96', // NAT64
+    '64:ff9b:1::/48', // local-use NAT64 (RFC 8215)
+    '::ffff:0:0:0/96', // IPv4-translated (RFC 2765)
     '100::/64',
     '2001::/32', // Teredo
     '2001:db8::/32',

@@ -46,22 +46,20 @@ const address = (o: OrgRow) =>
   [o.addressLine, [o.postalCode, o.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') || null;
 
 /**
- * Swedish OCR payment reference: digits derived from the order id, a length digit, and a Luhn check digit
- * (the "variable OCR with length and check digit" form banks verify).
+ * Swedish OCR payment reference: the order's serial (unique, from a database identity), a length digit and a
+ * Luhn check digit — the "variable OCR with length and check digit" form banks verify.
  */
-export function ocrReference(orderId: string): string {
-  const base = BigInt(`0x${orderId.replace(/-/g, '').slice(0, 12)}`)
-    .toString()
-    .padStart(15, '0');
+export function ocrReference(serial: number): string {
+  const base = String(serial).padStart(8, '0');
   const withLength = `${base}${(base.length + 2) % 10}`;
   for (let d = 0; d <= 9; d++) if (luhnValid(`${withLength}${d}`)) return `${withLength}${d}`;
   throw new Error('unreachable: one digit always satisfies Luhn');
 }
 
-/** Deterministic: the same delivered order always has the same number. */
+/** Deterministic and unique: the year of delivery and the order's serial. */
 export function invoiceNumber(order: OrderRow): string {
   const year = stockholmDate(order.deliveredAt ?? order.placedAt).slice(0, 4);
-  return `IR-${year}-${order.id.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+  return `IR-${year}-${String(order.serial).padStart(8, '0')}`;
 }
 
 export function buildReceipt(
@@ -99,6 +97,6 @@ export function buildInvoice(
     seller: { legal_name: seller.legalName, org_number: seller.orgNumber, address: address(seller) },
     buyer: { legal_name: buyer.legalName, org_number: buyer.orgNumber, address: address(buyer) },
     ...amounts(order, lines),
-    ocr_reference: ocrReference(order.id),
+    ocr_reference: ocrReference(order.serial),
   };
 }

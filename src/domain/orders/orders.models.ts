@@ -34,6 +34,8 @@ export const orders = pgTable(
     supplierId: uuid('supplier_id')
       .notNull()
       .references(() => suppliers.id),
+    /** A unique number per order, from a database identity: the base of invoice numbers and OCR references. */
+    serial: bigint('serial', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     status: orderStatus('status').notNull().default('placed'),
     currency: char('currency', { length: 3 }).notNull(),
     subtotalCents: money('subtotal_cents').notNull(),
@@ -55,6 +57,7 @@ export const orders = pgTable(
   (t) => [
     check('orders_money_invariant', sql`${t.totalCents} >= ${t.taxCents} AND ${t.taxCents} >= 0`),
     check('orders_total_is_sum', sql`${t.totalCents} = ${t.subtotalCents} + ${t.taxCents}`),
+    unique('orders_serial_key').on(t.serial),
     index('orders_restaurant_idx').on(t.restaurantId, t.placedAt),
     index('orders_supplier_idx').on(t.supplierId, t.placedAt),
     index('orders_status_idx').on(t.status, t.placedAt),

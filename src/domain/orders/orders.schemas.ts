@@ -10,7 +10,7 @@ const quantity = z
   .number()
   .positive()
   .max(MAX_QUANTITY)
-  .refine((n) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, 'at most 3 decimals');
+  .refine((n) => /^\d+(\.\d{1,3})?$/.test(String(n)), 'at most 3 decimals');
 
 export const orderCreate = z.strictObject({
   restaurant_id: z.uuid(),

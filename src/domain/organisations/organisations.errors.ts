@@ -17,9 +17,10 @@ export const memberNotFound = (accountId: string) =>
   new DomainError('MEMBERSHIP_NOT_FOUND', `Account ${accountId} is not a member`);
 export const lastOwner = () =>
   new DomainError('LAST_OWNER', 'The last owner cannot be removed; add another owner first');
-export const memberRoleMismatch = (kind: OrgKind, role: string) =>
-  new DomainError('UNPROCESSABLE', `An account with role ${role} cannot join a ${kind}`, [
-    { path: 'email', message: `account role ${role} does not fit a ${kind}` },
+/** Says nothing about the account (its existence, deletion or role), only that it cannot join. */
+export const memberRoleMismatch = (kind: OrgKind) =>
+  new DomainError('UNPROCESSABLE', `This e-mail address cannot be added to a ${kind}`, [
+    { path: 'email', message: `cannot join a ${kind}` },
   ]);
 export const emptyPatch = () =>
   new DomainError('VALIDATION_FAILED', 'Send at least one field to change', [

@@ -191,8 +191,7 @@ export function createOrganisationService(kind: OrgKind, deps: { db: Database })
         const email = input.email.toLowerCase();
         const wanted = ACCOUNT_ROLE_FOR[kind];
         let account = await findAccountByEmail(tx, email);
-        if (account && (account.deletedAt || account.role !== wanted))
-          throw memberRoleMismatch(kind, account.role);
+        if (account && (account.deletedAt || account.role !== wanted)) throw memberRoleMismatch(kind);
         account ??= await insertAccount(tx, { email, role: wanted });
         const before = await repo.findMembership(tx, kind, account.id, id);
         if (

@@ -257,7 +257,7 @@ export async function lockProducts(tx: Transaction, ids: string[]): Promise<Prod
     .for('update');
 }
 
-/** Locks a supplier's live products with the given SKUs (bulk upsert), in SKU order. */
+/** Locks a supplier's live products with the given SKUs (bulk upsert), in id order like every product lock. */
 export async function lockBySkus(
   tx: Transaction,
   supplierId: string,
@@ -268,7 +268,7 @@ export async function lockBySkus(
     .select(listColumns)
     .from(products)
     .where(and(eq(products.supplierId, supplierId), inArray(products.sku, skus), isNull(products.deletedAt)))
-    .orderBy(asc(products.sku))
+    .orderBy(asc(products.id))
     .for('update');
 }
 

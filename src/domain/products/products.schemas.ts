@@ -29,7 +29,7 @@ const quantity = (max: number) =>
     .number()
     .min(0)
     .max(max)
-    .refine((n) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, 'at most 3 decimals');
+    .refine((n) => /^\d+(\.\d{1,3})?$/.test(String(n)), 'at most 3 decimals');
 
 const productFields = {
   sku: z

@@ -4,8 +4,24 @@ import type { Match } from './products.repository.js';
  * Query understanding for catalog search, in the same terms as the database's `iris_fold`
  * (lower-case, diacritics removed): "Kycklingfilé" and "kycklingfile" are one word.
  */
+// Letters unaccent maps to other letters rather than stripping a mark from (ø → o, æ → ae, ß → ss, …).
+const SUBSTITUTES: Record<string, string> = {
+  ø: 'o',
+  Ø: 'O',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ß: 'ss',
+  ł: 'l',
+  Ł: 'L',
+  đ: 'd',
+  Đ: 'D',
+};
+
 export function fold(text: string): string {
   return text
+    .replace(/[øØæÆœŒßłŁđĐ]/g, (c) => SUBSTITUTES[c] ?? c)
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase();
@@ -26,7 +42,8 @@ export function looksLikeCode(q: string): boolean {
 /** Every word as a prefix, all required: "kyckl fryst" finds "Kycklinglårfilé fryst". Stemmed with the Swedish configuration. */
 export function prefixMatch(q: string): Match {
   const terms = words(q);
-  if (terms.length === 0) return { kind: 'none' };
+  // A query of only punctuation matches nothing; it must not turn into "no filter".
+  if (terms.length === 0) return { kind: 'fulltext', config: 'simple', tsquery: '' };
   return { kind: 'fulltext', config: 'swedish', tsquery: terms.map((w) => `${w}:*`).join(' & ') };
 }
 
