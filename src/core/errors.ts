@@ -211,7 +211,7 @@ export function translateDatabaseError(err: unknown): DomainError | undefined {
       );
     if (code === '23514' || code === '23502' || code === '22003')
       return new DomainError('CHECK_VIOLATION', 'The change would break a data rule');
-    if (code === '40001' || code === '40P01')
+    if (code === '40001' || code === '40P01' || code === '55P03')
       return new DomainError('CONCURRENT_UPDATE', 'The record was changed concurrently; retry the request');
     if (code === '57014')
       return new DomainError('SERVICE_UNAVAILABLE', 'The database took too long to answer; retry later');

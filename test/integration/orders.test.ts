@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
 import { createIdempotencyService } from '../../src/domain/idempotency/idempotency.service.js';
@@ -370,6 +371,25 @@ describe('Idempotency-Key', () => {
       sql`SELECT state FROM idempotency_keys WHERE key = ${key}`,
     );
     expect(row!.state).toBe('in_progress');
+  });
+
+  it('gives up on a product locked for too long with a retryable 409, releasing the key', async () => {
+    const product = await createProduct(ctx.database.db, supplierId, { stockQuantity: '5.000' });
+    const blocker = new pg.Client(ctx.databaseUrl);
+    await blocker.connect();
+    const key = randomUUID();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [product]);
+      const res = await placeOrder(ctx.app, chef.headers, order([{ product_id: product, quantity: 1 }]), key);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('CONCURRENT_UPDATE');
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    const retry = await placeOrder(ctx.app, chef.headers, order([{ product_id: product, quantity: 1 }]), key);
+    expect(retry.statusCode).toBe(201);
   });
 
   it('purges expired keys', async () => {

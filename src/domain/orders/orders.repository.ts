@@ -5,6 +5,14 @@ import type { Page } from '../../core/pagination.js';
 import { products } from '../products/products.models.js';
 import { type OrderLineRow, type OrderRow, orderLines, orders, orderStatusHistory } from './orders.models.js';
 
+/**
+ * Bounds how long this transaction waits for row locks (transaction-local, so safe behind a pooler): a placement
+ * stuck behind a long import fails fast and releases its Idempotency-Key instead of outliving the 90 s lock.
+ */
+export async function boundLockWaits(tx: Transaction, ms: number): Promise<void> {
+  await tx.execute(sql`SELECT set_config('lock_timeout', ${`${ms}ms`}, true)`);
+}
+
 export async function insertOrder(tx: Transaction, values: typeof orders.$inferInsert): Promise<OrderRow> {
   const [row] = await tx.insert(orders).values(values).returning();
   if (!row) throw new Error('insert returned no row');

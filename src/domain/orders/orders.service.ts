@@ -22,6 +22,9 @@ import * as repo from './orders.repository.js';
 import type { OrderCreate, OrderDto, OrderListQuery } from './orders.schemas.js';
 import { stockholmDate, vatRateBp } from './vat.js';
 
+/** Longest wait for product row locks while placing an order; well under the 90 s idempotency lock. */
+const LOCK_WAIT_MS = 5_000;
+
 export interface OrderServiceDeps {
   db: Database;
   idempotency: IdempotencyService;
@@ -215,6 +218,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         },
         async (complete) => {
           const body = await db.transaction(async (tx) => {
+            await repo.boundLockWaits(tx, LOCK_WAIT_MS);
             const dto = JSON.stringify(await placeInTransaction(tx, ctx, input));
             await complete(tx, 201, dto);
             return dto;
