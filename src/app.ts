@@ -101,17 +101,30 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.decorate('config', config);
   app.decorate('services', services);
 
+  // Graceful shutdown: new requests get a 503 envelope, and the pools close only after every handler already
+  // running has produced its answer — including those whose client has gone away meanwhile.
   let closing = false;
+  // Request objects, not ids: clients may send the same X-Request-ID twice.
+  const inFlight = new Set<object>();
   app.addHook('preClose', async () => {
     closing = true;
+    const deadline = Date.now() + Math.max(config.http.shutdownGraceMs - 1_000, 0);
+    while (inFlight.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) {
+      inFlight.add(request);
+      return;
+    }
     void reply.header('connection', 'close');
     throw new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance');
   });
   app.addHook('onSend', async (request, reply) => {
+    inFlight.delete(request);
     void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request) => {
+    inFlight.delete(request);
   });
   app.addHook('onResponse', async (request, reply) => {
     const endpoint = request.routeOptions.url ?? 'unmatched';
