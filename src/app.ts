@@ -109,7 +109,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('preClose', async () => {
     closing = true;
     const deadline = Date.now() + Math.max(config.http.shutdownGraceMs - 1_000, 0);
-    while (inFlight.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (inFlight.size > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
   });
   app.addHook('onRequest', async (request, reply) => {
     if (!closing) {

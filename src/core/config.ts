@@ -97,6 +97,7 @@ const envSchema = z.object({
   INTERNAL_CIDRS: list.pipe(z.array(cidr)),
   SHUTDOWN_GRACE_MS: int(10_000, 0, 120_000),
   IDEMPOTENCY_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
+  AUTH_ACCOUNT_CACHE_MS: int(5_000, 0, 60_000),
   SEARCH_CACHE_TTL_MS: int(30_000, 0, 3_600_000),
   SEARCH_CACHE_MAX_ENTRIES: int(5_000, 0, 1_000_000),
   JOBS_INLINE: bool(true),
@@ -176,6 +177,8 @@ export interface Config {
     appSecret: string;
     /** Parsed DEV_USERS; empty when unset. */
     devUsers: DevUser[];
+    /** How long a signed-in account (role, existence) may be served from memory; 0 reads it every request. */
+    accountCacheMs: number;
     accessTokenTtlSeconds: number;
     issuer: string;
     audience: string;
@@ -320,6 +323,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       provider: e.AUTH_PROVIDER,
       appSecret: e.APP_SECRET,
       devUsers: e.DEV_USERS,
+      accountCacheMs: e.AUTH_ACCOUNT_CACHE_MS,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,

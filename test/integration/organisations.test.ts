@@ -238,6 +238,10 @@ describe('restaurants', () => {
 describe('admin', () => {
   it('changes roles, audited, and refuses to demote the last admin', async () => {
     const target = await createUser(ctx.database.db, ctx.config, 'RESTAURANT');
+    // The target's account is now cached by its first request; the role change must still apply at once.
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/api/v1/me', headers: target.headers })).json().role,
+    ).toBe('RESTAURANT');
     const res = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/v1/admin/accounts/${target.id}`,
@@ -246,6 +250,9 @@ describe('admin', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().role).toBe('SUPPLIER');
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/api/v1/me', headers: target.headers })).json().role,
+    ).toBe('SUPPLIER');
     const audit = await ctx.app.inject({
       method: 'GET',
       url: `/api/v1/admin/audit?action=account.role_change&actor=${admin.id}`,

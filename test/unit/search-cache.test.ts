@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SearchCache } from '../../src/domain/products/search-cache.js';
+import { TtlCache } from '../../src/core/ttl-cache.js';
 import {
   correctedMatch,
   fold,
@@ -9,10 +9,10 @@ import {
 } from '../../src/domain/products/products.search.js';
 import { validGtin } from '../../src/domain/products/gtin.js';
 
-describe('search cache', () => {
+describe('TTL cache', () => {
   it('expires entries after the TTL and evicts the least recently used', () => {
     let now = 0;
-    const cache = new SearchCache<number>(1000, 2, () => now);
+    const cache = new TtlCache<number>(1000, 2, () => now);
     cache.set('a', 1);
     cache.set('b', 2);
     expect(cache.get('a')).toBe(1);
@@ -27,7 +27,7 @@ describe('search cache', () => {
   });
 
   it('stores nothing when disabled', () => {
-    const cache = new SearchCache<number>(0, 100);
+    const cache = new TtlCache<number>(0, 100);
     cache.set('a', 1);
     expect(cache.enabled).toBe(false);
     expect(cache.get('a')).toBeUndefined();

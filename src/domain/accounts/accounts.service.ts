@@ -1,4 +1,5 @@
 import bcrypt from 'bcryptjs';
+import { TtlCache } from '../../core/ttl-cache.js';
 import type { Config, DevUser } from '../../core/config.js';
 import type { RequestContext, UserContext, UserPrincipal } from '../../core/context.js';
 import type { Database } from '../../core/db.types.js';
@@ -51,6 +52,9 @@ export function effectiveDevUsers(config: Config): DevUser[] {
 export function createAccountService(deps: { db: Database; config: Config }) {
   const { db, config } = deps;
   const devUsers = new Map(effectiveDevUsers(config).map((u) => [u.email, u]));
+  // Signed-in accounts by id, so an authenticated request does not read its account row every time. A role
+  // change in this instance takes effect at once; other instances see it within AUTH_ACCOUNT_CACHE_MS.
+  const accountCache = new TtlCache<UserPrincipal>(config.auth.accountCacheMs, 10_000);
 
   return {
     /** POST /auth/dev/login (local mode only). The bcrypt hash lives in DEV_USERS, never in the database. */
@@ -77,6 +81,7 @@ export function createAccountService(deps: { db: Database; config: Config }) {
       }
       const account = await db.transaction(async (tx) => {
         const row = await repo.upsertDevAccount(tx, normalised, user.role);
+        accountCache.delete(row.id);
         await recordAudit(
           tx,
           { ...ctx, principal: principalOf(row) },
@@ -107,9 +112,13 @@ export function createAccountService(deps: { db: Database; config: Config }) {
     ): Promise<UserPrincipal | { kind: 'service'; name: string; scopes: string[] }> {
       if (token.kind === 'service') return token;
       if (token.kind === 'local-user') {
+        const cached = accountCache.get(token.accountId);
+        if (cached) return cached;
         const row = await repo.findAccountById(db, token.accountId);
         if (!row) throw accountGone();
-        return principalOf(row);
+        const principal = principalOf(row);
+        accountCache.set(row.id, principal);
+        return principal;
       }
       const known = await repo.findAccountByExternalId(db, token.externalId);
       if (known) {
@@ -168,7 +177,7 @@ export function createAccountService(deps: { db: Database; config: Config }) {
     },
 
     async changeRole(ctx: UserContext, id: string, role: AccountRole): Promise<AccountDto> {
-      return db.transaction(async (tx) => {
+      const changed = await db.transaction(async (tx) => {
         const before = await repo.findAccountById(tx, id);
         if (!before) throw accountNotFound(id);
         if (before.role === 'ADMIN' && role !== 'ADMIN' && (await repo.countOtherAdmins(tx, id)) === 0)
@@ -183,6 +192,8 @@ export function createAccountService(deps: { db: Database; config: Config }) {
         });
         return accountToDto(row);
       });
+      accountCache.delete(id);
+      return changed;
     },
   };
 }

@@ -2,15 +2,45 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql, type SQL } fr
 import type { Executor, Transaction } from '../../core/db.types.js';
 import type { OrderStatus } from '../../core/events.js';
 import type { Page } from '../../core/pagination.js';
+import { queryRows } from '../../db/rows.js';
+import { restaurantMembers, restaurants, suppliers } from '../organisations/organisations.models.js';
 import { products } from '../products/products.models.js';
 import { type OrderLineRow, type OrderRow, orderLines, orders, orderStatusHistory } from './orders.models.js';
 
+export interface PlacementContext {
+  restaurantLive: boolean;
+  member: boolean;
+  /** The live supplier's order currency; null when the supplier does not exist or is deleted. */
+  supplierCurrency: string | null;
+}
+
 /**
- * Bounds how long this transaction waits for row locks (transaction-local, so safe behind a pooler): a placement
- * stuck behind a long import fails fast and releases its Idempotency-Key instead of outliving the 90 s lock.
+ * Everything placement checks before locking products, in one round trip: whether the restaurant is live and
+ * the caller a member of it, the supplier's currency — and it bounds this transaction's row-lock waits
+ * (transaction-local, so safe behind a pooler), so a placement stuck behind a long import fails fast and
+ * releases its Idempotency-Key instead of outliving the 90 s claim.
  */
-export async function boundLockWaits(tx: Transaction, ms: number): Promise<void> {
-  await tx.execute(sql`SELECT set_config('lock_timeout', ${`${ms}ms`}, true)`);
+export async function placementContext(
+  tx: Transaction,
+  p: { restaurantId: string; supplierId: string; accountId: string; lockWaitMs: number },
+): Promise<PlacementContext> {
+  const [row] = await queryRows<{
+    restaurant_live: boolean;
+    member: boolean;
+    supplier_currency: string | null;
+  }>(
+    tx,
+    sql`SELECT set_config('lock_timeout', ${`${p.lockWaitMs}ms`}, true) AS lock_timeout,
+      EXISTS (SELECT 1 FROM ${restaurants} WHERE ${restaurants.id} = ${p.restaurantId} AND ${restaurants.deletedAt} IS NULL) AS restaurant_live,
+      EXISTS (SELECT 1 FROM ${restaurantMembers} WHERE ${restaurantMembers.accountId} = ${p.accountId}
+                AND ${restaurantMembers.orgId} = ${p.restaurantId} AND ${restaurantMembers.deletedAt} IS NULL) AS member,
+      (SELECT ${suppliers.defaultCurrency} FROM ${suppliers} WHERE ${suppliers.id} = ${p.supplierId} AND ${suppliers.deletedAt} IS NULL) AS supplier_currency`,
+  );
+  return {
+    restaurantLive: row?.restaurant_live ?? false,
+    member: row?.member ?? false,
+    supplierCurrency: row?.supplier_currency ?? null,
+  };
 }
 
 export async function insertOrder(tx: Transaction, values: typeof orders.$inferInsert): Promise<OrderRow> {

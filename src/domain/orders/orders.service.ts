@@ -72,13 +72,17 @@ export function createOrderService(deps: OrderServiceDeps) {
     ctx: UserContext,
     input: OrderCreate,
   ): Promise<OrderDto> {
-    const restaurant = await findLiveOrg(tx, 'restaurant', input.restaurant_id);
-    const member =
-      ctx.principal.role === 'ADMIN' ||
-      (await findMembership(tx, 'restaurant', ctx.principal.accountId, input.restaurant_id));
-    if (!restaurant || !member) throw e.restaurantNotFound(input.restaurant_id);
-    const supplier = await findLiveOrg(tx, 'supplier', input.supplier_id);
-    if (!supplier || !('defaultCurrency' in supplier)) throw e.supplierNotFound(input.supplier_id);
+    const context = await repo.placementContext(tx, {
+      restaurantId: input.restaurant_id,
+      supplierId: input.supplier_id,
+      accountId: ctx.principal.accountId,
+      lockWaitMs: LOCK_WAIT_MS,
+    });
+    if (!context.restaurantLive || !(context.member || ctx.principal.role === 'ADMIN')) {
+      throw e.restaurantNotFound(input.restaurant_id);
+    }
+    const currency = context.supplierCurrency;
+    if (!currency) throw e.supplierNotFound(input.supplier_id);
 
     const locked = new Map(
       (
@@ -99,10 +103,10 @@ export function createOrderService(deps: OrderServiceDeps) {
           path: `lines.${index}.product_id`,
           message: 'product is not available for ordering',
         });
-      } else if (product.currency !== supplier.defaultCurrency) {
+      } else if (product.currency !== currency) {
         unavailable.push({
           path: `lines.${index}.product_id`,
-          message: `priced in ${product.currency}, the order is in ${supplier.defaultCurrency}`,
+          message: `priced in ${product.currency}, the order is in ${currency}`,
         });
       } else if (product.stockQuantity !== null && toMilli(product.stockQuantity) < toMilli(line.quantity)) {
         shortages.push({
@@ -131,7 +135,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       restaurantId: input.restaurant_id,
       supplierId: input.supplier_id,
       status: 'placed',
-      currency: supplier.defaultCurrency,
+      currency: currency,
       ...sums,
       deliveryDate: input.delivery_date ?? null,
       vatDate,
@@ -218,7 +222,6 @@ export function createOrderService(deps: OrderServiceDeps) {
         },
         async (complete) => {
           const body = await db.transaction(async (tx) => {
-            await repo.boundLockWaits(tx, LOCK_WAIT_MS);
             const dto = JSON.stringify(await placeInTransaction(tx, ctx, input));
             await complete(tx, 201, dto);
             return dto;

@@ -16,7 +16,7 @@ import {
   type ProductUpdate,
   productRow,
 } from './products.schemas.js';
-import { SearchCache } from './search-cache.js';
+import { TtlCache } from '../../core/ttl-cache.js';
 import { correctedMatch, looksLikeCode, prefixMatch, words } from './products.search.js';
 
 const numberOrNull = (v: string | null) => (v === null ? null : Number(v));
@@ -91,7 +91,9 @@ function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
  */
 export function createProductService(deps: { db: Database; cache?: { ttlMs: number; maxEntries: number } }) {
   const { db } = deps;
-  const cache = new SearchCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0);
+  // Search pages: popular queries are answered without the database. Every catalog write in this instance clears
+  // the cache; other instances see a write within the TTL. Orders always price from the database.
+  const cache = new TtlCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0);
 
   async function visibilityOf(ctx: UserContext): Promise<Visibility> {
     const deleted = await repo.deletedSupplierIds(db);

@@ -1,10 +1,8 @@
 /**
- * A small in-process LRU for search pages. Popular queries (search traffic is heavily skewed) are answered
- * without touching the database; entries live `ttlMs` and every catalog write in this instance clears the cache.
- * Other API instances see a write after at most `ttlMs` — search results may be that stale; orders always
- * price from the database, never from search results.
+ * A small in-process LRU whose entries live `ttlMs`. Used for search pages and for signed-in accounts: what it
+ * holds may be up to `ttlMs` stale in other API instances, so every user documents that bound.
  */
-export class SearchCache<V> {
+export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
 
   constructor(
@@ -39,6 +37,10 @@ export class SearchCache<V> {
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 
   clear(): void {
