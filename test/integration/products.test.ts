@@ -195,6 +195,29 @@ describe('visibility', () => {
   });
 });
 
+describe('soft-deleted suppliers', () => {
+  it('disappear from search within the 5 s the list of deleted suppliers is reused', async () => {
+    const gone = await createOrg(ctx.database.db, 'supplier', 'Nedlagd Grossist AB', [
+      { user: otherSupplierUser, role: 'owner' },
+    ]);
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/products',
+      headers: otherSupplierUser.headers,
+      payload: { ...base, supplier_id: gone, sku: 'GONE-1', name: 'Sista potatisen', price_cents: 100 },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(await skus(chef, 'q=sista%20potatisen')).toEqual(['GONE-1']);
+    expect(
+      (await ctx.app.inject({ method: 'DELETE', url: `/api/v1/suppliers/${gone}`, headers: admin.headers }))
+        .statusCode,
+    ).toBe(204);
+    await new Promise((r) => setTimeout(r, 5_100));
+    // A fresh query (not a cached page) no longer finds the deleted supplier's product.
+    expect(await skus(chef, 'q=sista%20potatis')).toEqual([]);
+  });
+});
+
 describe('writes', () => {
   it('keeps price history and answers "what did it cost then"', async () => {
     const before = new Date();

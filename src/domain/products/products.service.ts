@@ -22,6 +22,9 @@ import { correctedMatch, looksLikeCode, prefixMatch, words } from './products.se
 const numberOrNull = (v: string | null) => (v === null ? null : Number(v));
 const decimal = (v: number | null | undefined) => (v === null || v === undefined ? v : v.toFixed(3));
 
+/** How long the list of soft-deleted suppliers is reused by search. */
+const DELETED_SUPPLIERS_TTL_MS = 5_000;
+
 type SearchPage = {
   data: ProductDto[];
   pagination: { limit: number; offset: number; total: number; total_exact: boolean };
@@ -95,8 +98,19 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   // the cache; other instances see a write within the TTL. Orders always price from the database.
   const cache = new TtlCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0);
 
+  // Soft-deleted suppliers change rarely; reading them at most every few seconds keeps a cached search page free
+  // of database round trips. A deleted supplier's products may show in search for up to that long.
+  const deletedSuppliers = new TtlCache<string[]>(DELETED_SUPPLIERS_TTL_MS, 1);
+  async function deletedSupplierIds(): Promise<string[]> {
+    const cached = deletedSuppliers.get('all');
+    if (cached) return cached;
+    const ids = await repo.deletedSupplierIds(db);
+    deletedSuppliers.set('all', ids);
+    return ids;
+  }
+
   async function visibilityOf(ctx: UserContext): Promise<Visibility> {
-    const deleted = await repo.deletedSupplierIds(db);
+    const deleted = await deletedSupplierIds();
     if (ctx.principal.role === 'ADMIN') return { all: true, deletedSupplierIds: deleted };
     if (ctx.principal.role !== 'SUPPLIER')
       return { all: false, ownSupplierIds: [], deletedSupplierIds: deleted };
