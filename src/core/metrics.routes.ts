@@ -1,26 +1,9 @@
-import { BlockList, isIP } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
 import type { HttpMetrics } from './metrics.js';
-
-export function buildBlockList(cidrs: string[]): BlockList {
-  const list = new BlockList();
-  for (const entry of cidrs) {
-    const [address = '', prefix] = entry.split('/');
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (prefix === undefined) list.addAddress(address, family);
-    else list.addSubnet(address, Number(prefix), family);
-  }
-  return list;
-}
-
-export function addressIn(list: BlockList, ip: string): boolean {
-  const normalized = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  const family = isIP(normalized) === 6 ? 'ipv6' : 'ipv4';
-  return isIP(normalized) !== 0 && list.check(normalized, family);
-}
+import { addressIn, buildBlockList } from './net.js';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);

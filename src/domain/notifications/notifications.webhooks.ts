@@ -3,7 +3,8 @@ import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import { buildBlockList } from '../../core/net.js';
 import type { ChannelResult } from './notifications.fcm.js';
 
 /**
@@ -24,56 +25,39 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 // Private, shared, link-local, documentation, multicast and reserved ranges (IANA special-purpose registries).
-function blockList(cidrs: string[], family: 'ipv4' | 'ipv6'): BlockList {
-  const list = new BlockList();
-  for (const cidr of cidrs) {
-    const [net = '', prefix] = cidr.split('/');
-    list.addSubnet(net, Number(prefix), family);
-  }
-  return list;
-}
-
 // Separate lists per family: Node matches IPv4 addresses against IPv6 rules for ::ffff:0:0/96.
-const FORBIDDEN_V4 = blockList(
-  [
-    '0.0.0.0/8',
-    '10.0.0.0/8',
-    '100.64.0.0/10',
-    '169.254.0.0/16',
-    '172.16.0.0/12',
-    '192.0.0.0/24',
-    '192.0.2.0/24',
-    '192.88.99.0/24',
-    '192.168.0.0/16',
-    '198.18.0.0/15',
-    '198.51.100.0/24',
-    '203.0.113.0/24',
-    '224.0.0.0/4',
-    '240.0.0.0/4',
-  ],
-  'ipv4',
-);
-const FORBIDDEN_V6 = blockList(
-  [
-    '::/96', // unspecified and IPv4-compatible (::1 is loopback, handled below)
-    '::ffff:0:0/96', // IPv4-mapped: would smuggle any IPv4 address
-    '64:ff9b::/96', // NAT64
-    '64:ff9b:1::/48', // local-use NAT64 (RFC 8215)
-    '::ffff:0:0:0/96', // IPv4-translated (RFC 2765)
-    '100::/64',
-    '2001::/32', // Teredo
-    '2001:db8::/32',
-    '2002::/16', // 6to4
-    'fc00::/7',
-    'fe80::/10',
-    'fec0::/10',
-    'ff00::/8',
-  ],
-  'ipv6',
-);
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+const FORBIDDEN_V4 = buildBlockList([
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.88.99.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+]);
+const FORBIDDEN_V6 = buildBlockList([
+  '::/96', // unspecified and IPv4-compatible (::1 is loopback, handled below)
+  '::ffff:0:0/96', // IPv4-mapped: would smuggle any IPv4 address
+  '64:ff9b::/96', // NAT64
+  '64:ff9b:1::/48', // local-use NAT64 (RFC 8215)
+  '::ffff:0:0:0/96', // IPv4-translated (RFC 2765)
+  '100::/64',
+  '2001::/32', // Teredo
+  '2001:db8::/32',
+  '2002::/16', // 6to4
+  'fc00::/7',
+  'fe80::/10',
+  'fec0::/10',
+  'ff00::/8',
+]);
+const LOOPBACK = buildBlockList(['127.0.0.0/8', '::1']);
 
 /** Whether an address must never be a webhook target. Loopback only passes when insecure targets are allowed. */
 export function isForbiddenAddress(address: string, allowLoopback: boolean): boolean {
