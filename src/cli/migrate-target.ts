@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../core/database.js';
-import { openEmbedded, openPostgres } from '../core/database.js';
+import { maintenancePool, openEmbedded, openPostgres } from '../core/database.js';
 
 /**
  * DDL goes over DATABASE_URL_DIRECT (a transaction-mode pooler is no place for migrations); without it,
@@ -11,14 +11,7 @@ export async function openMigrationTarget(
 ): Promise<DatabaseHandle> {
   const direct = env.DATABASE_URL_DIRECT?.trim();
   const pooled = env.DATABASE_URL?.trim();
-  const pool = {
-    size: 1,
-    maxOverflow: 0,
-    idleTimeoutMs: 10_000,
-    recycleSeconds: 0,
-    connectTimeoutMs: 10_000,
-    checkAfterIdleMs: 0,
-  };
+  const pool = maintenancePool(1);
   if (direct) return openPostgres(direct, pool);
   if (pooled) {
     warn(

@@ -4,7 +4,6 @@ import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
@@ -21,8 +20,6 @@ export type DatabaseKind = 'postgres' | 'embedded';
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
-  /** A cheap round trip; throws when the database cannot answer. */
-  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,6 +87,21 @@ class CheckedPool extends pg.Pool {
   }
 }
 
+/**
+ * A fixed pool of `size` connections for maintenance work (migrations, checks, test fixtures): no overflow,
+ * no recycling and no idle re-check, since these connections live only as long as one command.
+ */
+export function maintenancePool(size: number, connectTimeoutMs = 10_000): Config['database']['pool'] {
+  return {
+    size,
+    maxOverflow: 0,
+    idleTimeoutMs: 10_000,
+    recycleSeconds: 0,
+    connectTimeoutMs,
+    checkAfterIdleMs: 0,
+  };
+}
+
 export function createPool(
   url: string,
   config: Config['database']['pool'],
@@ -125,9 +137,6 @@ export function openPostgres(
   return Promise.resolve({
     db,
     kind: 'postgres',
-    ping: async () => {
-      await pool.query('SELECT 1');
-    },
     close: () => pool.end(),
   });
 }
@@ -141,9 +150,6 @@ export async function openEmbedded(dir: string | undefined): Promise<DatabaseHan
   return {
     db,
     kind: 'embedded',
-    ping: async () => {
-      await db.execute(sql`SELECT 1`);
-    },
     close: () => client.close(),
   };
 }

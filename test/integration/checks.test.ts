@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, inject } from 'vitest';
-import { openPostgres, type DatabaseHandle } from '../../src/core/database.js';
+import { maintenancePool, openPostgres, type DatabaseHandle } from '../../src/core/database.js';
 import { lockfileDrift } from '../../src/domain/preflight/preflight.environment.js';
 import {
   type EnvironmentFacts,
@@ -15,14 +15,7 @@ import {
 import { createDatabase, dropDatabase } from '../helpers/pg-admin.js';
 
 const run = promisify(execFile);
-const POOL = {
-  size: 2,
-  maxOverflow: 0,
-  idleTimeoutMs: 1000,
-  recycleSeconds: 0,
-  connectTimeoutMs: 5000,
-  checkAfterIdleMs: 0,
-};
+const POOL = maintenancePool(2, 5000);
 const goodEnv: EnvironmentFacts = {
   databaseUrl: 'postgres://app@db-pooler/iris',
   directUrl: 'postgres://app@db/iris',

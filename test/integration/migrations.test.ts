@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type DatabaseHandle } from '../../src/core/database.js';
+import { maintenancePool, openPostgres, type DatabaseHandle } from '../../src/core/database.js';
 import { loadMigrations, migrateDown, migrateUp, migrationStatus } from '../../src/db/migrator.js';
 import { queryRows } from '../../src/db/rows.js';
 import { sql } from 'drizzle-orm';
 import { createDatabase, dropDatabase } from '../helpers/pg-admin.js';
 import { schemaSnapshot } from '../helpers/schema-snapshot.js';
 
-const POOL = {
-  size: 2,
-  maxOverflow: 0,
-  idleTimeoutMs: 1000,
-  recycleSeconds: 0,
-  connectTimeoutMs: 5000,
-  checkAfterIdleMs: 0,
-};
+const POOL = maintenancePool(2, 5000);
 const migrations = loadMigrations();
 let scratch: { name: string; url: string };
 let database: DatabaseHandle;

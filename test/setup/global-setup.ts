@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { openPostgres } from '../../src/core/database.js';
+import { maintenancePool, openPostgres } from '../../src/core/database.js';
 import { loadMigrations, migrateUp } from '../../src/db/migrator.js';
 import { ADMIN_URL, databaseUrl } from '../helpers/pg-admin.js';
 
@@ -10,14 +10,7 @@ declare module 'vitest' {
   }
 }
 
-const POOL = {
-  size: 1,
-  maxOverflow: 0,
-  idleTimeoutMs: 1000,
-  recycleSeconds: 0,
-  connectTimeoutMs: 5000,
-  checkAfterIdleMs: 0,
-};
+const POOL = maintenancePool(1, 5000);
 
 /**
  * Creates one migrated template database per run; each test file clones it (CREATE DATABASE … TEMPLATE),
