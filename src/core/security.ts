@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
+import { TtlCache } from './ttl-cache.js';
 
 /**
  * Token issuing and verification (spec §6).
@@ -24,6 +25,14 @@ export const SERVICE_TOKEN_TYPE = 'iris-service+jwt';
 export const SERVICE_AUDIENCE = 'iris-internal';
 const CLOCK_TOLERANCE_SECONDS = 5;
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKEN_MAX = 10_000;
+
+/** A verified token and its expiry (seconds since the epoch), which every accepted token has. */
+interface Verified {
+  token: VerifiedToken;
+  exp: number | undefined;
+}
 
 export type VerifiedToken =
   | { kind: 'local-user'; accountId: string }
@@ -115,7 +124,7 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
   const secret = secretKey(auth.appSecret);
   const clerkKey = auth.provider === 'clerk' ? clerkKeySource(auth.clerk) : undefined;
 
-  async function verifyService(token: string): Promise<VerifiedToken> {
+  async function verifyService(token: string): Promise<Verified> {
     const { payload } = await jwtVerify(token, secret, {
       algorithms: ['HS256'],
       typ: SERVICE_TOKEN_TYPE,
@@ -127,10 +136,13 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
     const scope = claimString(payload, 'scope');
     if (payload.typ !== 'service' || !scope || !payload.sub?.startsWith('service:'))
       throw unauthenticated('Not a service token');
-    return { kind: 'service', name: payload.sub.slice('service:'.length), scopes: scope.split(' ') };
+    return {
+      token: { kind: 'service', name: payload.sub.slice('service:'.length), scopes: scope.split(' ') },
+      exp: payload.exp,
+    };
   }
 
-  async function verifyLocal(token: string): Promise<VerifiedToken> {
+  async function verifyLocal(token: string): Promise<Verified> {
     const { payload } = await jwtVerify(token, secret, {
       algorithms: ['HS256'],
       issuer: auth.issuer,
@@ -140,10 +152,10 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
     });
     if (!payload.sub || !/^[0-9a-f-]{36}$/i.test(payload.sub))
       throw unauthenticated('Token subject is not an account');
-    return { kind: 'local-user', accountId: payload.sub };
+    return { token: { kind: 'local-user', accountId: payload.sub }, exp: payload.exp };
   }
 
-  async function verifyClerk(token: string): Promise<VerifiedToken> {
+  async function verifyClerk(token: string): Promise<Verified> {
     if (!clerkKey) throw unauthenticated('Clerk tokens are not accepted in local mode');
     const options = {
       algorithms: ['RS256'],
@@ -162,39 +174,55 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
     }
     if (!payload.sub) throw unauthenticated('Token has no subject');
     return {
-      kind: 'clerk-user',
-      externalId: payload.sub,
-      email: claimString(payload, 'email'),
-      name: claimString(payload, 'name'),
+      token: {
+        kind: 'clerk-user',
+        externalId: payload.sub,
+        email: claimString(payload, 'email'),
+        name: claimString(payload, 'name'),
+      },
+      exp: payload.exp,
     };
   }
 
+  async function verifyUncached(token: string): Promise<Verified> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw unauthenticated('Malformed token');
+    }
+    if (FORBIDDEN_HEADERS.some((h) => h in header))
+      throw unauthenticated('Token headers naming key locations are not accepted');
+    try {
+      if (header.alg === 'HS256' && header.typ === SERVICE_TOKEN_TYPE) return await verifyService(token);
+      if (header.alg === 'HS256' && auth.provider === 'local') return await verifyLocal(token);
+      if (header.alg === 'RS256' && auth.provider === 'clerk') return await verifyClerk(token);
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      // The key server being unreachable says nothing about the token: 503, so clients keep it and retry.
+      if (keySourceUnavailable(err)) {
+        throw new DomainError('SERVICE_UNAVAILABLE', 'Signing keys are unavailable right now; retry later');
+      }
+      // jose's messages ("\"exp\" claim timestamp check failed", …) are safe and useful to clients.
+      throw unauthenticated(`Invalid token: ${err instanceof Error ? err.message : 'verification failed'}`);
+    }
+    throw unauthenticated(
+      `Tokens signed with ${String(header.alg)} are not accepted in ${auth.provider} mode`,
+    );
+  }
+
+  // Verifying a signature is the costliest step of an authenticated request (docs/benchmarks.md), and clients
+  // send the same token many times: a token that verified is remembered, by its exact text, until it expires
+  // or for VERIFIED_TOKEN_TTL_MS, whichever comes first. A Clerk key withdrawn from the JWKS therefore stops
+  // being accepted at most that much later; accounts themselves are re-read as before.
+  const verified = new TtlCache<Verified>(VERIFIED_TOKEN_TTL_MS, VERIFIED_TOKEN_MAX);
   return {
     async verify(token) {
-      let header: ReturnType<typeof decodeProtectedHeader>;
-      try {
-        header = decodeProtectedHeader(token);
-      } catch {
-        throw unauthenticated('Malformed token');
-      }
-      if (FORBIDDEN_HEADERS.some((h) => h in header))
-        throw unauthenticated('Token headers naming key locations are not accepted');
-      try {
-        if (header.alg === 'HS256' && header.typ === SERVICE_TOKEN_TYPE) return await verifyService(token);
-        if (header.alg === 'HS256' && auth.provider === 'local') return await verifyLocal(token);
-        if (header.alg === 'RS256' && auth.provider === 'clerk') return await verifyClerk(token);
-      } catch (err) {
-        if (err instanceof DomainError) throw err;
-        // The key server being unreachable says nothing about the token: 503, so clients keep it and retry.
-        if (keySourceUnavailable(err)) {
-          throw new DomainError('SERVICE_UNAVAILABLE', 'Signing keys are unavailable right now; retry later');
-        }
-        // jose's messages ("\"exp\" claim timestamp check failed", …) are safe and useful to clients.
-        throw unauthenticated(`Invalid token: ${err instanceof Error ? err.message : 'verification failed'}`);
-      }
-      throw unauthenticated(
-        `Tokens signed with ${String(header.alg)} are not accepted in ${auth.provider} mode`,
-      );
+      const known = verified.get(token);
+      if (known && known.exp !== undefined && known.exp * 1000 > Date.now()) return known.token;
+      const fresh = await verifyUncached(token);
+      verified.set(token, fresh);
+      return fresh.token;
     },
   };
 }
