@@ -60,17 +60,23 @@ export function machine(): Record<string, string> {
 /** Starts the real API (`src/main.ts`) as its own process, so load generation does not share its event loop. */
 export async function startApi(env: Record<string, string>): Promise<{ base: string; server: Spawned }> {
   const port = await freePort();
-  const server = startProcess('src/main.ts', {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    APP_SECRET: BENCH_SECRET,
-    RATE_LIMIT_MAX: '1000000',
-    API_DOCS_ENABLED: 'false',
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    ...env,
-  });
+  const server = startProcess(
+    'src/main.ts',
+    {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      APP_SECRET: BENCH_SECRET,
+      RATE_LIMIT_MAX: '1000000',
+      API_DOCS_ENABLED: 'false',
+      REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      ...env,
+    },
+    [],
+    // BENCH_PROFILE_DIR: the API writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+    process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
+  );
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/healthz`, 60_000, server);
   return { base, server };

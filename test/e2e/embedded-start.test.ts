@@ -72,6 +72,52 @@ describe('embedded development start', () => {
     expect(page.data[0]?.name).toMatch(/^Kyckling/);
   });
 
+  it('places, replays and cancels an order on the embedded database', async () => {
+    const login = await fetch(`${base}/auth/dev/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'chef@iris.local', password: 'iris-demo' }),
+    });
+    const { access_token } = (await login.json()) as { access_token: string };
+    const auth = { authorization: `Bearer ${access_token}` };
+    const me = (await (await fetch(`${base}/api/v1/me`, { headers: auth })).json()) as {
+      memberships: { org_id: string }[];
+    };
+    const page = (await (
+      await fetch(`${base}/api/v1/products?limit=2&sort=name`, { headers: auth })
+    ).json()) as {
+      data: { id: string; supplier_id: string }[];
+    };
+    const [first, second] = page.data.filter((p) => p.supplier_id === page.data[0]?.supplier_id);
+    const body = JSON.stringify({
+      restaurant_id: me.memberships[0]?.org_id,
+      supplier_id: first?.supplier_id,
+      lines: [first, second].filter(Boolean).map((p, i) => ({ product_id: p?.id, quantity: i + 1 })),
+    });
+    const post = () =>
+      fetch(`${base}/api/v1/orders`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': 'embedded-e2e-1' },
+        body,
+      });
+    const placed = await post();
+
+    expect(placed.status).toBe(201);
+    const text = await placed.text();
+    const replay = await post();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.text()).toBe(text);
+    const order = JSON.parse(text) as { id: string };
+    const read = await fetch(`${base}/api/v1/orders/${order.id}`, { headers: auth });
+    expect(await read.json()).toEqual(order);
+    const cancelled = await fetch(`${base}/api/v1/orders/${order.id}/cancel`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(((await cancelled.json()) as { status: string }).status).toBe('cancelled');
+  });
+
   it('shuts down gracefully on SIGTERM with exit code 0', async () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -21,9 +21,14 @@ export interface Spawned {
 }
 
 /** Starts `node --import tsx <entry>` (no npx in between, so signals reach the app) with exactly the given environment. */
-export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
+export function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  nodeFlags: string[] = [],
+): Spawned {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -198,6 +198,32 @@ describe('POST /orders', () => {
     ).toBe(403);
   });
 
+  it('answers with exactly what was stored, and writes lines, stock, history and audit with the order', async () => {
+    const before = await stock(p.stocked!);
+    const res = await placeOrder(
+      ctx.app,
+      chef.headers,
+      order([
+        { product_id: p.stocked!, quantity: 1.5 },
+        { product_id: p.food!, quantity: 2 },
+      ]),
+    );
+    expect(res.statusCode).toBe(201);
+    const created = res.json();
+    const read = await ctx.app.inject({ method: 'GET', url: `/api/v1/orders/${created.id}`, headers: chef.headers });
+    expect(read.json()).toEqual(created);
+    expect(Number(await stock(p.stocked!))).toBeCloseTo(Number(before) - 1.5, 3);
+    const [written] = await queryRows<{ history: number; audit: number; events: number; placed_now: boolean }>(
+      ctx.database.db,
+      sql`SELECT
+        (SELECT count(*)::int FROM order_status_history WHERE order_id = ${created.id} AND to_status = 'placed') AS history,
+        (SELECT count(*)::int FROM audit_log WHERE action = 'order.place' AND resource_id = ${created.id}) AS audit,
+        (SELECT count(*)::int FROM outbox_events WHERE aggregate_id = ${created.id}) AS events,
+        (SELECT placed_at = created_at FROM orders WHERE id = ${created.id}) AS placed_now`,
+    );
+    expect(written).toEqual({ history: 1, audit: 1, events: 1, placed_now: true });
+  });
+
   it('writes order.placed to the outbox in the same transaction', async () => {
     const res = await placeOrder(ctx.app, chef.headers, order([{ product_id: p.food!, quantity: 1 }]));
     const rows = await queryRows<{ event_type: string; payload: { order_id: string; total_cents: number } }>(
@@ -350,7 +376,7 @@ describe('Idempotency-Key', () => {
     const key = randomUUID();
     const attempt = idempotency.run(
       { accountId: chef.id, key, method: 'POST', path: '/api/v1/orders', body: { n: 1 }, requestId: 'first' },
-      async (complete) => {
+      async (completion) => {
         // A later request takes the key over (as after 90 s) while this one is still working.
         await queryRows(
           ctx.database.db,
@@ -358,7 +384,7 @@ describe('Idempotency-Key', () => {
         );
         await ctx.database.db.transaction(async (tx) => {
           await tx.execute(sql`INSERT INTO audit_log (action, request_id) VALUES ('probe.takeover', ${key})`);
-          await complete(tx, 201, '{"id":"first"}');
+          await completion.complete(tx, 201, '{"id":"first"}');
         });
         return { status: 201, body: '{"id":"first"}', replayed: false };
       },

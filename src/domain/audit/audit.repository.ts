@@ -9,6 +9,11 @@ export async function insertAudit(ex: Executor, entry: AuditInsert): Promise<voi
   await ex.insert(auditLog).values(entry);
 }
 
+/** The same insert, built but not run, for a combined write (`writeTogether`). */
+export function auditInsert(ex: Executor, entry: AuditInsert) {
+  return ex.insert(auditLog).values(entry).returning({ id: auditLog.id });
+}
+
 export interface AuditFilters {
   actor?: string | undefined;
   action?: string | undefined;

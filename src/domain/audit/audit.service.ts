@@ -3,7 +3,7 @@ import type { Database, Executor } from '../../core/db.types.js';
 import { DomainError } from '../../core/errors.js';
 import { type Page, type Paginated, toPage } from '../../core/pagination.js';
 import type { AuditRow } from './audit.models.js';
-import { type AuditFilters, insertAudit, listAudit } from './audit.repository.js';
+import { type AuditFilters, type AuditInsert, insertAudit, listAudit } from './audit.repository.js';
 import type { AuditEntryDto } from './audit.schemas.js';
 
 export interface AuditEvent {
@@ -15,8 +15,13 @@ export interface AuditEvent {
 
 /** Writes one audit row, in the caller's transaction so the record and the change commit together. */
 export async function recordAudit(ex: Executor, ctx: RequestContext, event: AuditEvent): Promise<void> {
+  await insertAudit(ex, auditEntry(ctx, event));
+}
+
+/** The audit row for an event: who (account or service), from where, in which request. */
+export function auditEntry(ctx: RequestContext, event: AuditEvent): AuditInsert {
   const principal = ctx.principal;
-  await insertAudit(ex, {
+  return {
     requestId: ctx.requestId,
     actorAccountId: principal?.kind === 'user' ? principal.accountId : null,
     actorRole: principal?.kind === 'user' ? principal.role : null,
@@ -29,7 +34,7 @@ export async function recordAudit(ex: Executor, ctx: RequestContext, event: Audi
       ...(principal?.kind === 'service' ? { service: principal.name } : {}),
       ...event.details,
     },
-  });
+  };
 }
 
 function toDto(row: AuditRow): AuditEntryDto {

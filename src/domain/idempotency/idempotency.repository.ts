@@ -88,12 +88,17 @@ export async function completeClaim(
   status: number,
   body: string,
 ): Promise<boolean> {
-  const rows = await ex
+  const rows = await completeClaimWrite(ex, claim, status, body);
+  return rows.length > 0;
+}
+
+/** The same update, built but not run, for a combined write: it returns a row only if the claim was still ours. */
+export function completeClaimWrite(ex: Executor, claim: ClaimHandle, status: number, body: string) {
+  return ex
     .update(idempotencyKeys)
     .set({ state: 'completed', lockedAt: null, responseStatus: status, responseBody: body })
     .where(stillOwned(claim))
     .returning({ id: idempotencyKeys.id });
-  return rows.length > 0;
 }
 
 /** Releases a claim this request still owns (after a 5xx), so the client can retry. */

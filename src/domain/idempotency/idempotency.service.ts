@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, Executor } from '../../core/db.types.js';
 import { DomainError, httpMappingFor, toEnvelope } from '../../core/errors.js';
+import type { PendingWrite } from '../../db/together.js';
 import * as repo from './idempotency.repository.js';
 
 /**
@@ -17,6 +18,18 @@ export interface StoredResponse {
   status: number;
   body: string;
   replayed: boolean;
+}
+
+/**
+ * How an operation stores its answer under the claimed key, inside its own transaction so the business change and
+ * the stored answer commit together. If the key was taken over meanwhile (its lock went stale), storing throws
+ * IDEMPOTENCY_KEY_IN_USE and the business transaction must roll back.
+ */
+export interface ClaimCompletion {
+  complete(ex: Executor, status: number, body: string): Promise<void>;
+  /** The same store as a write to combine with the business writes; pass the rows it changed to `confirm`. */
+  write(ex: Executor, status: number, body: string): PendingWrite;
+  confirm(changed: number): void;
 }
 
 export type Claim = { kind: 'owned'; claim: repo.ClaimHandle } | { kind: 'replay'; response: StoredResponse };
@@ -107,9 +120,8 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
 
   return {
     /**
-     * Runs `operation` at most once per (account, key). The operation must call `complete(tx, …)` inside its own
-     * transaction, so the business change and the stored answer commit together; if the key was taken over in
-     * the meantime, `complete` throws and the business transaction rolls back.
+     * Runs `operation` at most once per (account, key). The operation must store its answer through the
+     * `ClaimCompletion` inside its own transaction.
      */
     async run(
       request: {
@@ -120,9 +132,7 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
         body: unknown;
         requestId: string;
       },
-      operation: (
-        complete: (ex: Executor, status: number, body: string) => Promise<void>,
-      ) => Promise<StoredResponse>,
+      operation: (completion: ClaimCompletion) => Promise<StoredResponse>,
     ): Promise<StoredResponse> {
       const claimed = await claim(
         request.accountId,
@@ -131,14 +141,21 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
       );
       if (claimed.kind === 'replay') return claimed.response;
       const lost = new Set<DomainError>();
-      const complete = async (ex: Executor, status: number, body: string) => {
-        if (await repo.completeClaim(ex, claimed.claim, status, body)) return;
+      const confirm = (changed: number) => {
+        if (changed > 0) return;
         const err = claimLost();
         lost.add(err);
         throw err;
       };
+      const completion: ClaimCompletion = {
+        complete: async (ex, status, body) => {
+          confirm((await repo.completeClaimWrite(ex, claimed.claim, status, body)).length);
+        },
+        write: (ex, status, body) => repo.completeClaimWrite(ex, claimed.claim, status, body),
+        confirm,
+      };
       try {
-        return await operation(complete);
+        return await operation(completion);
       } catch (err) {
         if (err instanceof DomainError && lost.has(err)) throw err;
         const status = err instanceof DomainError ? httpMappingFor(err.code).status : 500;

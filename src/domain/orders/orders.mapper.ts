@@ -2,8 +2,12 @@ import type { OrderLineRow, OrderRow } from './orders.models.js';
 import type { OrderDto } from './orders.schemas.js';
 import { formatRate } from './documents.js';
 
+/** What the API shows of an order: everything but the bookkeeping columns. */
+export type OrderView = Omit<OrderRow, 'serial' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
+export type OrderLineView = Omit<OrderLineRow, 'id' | 'orderId' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
+
 /** The API shape of an order and its lines. */
-export function orderToDto(order: OrderRow, lines: OrderLineRow[]): OrderDto {
+export function orderToDto(order: OrderView, lines: OrderLineView[]): OrderDto {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     id: order.id,

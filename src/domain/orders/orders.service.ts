@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { UserContext } from '../../core/context.js';
 import type { Database, Executor, Transaction } from '../../core/db.types.js';
 import type { ErrorDetail } from '../../core/errors.js';
 import type { OrderStatus } from '../../core/events.js';
 import { type Paginated, toPage } from '../../core/pagination.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { auditEntry, recordAudit } from '../audit/audit.service.js';
 import {
+  type ClaimCompletion,
   type IdempotencyService,
   type StoredResponse,
   validateKey,
@@ -17,7 +19,7 @@ import { checkTransition, type OrderAction, type Party, STATUS_TIMESTAMP } from 
 import { lineNet, lineTax, milliToString, toMilli, totals } from './money.js';
 import * as e from './orders.errors.js';
 import type { OrderRow } from './orders.models.js';
-import { orderToDto } from './orders.mapper.js';
+import { orderToDto, type OrderView } from './orders.mapper.js';
 import * as repo from './orders.repository.js';
 import type { OrderCreate, OrderDto, OrderListQuery } from './orders.schemas.js';
 import { stockholmDate, vatRateBp } from './vat.js';
@@ -66,16 +68,22 @@ export function createOrderService(deps: OrderServiceDeps) {
     return order;
   }
 
-  /** The whole placement, in the caller's transaction: rules, locks, pricing, stock, events, audit. */
+  /**
+   * The whole placement in the caller's transaction, in two statements (docs/benchmarks.md: round trips bound
+   * throughput): one reads and locks, then the rules and the pricing run here, then one writes the order, its
+   * lines, stock, history, outbox event, audit row and the stored answer. Returns the answer's body.
+   */
   async function placeInTransaction(
     tx: Transaction,
     ctx: UserContext,
     input: OrderCreate,
-  ): Promise<OrderDto> {
-    const context = await repo.placementContext(tx, {
+    completion: ClaimCompletion,
+  ): Promise<string> {
+    const context = await repo.lockForPlacement(tx, {
       restaurantId: input.restaurant_id,
       supplierId: input.supplier_id,
       accountId: ctx.principal.accountId,
+      productIds: input.lines.map((l) => l.product_id),
       lockWaitMs: LOCK_WAIT_MS,
     });
     if (!context.restaurantLive || !(context.member || ctx.principal.role === 'ADMIN')) {
@@ -84,14 +92,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     const currency = context.supplierCurrency;
     if (!currency) throw e.supplierNotFound(input.supplier_id);
 
-    const locked = new Map(
-      (
-        await lockProducts(
-          tx,
-          input.lines.map((l) => l.product_id),
-        )
-      ).map((p) => [p.id, p]),
-    );
+    const locked = new Map(context.products.map((p) => [p.id, p]));
     const unavailable: ErrorDetail[] = [];
     const shortages: { product_id: string; requested: string; available: string }[] = [];
     input.lines.forEach((line, index) => {
@@ -131,48 +132,56 @@ export function createOrderService(deps: OrderServiceDeps) {
     });
     const sums = totals(priced.map((p) => ({ netCents: p.net, taxCents: p.tax, vatRateBp: p.rate })));
 
-    const order = await repo.insertOrder(tx, {
+    const order = {
+      id: randomUUID(),
       restaurantId: input.restaurant_id,
       supplierId: input.supplier_id,
-      status: 'placed',
-      currency: currency,
+      status: 'placed' as const,
+      currency,
       ...sums,
       deliveryDate: input.delivery_date ?? null,
       vatDate,
       note: input.note ?? null,
       placedBy: ctx.principal.accountId,
-    });
-    const lines = await repo.insertLines(
-      tx,
-      priced.map((p, index) => ({
-        orderId: order.id,
-        lineNo: index + 1,
-        productId: p.product.id,
-        sku: p.product.sku,
-        name: p.product.name,
-        unit: p.product.unit,
-        quantity: milliToString(p.milli),
-        unitPriceCents: p.product.priceCents,
-        vatCategory: p.product.vatCategory,
-        vatRateBp: p.rate,
-        netCents: p.net,
-        taxCents: p.tax,
-      })),
-    );
-    await repo.adjustStock(
-      tx,
-      priced
+    };
+    const lines = priced.map((p, index) => ({
+      lineNo: index + 1,
+      productId: p.product.id,
+      sku: p.product.sku,
+      name: p.product.name,
+      unit: p.product.unit,
+      quantity: milliToString(p.milli),
+      unitPriceCents: p.product.priceCents,
+      vatCategory: p.product.vatCategory,
+      vatRateBp: p.rate,
+      netCents: p.net,
+      taxCents: p.tax,
+    }));
+    // placed_at defaults to the transaction's time stamp, which lockForPlacement read.
+    const placed: OrderView = {
+      ...order,
+      placedAt: context.now,
+      confirmedAt: null,
+      dispatchedAt: null,
+      deliveredAt: null,
+      invoicedAt: null,
+      cancelledAt: null,
+      cancelReason: null,
+    };
+    const body = JSON.stringify(orderToDto(placed, lines));
+    const written = await repo.recordPlacement(tx, {
+      order,
+      lines,
+      stock: priced
         .filter((p) => p.product.stockQuantity !== null)
         .map((p) => ({ productId: p.product.id, delta: `-${milliToString(p.milli)}` })),
-    );
-    await repo.insertHistory(tx, {
-      orderId: order.id,
-      fromStatus: null,
-      toStatus: 'placed',
-      actorAccountId: ctx.principal.accountId,
-    });
-    await insertOutboxEvents(tx, [
-      {
+      history: {
+        orderId: order.id,
+        fromStatus: null,
+        toStatus: 'placed',
+        actorAccountId: ctx.principal.accountId,
+      },
+      event: {
         type: 'order.placed',
         aggregateType: 'order',
         aggregateId: order.id,
@@ -185,14 +194,16 @@ export function createOrderService(deps: OrderServiceDeps) {
           currency: order.currency,
         },
       },
-    ]);
-    await recordAudit(tx, ctx, {
-      action: 'order.place',
-      resourceType: 'order',
-      resourceId: order.id,
-      details: { lines: lines.length, total_cents: order.totalCents },
+      audit: auditEntry(ctx, {
+        action: 'order.place',
+        resourceType: 'order',
+        resourceId: order.id,
+        details: { lines: lines.length, total_cents: order.totalCents },
+      }),
+      completion: completion.write(tx, 201, body),
     });
-    return orderToDto(order, lines);
+    completion.confirm(written.completed);
+    return body;
   }
 
   return {
@@ -220,12 +231,8 @@ export function createOrderService(deps: OrderServiceDeps) {
           body: input,
           requestId: ctx.requestId,
         },
-        async (complete) => {
-          const body = await db.transaction(async (tx) => {
-            const dto = JSON.stringify(await placeInTransaction(tx, ctx, input));
-            await complete(tx, 201, dto);
-            return dto;
-          });
+        async (completion) => {
+          const body = await db.transaction((tx) => placeInTransaction(tx, ctx, input, completion));
           return { status: 201, body, replayed: false };
         },
       );

@@ -6,7 +6,13 @@ import { type OutboxRow, outboxEvents } from './outbox.models.js';
 /** Records events inside the caller's transaction: they exist exactly when the change they describe commits. */
 export async function insertOutboxEvents(tx: Transaction, events: DomainEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const rows = await tx
+  const rows = await outboxInsert(tx, events);
+  return rows.map((r) => r.id);
+}
+
+/** The same insert, built but not run, for a combined write (`writeTogether`); `events` must not be empty. */
+export function outboxInsert(tx: Transaction, events: DomainEvent[]) {
+  return tx
     .insert(outboxEvents)
     .values(
       events.map((e) => ({
@@ -17,7 +23,6 @@ export async function insertOutboxEvents(tx: Transaction, events: DomainEvent[])
       })),
     )
     .returning({ id: outboxEvents.id });
-  return rows.map((r) => r.id);
 }
 
 /**
