@@ -127,13 +127,16 @@ async function seed(client: pg.Client): Promise<void> {
   console.log(`seeded in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-/** Fills the typo dictionary in one pass over the distinct texts (what the per-row trigger does while live). */
+/**
+ * Fills the search dictionary in one pass over the distinct texts (what the per-row trigger does while live).
+ * Only name, brand and category are read: the generator's SKUs and GTINs never begin with three letters.
+ */
 async function prepareSearch(client: pg.Client): Promise<void> {
   await client.query(
     `INSERT INTO search_terms (term)
      SELECT DISTINCT t.lexeme FROM (SELECT DISTINCT name, brand, category FROM products) d,
        unnest(to_tsvector('swedish', iris_fold(d.name)) || to_tsvector('swedish', iris_fold(coalesce(d.brand, '') || ' ' || d.category))) t
-     WHERE t.lexeme ~ '^[a-z]{3,}$'
+     WHERE t.lexeme ~ '^[a-z]{3,}'
      ON CONFLICT (term) DO NOTHING`,
   );
   await client.query('VACUUM ANALYZE products');

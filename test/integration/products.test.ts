@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
 import { priceAt } from '../../src/domain/products/products.repository.js';
@@ -430,5 +430,104 @@ describe('writes', () => {
       ).statusCode,
     ).toBe(404);
     expect(await skus(chef, 'q=gul%20lok')).toEqual([]);
+  });
+});
+
+// Last in the file: it adds products and changes a SKU.
+describe('search dictionary', () => {
+  it('expands words into catalog lexemes without changing what a prefix query finds', async () => {
+    const extra = [
+      { sku: 'DR-4001', name: 'Coca-Cola Zero', brand: 'Coca-Cola', category: 'Dryck', price_cents: 1900 },
+      {
+        sku: 'DR-4002',
+        name: 'Fanta33cl burk',
+        brand: 'Dryckesbolaget',
+        category: 'Dryck',
+        price_cents: 1500,
+      },
+      { sku: 'DR-4003', name: 'Rödbetor inlagda', brand: 'Felix', category: 'Konserver', price_cents: 2500 },
+    ];
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/products/bulk',
+      headers: otherSupplierUser.headers,
+      payload: { supplier_id: otherSupplierId, products: extra.map((p) => ({ ...base, ...p })) },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const beets = res.json().products.find((p: { sku: string }) => p.sku === 'DR-4003').id as string;
+    // A SKU of letters only is a lexeme too: changing it must reach the dictionary.
+    const renamed = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/products/${beets}`,
+      headers: otherSupplierUser.headers,
+      payload: { sku: 'BETORNET' },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const queries = [
+      'kyckl',
+      'kyckl fryst',
+      'och kyckling',
+      'coc',
+      'cola zer',
+      'fant',
+      'fanta33',
+      'betorn',
+      'mel',
+    ];
+    for (const q of queries) {
+      const prefix = q
+        .split(' ')
+        .map((w) => `${w}:*`)
+        .join(' & ');
+      const expected = await queryRows<{ sku: string }>(
+        ctx.database.db,
+        sql`SELECT sku FROM products WHERE deleted_at IS NULL AND active
+            AND supplier_id NOT IN (SELECT id FROM suppliers WHERE deleted_at IS NOT NULL)
+            AND search_vector @@ to_tsquery('swedish', ${prefix}) ORDER BY sku`,
+      );
+      expect(expected.length, q).toBeGreaterThan(0);
+      expect((await skus(chef, `q=${encodeURIComponent(q)}`)).sort(), q).toEqual(expected.map((r) => r.sku));
+    }
+  });
+});
+
+describe('deep pages', () => {
+  it('are the same rows in the same order as the plain sorted listing', async () => {
+    const many = Array.from({ length: 620 }, (_, i) => ({
+      ...base,
+      category: 'Djupfryst',
+      sku: `DP-${String(i).padStart(4, '0')}`,
+      name: `Djupvara ${String(i % 37)}`,
+      price_cents: 1000 + (i % 53),
+    }));
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/products/bulk',
+      headers: otherSupplierUser.headers,
+      payload: { supplier_id: otherSupplierId, products: many },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const orders: [string, SQL][] = [
+      ['name', sql`name, id`],
+      ['-price_cents', sql`price_cents DESC, name, id`],
+      ['created_at,-name', sql`created_at, name DESC, id`],
+    ];
+    // What a restaurant sees: active products of suppliers that are not deleted.
+    const visible = sql`deleted_at IS NULL AND active
+      AND supplier_id NOT IN (SELECT id FROM suppliers WHERE deleted_at IS NOT NULL)`;
+    for (const [sort, order] of orders) {
+      for (const offset of [0, 560]) {
+        const page = await search(chef, `sort=${sort}&offset=${String(offset)}&limit=30`);
+        const expected = await queryRows<{ sku: string }>(
+          ctx.database.db,
+          sql`SELECT sku FROM products WHERE ${visible} ORDER BY ${order} LIMIT 30 OFFSET ${offset}`,
+        );
+        expect(
+          page.json().data.map((p: { sku: string }) => p.sku),
+          `${sort} @${String(offset)}`,
+        ).toEqual(expected.map((r) => r.sku));
+        expect(page.json().pagination).toMatchObject({ offset, total: expect.any(Number) });
+      }
+    }
   });
 });

@@ -81,12 +81,13 @@ export const products = pgTable(
       .on(t.category, t.priceCents)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
     index('products_supplier_idx').on(t.supplierId, t.name),
-    // Listing sorts other than by name walk these instead of sorting the whole catalog.
+    // Listing sorts other than by name walk these instead of sorting the whole catalog. They hold the name
+    // tie-break too, so a deep page is found by an index-only scan before any product row is read.
     index('products_price_listing_idx')
-      .on(t.priceCents, t.id)
+      .on(t.priceCents, t.name, t.id)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
     index('products_created_listing_idx')
-      .on(t.createdAt, t.id)
+      .on(t.createdAt, t.name, t.id)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
     check('products_price_positive', sql`${t.priceCents} >= 1`),
     check('products_stock_non_negative', sql`${t.stockQuantity} IS NULL OR ${t.stockQuantity} >= 0`),
@@ -127,6 +128,8 @@ export const searchTerms = pgTable(
   (t) => [
     unique('search_terms_term_key').on(t.term),
     index('search_terms_trgm_idx').using('gin', sql`${t.term} gin_trgm_ops`),
+    // Prefix lookups (term LIKE 'stem%') when a search word is expanded into the catalog's own lexemes.
+    index('search_terms_term_prefix_idx').using('btree', sql`${t.term} text_pattern_ops`),
   ],
 );
 

@@ -15,7 +15,7 @@ import {
 } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../core/db.types.js';
 import type { Page } from '../../core/pagination.js';
-import { queryRows } from '../../db/rows.js';
+import { queryPrepared, queryRows } from '../../db/rows.js';
 import { suppliers } from '../organisations/organisations.models.js';
 import {
   type ProductInsert,
@@ -28,7 +28,7 @@ import {
 /** How `q` is matched: a full-text query (Swedish stemming or pre-stemmed lexemes), or a SKU/GTIN prefix. */
 export type Match =
   | { kind: 'none' }
-  | { kind: 'fulltext'; config: 'swedish' | 'simple'; tsquery: string }
+  | { kind: 'fulltext'; config: 'swedish' | 'simple' | 'lexemes'; tsquery: string }
   | { kind: 'code'; prefix: string };
 
 export interface ProductFilters {
@@ -54,8 +54,11 @@ export type SortKey = { field: SortField; descending: boolean };
 /** Beyond this many matches the total is the planner's estimate, flagged as such, instead of a full count. */
 export const EXACT_COUNT_CAP = 1000;
 
+/** `lexemes` is a tsquery of catalog lexemes, taken as written; the others are normalised by that configuration. */
 const tsquery = (m: Extract<Match, { kind: 'fulltext' }>) =>
-  sql`to_tsquery(${sql.raw(`'${m.config}'`)}, ${m.tsquery})`;
+  m.config === 'lexemes'
+    ? sql`${m.tsquery}::tsquery`
+    : sql`to_tsquery(${sql.raw(`'${m.config}'`)}, ${m.tsquery})`;
 
 function whereClause(match: Match, f: ProductFilters, v: Visibility): SQL {
   const liveSupplier =
@@ -197,14 +200,20 @@ export async function searchProducts(
     return { rows, total: Math.max(await plannerEstimate(ex, where), window), exact: false };
   }
 
-  const rows = await ex
-    .select(listColumns)
-    .from(products)
-    .where(where)
-    .orderBy(...orderBy(match, sort))
-    .limit(page.limit)
-    .offset(page.offset);
-  const counted = await countCapped(ex, where, EXACT_COUNT_CAP);
+  // The capped count rides along in the page's statement: one round trip for both.
+  const capped = cappedCount(where, EXACT_COUNT_CAP);
+  const found =
+    page.offset < DEFERRED_JOIN_OFFSET
+      ? await ex
+          .select({ ...listColumns, capped })
+          .from(products)
+          .where(where)
+          .orderBy(...orderBy(match, sort))
+          .limit(page.limit)
+          .offset(page.offset)
+      : await deepPage(ex, where, orderBy(match, sort), page, capped);
+  const rows: ProductView[] = found.map(({ capped: _capped, ...product }) => product);
+  const counted = found[0]?.capped ?? (await countCapped(ex, where, EXACT_COUNT_CAP));
   if (counted <= EXACT_COUNT_CAP) return { rows, total: counted, exact: true };
   return {
     rows,
@@ -213,12 +222,45 @@ export async function searchProducts(
   };
 }
 
-/** Counts matches, stopping after cap + 1: a large result is never scanned in full to be counted. */
-async function countCapped(ex: Executor, where: SQL, cap: number): Promise<number> {
-  const [capped] = await queryRows<{ n: number }>(
-    ex,
-    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${products} WHERE ${where} LIMIT ${cap + 1}) capped`,
+/** From this offset on, a page is found by a deferred join (`deepPage`). */
+const DEFERRED_JOIN_OFFSET = 500;
+
+/**
+ * A deep page by a deferred join: the page's ids come from an index-only walk of a listing index, so the
+ * offset skips index entries rather than product rows, and only the page's own rows are read.
+ */
+function deepPage(
+  ex: Executor,
+  where: SQL,
+  order: SQL[],
+  page: Page,
+  capped: SQL.Aliased<number> | SQL<number>,
+) {
+  const pageIds = ex.$with('page_ids').as(
+    ex
+      .select({ id: products.id })
+      .from(products)
+      .where(where)
+      .orderBy(...order)
+      .limit(page.limit)
+      .offset(page.offset),
   );
+  return ex
+    .with(pageIds)
+    .select({ ...listColumns, capped })
+    .from(products)
+    .innerJoin(pageIds, eq(products.id, pageIds.id))
+    .orderBy(...order);
+}
+
+/** Counts matches, stopping after cap + 1: a large result is never scanned in full to be counted. */
+const cappedCount = (where: SQL, cap: number) =>
+  sql<number>`(SELECT count(*)::int FROM (SELECT 1 FROM ${products} WHERE ${where} LIMIT ${cap + 1}) capped)`.mapWith(
+    Number,
+  );
+
+async function countCapped(ex: Executor, where: SQL, cap: number): Promise<number> {
+  const [capped] = await queryRows<{ n: number }>(ex, sql`SELECT ${cappedCount(where, cap)} AS n`);
   return capped?.n ?? 0;
 }
 
@@ -228,11 +270,11 @@ export async function deletedSupplierIds(ex: Executor): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Catalog words closest to a (possibly misspelt) folded word, best first. */
+/** Catalog words (letters only) closest to a (possibly misspelt) folded word, best first. */
 export async function closestTerms(ex: Executor, word: string, limit = 3): Promise<string[]> {
   const rows = await queryRows<{ term: string }>(
     ex,
-    sql`SELECT term FROM ${searchTerms} WHERE term % ${word}
+    sql`SELECT term FROM ${searchTerms} WHERE term % ${word} AND term ~ '^[a-z]+$'
         ORDER BY similarity(term, ${word}) DESC, term LIMIT ${limit}`,
   );
   return rows.map((r) => r.term);
@@ -338,4 +380,29 @@ export async function priceAt(
       ),
     );
   return row;
+}
+
+/**
+ * For each folded, letters-only word: its Swedish stem (null for a stop word) and the catalog lexemes that begin
+ * with it, at most `limit + 1` of them. The dictionary holds every lexeme that begins with three letters, so for
+ * a stem of three letters or more these are exactly the lexemes a prefix query (`stem:*`) would match.
+ */
+export async function expandStems(
+  ex: Executor,
+  words: string[],
+  limit: number,
+): Promise<{ word: string; stem: string | null; terms: string[] }[]> {
+  return queryPrepared<{ word: string; stem: string | null; terms: string[] }>(
+    ex,
+    'products.expand_stems',
+    sql`SELECT w.word, s.stem, array(
+          SELECT t.term FROM ${searchTerms} t
+          -- [stem, stem with its last letter advanced): the lexemes beginning with stem, as an index range.
+          WHERE length(s.stem) >= 3 AND t.term ~>=~ s.stem
+            AND t.term ~<~ (left(s.stem, -1) || chr(ascii(right(s.stem, 1)) + 1))
+          ORDER BY t.term LIMIT ${sql.param(limit + 1)}::int) AS terms
+        FROM unnest(${sql.param(words)}::text[]) WITH ORDINALITY AS w(word, n)
+        CROSS JOIN LATERAL (SELECT nullif((ts_lexize('swedish_stem', w.word))[1], '') AS stem) s
+        ORDER BY w.n`,
+  );
 }

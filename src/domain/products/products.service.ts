@@ -17,7 +17,15 @@ import {
   productRow,
 } from './products.schemas.js';
 import { TtlCache } from '../../core/ttl-cache.js';
-import { correctedMatch, looksLikeCode, prefixMatch, words } from './products.search.js';
+import {
+  correctedMatch,
+  expandable,
+  expandedMatch,
+  looksLikeCode,
+  MAX_EXPANSION,
+  prefixMatch,
+  words,
+} from './products.search.js';
 
 const numberOrNull = (v: string | null) => (v === null ? null : Number(v));
 const decimal = (v: number | null | undefined) => (v === null || v === undefined ? v : v.toFixed(3));
@@ -121,6 +129,16 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
     };
   }
 
+  /** How a text query is matched: its words as prefixes, expanded into catalog lexemes where possible. */
+  async function textMatch(q: string): Promise<Match | 'none'> {
+    const terms = words(q);
+    if (expandable(terms)) {
+      const expanded = expandedMatch(await repo.expandStems(db, terms, MAX_EXPANSION));
+      if (expanded) return expanded;
+    }
+    return prefixMatch(q);
+  }
+
   /** Admins, or members of the live supplier; anyone else is told the supplier does not exist. */
   async function assertSupplierMember(ex: Executor, ctx: UserContext, supplierId: string): Promise<void> {
     if (!(await findLiveOrg(ex, 'supplier', supplierId))) throw supplierNotFound(supplierId);
@@ -187,7 +205,8 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
         if (result.total === 0) result = undefined;
       }
       if (!result) {
-        result = await run(query.q === undefined ? { kind: 'none' } : prefixMatch(query.q));
+        const match = query.q === undefined ? { kind: 'none' as const } : await textMatch(query.q);
+        result = match === 'none' ? { rows: [], total: 0, exact: true } : await run(match);
         if (result.total === 0 && query.q !== undefined) {
           const corrections = await Promise.all(
             words(query.q)
