@@ -435,6 +435,37 @@ describe('writes', () => {
 
 // Last in the file: it adds products and changes a SKU.
 describe('search dictionary', () => {
+  it('ranks a match in the name above one in the brand or category', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/products/bulk',
+      headers: otherSupplierUser.headers,
+      payload: {
+        supplier_id: otherSupplierId,
+        products: [
+          {
+            ...base,
+            sku: 'RK-1',
+            name: 'Senap dijon',
+            brand: 'Zelmaborg',
+            category: 'Kryddor',
+            price_cents: 900,
+          },
+          {
+            ...base,
+            sku: 'RK-2',
+            name: 'Zelmaborg ketchup',
+            brand: 'Heinz',
+            category: 'Kryddor',
+            price_cents: 900,
+          },
+        ],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await skus(chef, 'q=zelmab')).toEqual(['RK-2', 'RK-1']);
+  });
+
   it('expands words into catalog lexemes without changing what a prefix query finds', async () => {
     const extra = [
       { sku: 'DR-4001', name: 'Coca-Cola Zero', brand: 'Coca-Cola', category: 'Dryck', price_cents: 1900 },
@@ -446,6 +477,13 @@ describe('search dictionary', () => {
         price_cents: 1500,
       },
       { sku: 'DR-4003', name: 'Rödbetor inlagda', brand: 'Felix', category: 'Konserver', price_cents: 2500 },
+      {
+        sku: 'DR-4004',
+        name: 'Bryggkaffe mellanrost 500 g',
+        brand: 'Zoegas',
+        category: 'Kaffe',
+        price_cents: 5900,
+      },
     ];
     const res = await ctx.app.inject({
       method: 'POST',
@@ -471,6 +509,9 @@ describe('search dictionary', () => {
       'cola zer',
       'fant',
       'fanta33',
+      'bryggk 50',
+      'mellanrost 5',
+      'br mellanrost',
       'betorn',
       'mel',
     ];

@@ -99,7 +99,7 @@ function orderBy(match: Match, sort: SortKey[]): SQL[] {
     switch (field) {
       case 'relevance':
         return match.kind === 'fulltext'
-          ? [sql`ts_rank_cd(${products.searchVector}, ${tsquery(match)}) DESC`]
+          ? [sql`ts_rank(${products.searchVector}, ${tsquery(match)}) DESC`]
           : [];
       case 'name':
         return [dir(products.name)];
@@ -171,7 +171,7 @@ export async function searchProducts(
       ex
         .select({
           ...listColumns,
-          rank: sql<number>`ts_rank_cd(${products.searchVector}, ${tsquery(match)})`.as('rank'),
+          rank: sql<number>`ts_rank(${products.searchVector}, ${tsquery(match)})`.as('rank'),
         })
         .from(products)
         .where(where)

@@ -47,34 +47,39 @@ export function prefixMatch(q: string): Match {
   return { kind: 'fulltext', config: 'swedish', tsquery: terms.map((w) => `${w}:*`).join(' & ') };
 }
 
-/** A word expands to at most this many catalog lexemes; a shorter or broader prefix stays a prefix query. */
+/** A word expands to at most this many catalog lexemes; a shorter or broader prefix stays a prefix. */
 export const MAX_EXPANSION = 64;
 
-/** Words that can be expanded into catalog lexemes: letters only (what the Swedish stemmer handles). */
-export function expandable(terms: string[]): boolean {
-  return terms.length > 0 && terms.every((w) => /^[a-z]+$/.test(w));
-}
+/** Words the Swedish stemmer handles, which can be expanded into catalog lexemes: letters only. */
+export const isLetterWord = (w: string) => /^[a-z]+$/.test(w);
 
 const quoted = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
 /**
- * The prefix query with every word's stem replaced by the catalog lexemes that begin with it: the same matches,
- * but GIN intersects exact posting lists (and can skip through them) instead of collecting every prefix match
- * into a bitmap first — several times faster for common words (docs/benchmarks.md). Stop words drop out, as
- * to_tsquery drops them. `none` when a word begins no catalog lexeme (nothing can match); undefined when a stem
- * is too short or too broad to expand, so the plain prefix query is used.
+ * The prefix query with each letter word's stem replaced by the catalog lexemes that begin with it: the same
+ * matches, but GIN intersects exact posting lists (and can skip through them) instead of first collecting every
+ * prefix match into a bitmap — several times faster for common words (docs/benchmarks.md). Stop words drop out,
+ * as to_tsquery drops them. The other words (numbers, stems under three letters, stems beginning more than
+ * MAX_EXPANSION lexemes) stay prefixes in the same query, where the expanded words keep them cheap.
+ * `none` when a word begins no catalog lexeme (nothing can match); undefined when no word could be expanded,
+ * so the plain prefix query is used.
  */
 export function expandedMatch(
-  expansions: { stem: string | null; terms: string[] }[],
+  expansions: { word: string; stem: string | null; terms: string[] }[],
+  otherWords: string[],
 ): Match | 'none' | undefined {
-  const kept = expansions.filter((e) => e.stem !== null);
-  if (kept.length === 0) return undefined;
-  if (kept.some((e) => (e.stem ?? '').length < 3 || e.terms.length > MAX_EXPANSION)) return undefined;
-  if (kept.some((e) => e.terms.length === 0)) return 'none';
+  const words = expansions.filter((e) => e.stem !== null);
+  const indexed = words.filter((e) => (e.stem ?? '').length >= 3 && e.terms.length <= MAX_EXPANSION);
+  if (indexed.some((e) => e.terms.length === 0)) return 'none';
+  if (indexed.length === 0) return undefined;
+  const prefixes = [...words.filter((e) => !indexed.includes(e)).map((e) => e.stem ?? e.word), ...otherWords];
   return {
     kind: 'fulltext',
     config: 'lexemes',
-    tsquery: kept.map((e) => `(${e.terms.map(quoted).join(' | ')})`).join(' & '),
+    tsquery: [
+      ...indexed.map((e) => `(${e.terms.map(quoted).join(' | ')})`),
+      ...prefixes.map((p) => `${quoted(p)}:*`),
+    ].join(' & '),
   };
 }
 

@@ -19,8 +19,8 @@ import {
 import { TtlCache } from '../../core/ttl-cache.js';
 import {
   correctedMatch,
-  expandable,
   expandedMatch,
+  isLetterWord,
   looksLikeCode,
   MAX_EXPANSION,
   prefixMatch,
@@ -132,8 +132,12 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   /** How a text query is matched: its words as prefixes, expanded into catalog lexemes where possible. */
   async function textMatch(q: string): Promise<Match | 'none'> {
     const terms = words(q);
-    if (expandable(terms)) {
-      const expanded = expandedMatch(await repo.expandStems(db, terms, MAX_EXPANSION));
+    const letterWords = terms.filter(isLetterWord);
+    if (letterWords.length > 0) {
+      const expanded = expandedMatch(
+        await repo.expandStems(db, letterWords, MAX_EXPANSION),
+        terms.filter((w) => !isLetterWord(w)),
+      );
       if (expanded) return expanded;
     }
     return prefixMatch(q);
