@@ -1,5 +1,6 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../core/db.types.js';
+import { queryPrepared } from '../../db/rows.js';
 import { type IdempotencyRow, idempotencyKeys } from './idempotency.models.js';
 
 /**
@@ -18,19 +19,28 @@ export async function insertClaim(
   ex: Executor,
   values: { accountId: string; key: string; fingerprint: string; ttlSeconds: number },
 ): Promise<ClaimHandle | undefined> {
-  const [row] = await ex
-    .insert(idempotencyKeys)
-    .values({
-      accountId: values.accountId,
-      key: values.key,
-      fingerprint: values.fingerprint,
-      state: 'in_progress',
-      lockedAt: sql`now()`,
-      expiresAt: sql`now() + make_interval(secs => ${values.ttlSeconds})`,
-    })
-    .onConflictDoNothing({ target: [idempotencyKeys.accountId, idempotencyKeys.key] })
-    .returning({ id: idempotencyKeys.id, lockedAt: lockedAtText });
-  return row;
+  // Every order starts here: a prepared statement, parsed and planned once per connection.
+  const [row] = await queryPrepared<{ id: string; locked_at: string }>(
+    ex,
+    'idempotency.insert_claim',
+    ex
+      .insert(idempotencyKeys)
+      .values({
+        accountId: values.accountId,
+        key: values.key,
+        fingerprint: values.fingerprint,
+        state: 'in_progress',
+        lockedAt: sql`now()`,
+        expiresAt: sql`now() + make_interval(secs => ${values.ttlSeconds})`,
+      })
+      .onConflictDoNothing({ target: [idempotencyKeys.accountId, idempotencyKeys.key] })
+      .returning({
+        id: idempotencyKeys.id,
+        lockedAt: sql<string>`${idempotencyKeys.lockedAt}::text`.as('locked_at'),
+      })
+      .getSQL(),
+  );
+  return row ? { id: row.id, lockedAt: row.locked_at } : undefined;
 }
 
 /** The account's record for a key, locked, with whether it expired and whether its lock is older than 90 s. */
