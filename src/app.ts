@@ -59,7 +59,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Checking each response against its schema costs a third of the API's CPU on large pages (docs/benchmarks.md):
+  // on in development and tests, where a mismatch fails loudly; production sends the mappers' DTOs as they are.
+  if (config.http.validateResponses) app.setSerializerCompiler(serializerCompiler);
+  else app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // Only JSON bodies are accepted; anything else is a 415 in the envelope.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);

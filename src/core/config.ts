@@ -90,6 +90,7 @@ const envSchema = z.object({
   METRICS_ALLOW_CIDRS: list.pipe(z.array(cidr)),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
   API_DOCS_ENABLED: bool(true),
+  RESPONSE_VALIDATION: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
   BODY_LIMIT_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
   RATE_LIMIT_MAX: int(300, 1, 1_000_000),
   RATE_LIMIT_AUTH_MAX: int(10, 1, 1_000_000),
@@ -154,6 +155,8 @@ export interface Config {
     corsOrigins: string[];
     apiDocsEnabled: boolean;
     shutdownGraceMs: number;
+    /** Check every response body against its route's schema (default: on, except in production). */
+    validateResponses: boolean;
   };
   logLevel: Env['LOG_LEVEL'];
   database: {
@@ -303,6 +306,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       corsOrigins: e.CORS_ORIGINS,
       apiDocsEnabled: e.API_DOCS_ENABLED,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      validateResponses: (e.RESPONSE_VALIDATION ?? (isProduction ? 'off' : 'on')) === 'on',
     },
     logLevel: e.LOG_LEVEL,
     database: {

@@ -45,6 +45,20 @@ describe('config', () => {
     expect(err.message.split('\n')).toHaveLength(1);
   });
 
+  it('checks responses against their schemas except in production, unless told otherwise', () => {
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/iris',
+      REDIS_URL: 'redis://localhost',
+    };
+    expect(parseConfig(base).http.validateResponses).toBe(true);
+    expect(parseConfig(production).http.validateResponses).toBe(false);
+    expect(parseConfig({ ...production, RESPONSE_VALIDATION: 'on' }).http.validateResponses).toBe(true);
+    expect(parseConfig({ ...base, RESPONSE_VALIDATION: 'off' }).http.validateResponses).toBe(false);
+    expect(errorOf({ ...base, RESPONSE_VALIDATION: 'maybe' }).variable).toBe('RESPONSE_VALIDATION');
+  });
+
   it('refuses production without DATABASE_URL', () => {
     expect(errorOf({ ...base, NODE_ENV: 'production', REDIS_URL: 'redis://localhost' }).variable).toBe(
       'DATABASE_URL',
