@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
 import { createIdempotencyService } from '../../src/domain/idempotency/idempotency.service.js';
+import { createOrderService } from '../../src/domain/orders/orders.service.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
 import { createProduct, placeOrder } from '../helpers/orders.js';
@@ -210,10 +211,19 @@ describe('POST /orders', () => {
     );
     expect(res.statusCode).toBe(201);
     const created = res.json();
-    const read = await ctx.app.inject({ method: 'GET', url: `/api/v1/orders/${created.id}`, headers: chef.headers });
+    const read = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/orders/${created.id}`,
+      headers: chef.headers,
+    });
     expect(read.json()).toEqual(created);
     expect(Number(await stock(p.stocked!))).toBeCloseTo(Number(before) - 1.5, 3);
-    const [written] = await queryRows<{ history: number; audit: number; events: number; placed_now: boolean }>(
+    const [written] = await queryRows<{
+      history: number;
+      audit: number;
+      events: number;
+      placed_now: boolean;
+    }>(
       ctx.database.db,
       sql`SELECT
         (SELECT count(*)::int FROM order_status_history WHERE order_id = ${created.id} AND to_status = 'placed') AS history,
@@ -392,6 +402,49 @@ describe('Idempotency-Key', () => {
     await expect(attempt).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
     const written = await queryRows(ctx.database.db, sql`SELECT 1 FROM audit_log WHERE request_id = ${key}`);
     expect(written).toEqual([]);
+    const [row] = await queryRows<{ state: string }>(
+      ctx.database.db,
+      sql`SELECT state FROM idempotency_keys WHERE key = ${key}`,
+    );
+    expect(row!.state).toBe('in_progress');
+  });
+
+  it('rolls back a whole placement whose key was taken over before its write', async () => {
+    const real = createIdempotencyService({ db: ctx.database.db, ttlSeconds: 60 });
+    const key = randomUUID();
+    const before = await stock(p.stocked!);
+    // The key is taken over (as after 90 s) after this request claimed it and before its one combined write.
+    const orders = createOrderService({
+      db: ctx.database.db,
+      idempotency: {
+        ...real,
+        run: (request, operation) =>
+          real.run(request, async (completion) => {
+            await queryRows(
+              ctx.database.db,
+              sql`UPDATE idempotency_keys SET locked_at = clock_timestamp() WHERE key = ${key}`,
+            );
+            return operation(completion);
+          }),
+      },
+    });
+    const userCtx = {
+      principal: { kind: 'user' as const, accountId: chef.id, role: chef.role, email: chef.email },
+      requestId: key,
+      ip: '127.0.0.1',
+      userAgent: undefined,
+    };
+    await expect(
+      orders.place(userCtx, key, '/api/v1/orders', {
+        restaurant_id: restaurantId,
+        supplier_id: supplierId,
+        lines: [{ product_id: p.stocked!, quantity: 1 }],
+      }),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
+    expect(await stock(p.stocked!)).toBe(before);
+    // The audit row is written by the same statement as the order: none means no order either.
+    const audit = await queryRows(ctx.database.db, sql`SELECT 1 FROM audit_log WHERE request_id = ${key}`);
+    expect(audit).toEqual([]);
     const [row] = await queryRows<{ state: string }>(
       ctx.database.db,
       sql`SELECT state FROM idempotency_keys WHERE key = ${key}`,
