@@ -42,6 +42,7 @@ const envSchema = z.object({
   DB_POOL_RECYCLE_SECONDS: int(3600, 0, 86_400),
   DB_CONNECT_TIMEOUT_MS: int(5_000, 100, 60_000),
   DB_POOL_CHECK_AFTER_IDLE_MS: int(10_000, 0, 3_600_000),
+  DB_PREPARED_STATEMENTS: bool(true),
   APP_SECRET: z.preprocess(
     emptyToUndefined,
     z
@@ -173,6 +174,8 @@ export interface Config {
       connectTimeoutMs: number;
       checkAfterIdleMs: number;
     };
+    /** Name the hottest statements so connections parse and plan them once (see db/rows.ts). */
+    preparedStatements: boolean;
   };
   redisUrl: string | undefined;
   auth: {
@@ -321,6 +324,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
         checkAfterIdleMs: e.DB_POOL_CHECK_AFTER_IDLE_MS,
       },
+      preparedStatements: e.DB_PREPARED_STATEMENTS,
     },
     redisUrl: e.REDIS_URL,
     auth: {

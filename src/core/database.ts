@@ -7,6 +7,7 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { usePreparedStatements } from '../db/rows.js';
 import * as schema from '../db/schema.js';
 import type { Config } from './config.js';
 import type { Database } from './db.types.js';
@@ -156,6 +157,7 @@ export async function openEmbedded(dir: string | undefined): Promise<DatabaseHan
 
 /** Runtime database: the pooled DATABASE_URL, or the embedded PGlite database when it is unset. */
 export function openDatabase(config: Config, logger?: WarnLogger): Promise<DatabaseHandle> {
+  usePreparedStatements(config.database.preparedStatements);
   return config.database.url
     ? openPostgres(config.database.url, config.database.pool, logger)
     : openEmbedded(config.database.embeddedDir);

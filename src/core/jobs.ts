@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import type { EventType } from './events.js';
 import type { JobMetrics } from './metrics.js';
+import { withoutQueryValues } from './logger.js';
 
 /**
  * The job model shared by both runtimes — BullMQ on Redis (the worker process) and the in-process queue of
@@ -138,7 +139,8 @@ export async function runJob(
     const final = !definition || err instanceof UnrecoverableError || job.attempt >= definition.attempts;
     deps.metrics?.completed.inc({ ...labels, outcome: final ? 'failure' : 'retry' });
     log[final ? 'error' : 'warn']({ err }, final ? 'job failed for good' : 'job attempt failed; will retry');
-    throw err;
+    // The queue keeps the message and stack as the failure reason (in Redis with BullMQ): never query values.
+    throw withoutQueryValues(err);
   } finally {
     stop?.();
   }

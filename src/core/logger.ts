@@ -23,12 +23,39 @@ export const REDACTED_PATHS = [
   '*.api_key',
 ];
 
-/** What a database error says without repeating the values involved (its `detail` names key values). */
+/** Drizzle's error for a failed statement: its message and `params` carry every bound value. */
+function isQueryError(err: unknown): err is Error & { query: string } {
+  return err instanceof Error && 'query' in err && 'params' in err && typeof err.query === 'string';
+}
+
+/** A database error's own message with quoted values blanked (`invalid input syntax for type uuid: "…"`). */
+const withoutValues = (message: string) => message.replace(/"[^"]*"/g, '"…"');
+
+/** What a database error says without the values involved (its `detail` names key values, so it is left out). */
 function databaseCause(cause: unknown): Record<string, unknown> | undefined {
   if (!(cause instanceof Error)) return undefined;
   const { code, constraint, table, column } = cause as Error & Record<string, unknown>;
-  return { type: cause.constructor.name, message: cause.message, code, constraint, table, column };
+  return {
+    type: cause.constructor.name,
+    message: withoutValues(cause.message),
+    code,
+    constraint,
+    table,
+    column,
+  };
 }
+
+/** The stack's frames only: its first lines repeat the message, which for a failed query holds the values. */
+function framesOf(err: Error): string | undefined {
+  const header = `${err.name}: ${err.message}`;
+  return err.stack?.startsWith(header) ? err.stack.slice(header.length).replace(/^\n/, '') : undefined;
+}
+
+const queryMessage = (err: Error & { query: string }) => {
+  const cause = databaseCause(err.cause);
+  const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
+  return `Failed query${code}: ${err.query.slice(0, 2_000)}`;
+};
 
 /**
  * Errors as pino's standard serializer writes them, except failed queries: Drizzle puts the statement's
@@ -36,18 +63,27 @@ function databaseCause(cause: unknown): Record<string, unknown> | undefined {
  * statement's text and the database's own error are logged.
  */
 export function serializeError(err: unknown): unknown {
-  if (err instanceof Error && 'query' in err && 'params' in err && typeof err.query === 'string') {
+  if (isQueryError(err)) {
     return {
       type: err.constructor.name,
-      message: `Failed query: ${err.query.slice(0, 2_000)}`,
+      message: queryMessage(err),
       cause: databaseCause(err.cause),
-      stack: err.stack
-        ?.split('\n')
-        .filter((line) => line.trimStart().startsWith('at '))
-        .join('\n'),
+      stack: framesOf(err),
     };
   }
   return stdSerializers.err(err as Error);
+}
+
+/**
+ * The error to keep where only a message and a stack survive (job failure reasons stored in Redis, relay
+ * reports): a failed query becomes an Error without its values; anything else is returned unchanged.
+ */
+export function withoutQueryValues(err: unknown): unknown {
+  if (!isQueryError(err)) return err;
+  const safe = new Error(queryMessage(err));
+  const frames = framesOf(err);
+  safe.stack = `Error: ${safe.message}${frames ? `\n${frames}` : ''}`;
+  return safe;
 }
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {

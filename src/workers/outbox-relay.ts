@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { OutboxService, RelayedEvent } from '../domain/outbox/outbox.service.js';
 import type { JobRegistry, JobRequest, JobSink } from '../core/jobs.js';
+import { withoutQueryValues } from '../core/logger.js';
 
 /** What every event-triggered job receives: the outbox row's id, type, time and (ids-only) payload. */
 export interface EventJobData {
@@ -74,7 +75,8 @@ export function startOutboxRelay(deps: {
         if (result.failed > 0 || result.claimed < options.batchSize || stopped) return;
       }
     } catch (err) {
-      report(err instanceof Error ? err.message : String(err));
+      const safe = withoutQueryValues(err);
+      report(safe instanceof Error ? safe.message : String(safe));
     }
   };
 

@@ -83,10 +83,10 @@ export const products = pgTable(
     index('products_supplier_idx').on(t.supplierId, t.name),
     // Listing sorts other than by name walk these instead of sorting the whole catalog. They hold the name
     // tie-break too, so a deep page is found by an index-only scan before any product row is read.
-    index('products_price_listing_idx')
+    index('products_price_name_listing_idx')
       .on(t.priceCents, t.name, t.id)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
-    index('products_created_listing_idx')
+    index('products_created_name_listing_idx')
       .on(t.createdAt, t.name, t.id)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
     check('products_price_positive', sql`${t.priceCents} >= 1`),
