@@ -532,6 +532,37 @@ describe('search dictionary', () => {
   });
 });
 
+describe('few matches', () => {
+  it('are sorted like the plain listing, whatever sort is asked for', async () => {
+    for (const [query, order] of [
+      ['q=KF-10&sort=-price_cents', sql`price_cents DESC, name, id`],
+      ['category=Gr%C3%B6nsaker&sort=name', sql`name, id`],
+      ['min_price_cents=12000&sort=-created_at', sql`created_at DESC, name, id`],
+    ] as const) {
+      const page = await search(chef, `${query}&limit=1`);
+      const filter = query.startsWith('q=')
+        ? sql`lower(sku) LIKE 'kf-10%'`
+        : query.startsWith('category')
+          ? sql`category = 'Grönsaker'`
+          : sql`price_cents >= 12000`;
+      const expected = await queryRows<{ sku: string }>(
+        ctx.database.db,
+        sql`SELECT sku FROM products WHERE deleted_at IS NULL AND active
+            AND supplier_id NOT IN (SELECT id FROM suppliers WHERE deleted_at IS NOT NULL) AND ${filter}
+            ORDER BY ${order}`,
+      );
+      expect(expected.length, query).toBeGreaterThan(0);
+      expect(
+        page.json().data.map((p: { sku: string }) => p.sku),
+        query,
+      ).toEqual([expected[0]!.sku]);
+      expect(page.json().pagination, query).toMatchObject({ total: expected.length, total_exact: true });
+      const beyond = await search(chef, `${query}&offset=${String(expected.length)}`);
+      expect(beyond.json().data, query).toEqual([]);
+    }
+  });
+});
+
 describe('deep pages', () => {
   it('are the same rows in the same order as the plain sorted listing', async () => {
     const many = Array.from({ length: 620 }, (_, i) => ({
