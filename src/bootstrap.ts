@@ -30,3 +30,12 @@ export function exitOnConfigError(err: unknown): never {
   }
   throw err;
 }
+
+/** The start-up configuration of an entry point (API, worker): a configuration problem ends the process. */
+export function startupConfigOrExit(): Config {
+  try {
+    return resolveStartupConfig();
+  } catch (err) {
+    exitOnConfigError(err);
+  }
+}

@@ -1,5 +1,5 @@
 import { buildApp } from './app.js';
-import { exitOnConfigError, resolveStartupConfig } from './bootstrap.js';
+import { startupConfigOrExit } from './bootstrap.js';
 import type { Config } from './core/config.js';
 import { type DatabaseHandle, openEmbedded } from './core/database.js';
 import { loadMigrations, migrateUp } from './db/migrator.js';
@@ -23,12 +23,7 @@ async function prepareEmbedded(config: Config, log: (msg: string) => void): Prom
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = resolveStartupConfig();
-  } catch (err) {
-    exitOnConfigError(err);
-  }
+  const config = startupConfigOrExit();
 
   const notes: string[] = [];
   const embedded = config.database.url ? undefined : await prepareEmbedded(config, (m) => notes.push(m));

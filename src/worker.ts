@@ -1,14 +1,8 @@
-import { exitOnConfigError, resolveStartupConfig } from './bootstrap.js';
-import type { Config } from './core/config.js';
+import { startupConfigOrExit } from './bootstrap.js';
 import { parseQueues, startWorkerProcess, workerLogger } from './workers/worker-process.js';
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = resolveStartupConfig();
-  } catch (err) {
-    exitOnConfigError(err);
-  }
+  const config = startupConfigOrExit();
   const log = workerLogger(config);
   const queues = parseQueues(process.argv.slice(2));
   const worker = await startWorkerProcess(config, { log, ...(queues ? { queues } : {}) });

@@ -52,9 +52,8 @@ function framesOf(err: Error): string | undefined {
 }
 
 const queryMessage = (err: Error & { query: string }) => {
-  const cause = databaseCause(err.cause);
-  const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
-  return `Failed query${code}: ${err.query.slice(0, 2_000)}`;
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return `Failed query${typeof code === 'string' ? ` [${code}]` : ''}: ${err.query.slice(0, 2_000)}`;
 };
 
 /**

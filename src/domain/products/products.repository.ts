@@ -15,15 +15,9 @@ import {
 } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../core/db.types.js';
 import type { Page } from '../../core/pagination.js';
-import { queryPrepared, queryRows } from '../../db/rows.js';
+import { queryRows } from '../../db/rows.js';
 import { suppliers } from '../organisations/organisations.models.js';
-import {
-  type ProductInsert,
-  type ProductRow,
-  productPrices,
-  products,
-  searchTerms,
-} from './products.models.js';
+import { type ProductInsert, type ProductRow, productPrices, products } from './products.models.js';
 
 /** How `q` is matched: a full-text query (Swedish stemming or pre-stemmed lexemes), or a SKU/GTIN prefix. */
 export type Match =
@@ -200,32 +194,26 @@ export async function searchProducts(
     return { rows, total: Math.max(await plannerEstimate(ex, where), window), exact: false };
   }
 
-  // A match or filter that finds few rows must not be served by walking a sort index in the hope of meeting a page
-  // of matches early: for a SKU prefix that matched nothing the planner walked all million rows of the name index
-  // (3.8 s). When the capped count says the matches are few, they are fetched through their own index and sorted.
-  if (match.kind !== 'none' || Object.values(filters).some((f) => f !== undefined)) {
-    const counted = await countCapped(ex, where, EXACT_COUNT_CAP);
-    if (counted <= EXACT_COUNT_CAP) {
-      const rows = counted > page.offset ? await fewMatchesPage(ex, where, orderBy(match, sort), page) : [];
-      return { rows, total: counted, exact: true };
-    }
+  // The capped count comes first because it also decides how to build the page: few matches must not be served
+  // by walking a sort index in the hope of meeting a page of them early (for a SKU prefix that matched nothing the
+  // planner walked all million rows of the name index: 3.8 s), so they are fetched through their own index and
+  // sorted; many matches are a walk of a listing index, by a deferred join from DEFERRED_JOIN_OFFSET on.
+  const order = orderBy(match, sort);
+  const counted = await countCapped(ex, where, EXACT_COUNT_CAP);
+  if (counted <= EXACT_COUNT_CAP) {
+    const rows = counted > page.offset ? await fewMatchesPage(ex, where, order, page) : [];
+    return { rows, total: counted, exact: true };
   }
-
-  // The capped count rides along in the page's statement: one round trip for both.
-  const capped = cappedCount(where, EXACT_COUNT_CAP);
-  const found =
+  const rows =
     page.offset < DEFERRED_JOIN_OFFSET
       ? await ex
-          .select({ ...listColumns, capped })
+          .select(listColumns)
           .from(products)
           .where(where)
-          .orderBy(...orderBy(match, sort))
+          .orderBy(...order)
           .limit(page.limit)
           .offset(page.offset)
-      : await deepPage(ex, where, orderBy(match, sort), page, capped);
-  const rows: ProductView[] = found.map(({ capped: _capped, ...product }) => product);
-  const counted = found[0]?.capped ?? (await countCapped(ex, where, EXACT_COUNT_CAP));
-  if (counted <= EXACT_COUNT_CAP) return { rows, total: counted, exact: true };
+      : await deepPage(ex, where, order, page);
   return {
     rows,
     total: Math.max(await plannerEstimate(ex, where), EXACT_COUNT_CAP + 1, page.offset + rows.length),
@@ -262,13 +250,7 @@ const DEFERRED_JOIN_OFFSET = 500;
  * A deep page by a deferred join: the page's ids come from an index-only walk of a listing index, so the
  * offset skips index entries rather than product rows, and only the page's own rows are read.
  */
-function deepPage(
-  ex: Executor,
-  where: SQL,
-  order: SQL[],
-  page: Page,
-  capped: SQL.Aliased<number> | SQL<number>,
-) {
+function deepPage(ex: Executor, where: SQL, order: SQL[], page: Page): Promise<ProductView[]> {
   const pageIds = ex.$with('page_ids').as(
     ex
       .select({ id: products.id })
@@ -280,20 +262,18 @@ function deepPage(
   );
   return ex
     .with(pageIds)
-    .select({ ...listColumns, capped })
+    .select(listColumns)
     .from(products)
     .innerJoin(pageIds, eq(products.id, pageIds.id))
     .orderBy(...order);
 }
 
 /** Counts matches, stopping after cap + 1: a large result is never scanned in full to be counted. */
-const cappedCount = (where: SQL, cap: number) =>
-  sql<number>`(SELECT count(*)::int FROM (SELECT 1 FROM ${products} WHERE ${where} LIMIT ${cap + 1}) capped)`.mapWith(
-    Number,
-  );
-
 async function countCapped(ex: Executor, where: SQL, cap: number): Promise<number> {
-  const [capped] = await queryRows<{ n: number }>(ex, sql`SELECT ${cappedCount(where, cap)} AS n`);
+  const [capped] = await queryRows<{ n: number }>(
+    ex,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${products} WHERE ${where} LIMIT ${cap + 1}) capped`,
+  );
   return capped?.n ?? 0;
 }
 
@@ -301,16 +281,6 @@ async function countCapped(ex: Executor, where: SQL, cap: number): Promise<numbe
 export async function deletedSupplierIds(ex: Executor): Promise<string[]> {
   const rows = await ex.select({ id: suppliers.id }).from(suppliers).where(isNotNull(suppliers.deletedAt));
   return rows.map((r) => r.id);
-}
-
-/** Catalog words (letters only) closest to a (possibly misspelt) folded word, best first. */
-export async function closestTerms(ex: Executor, word: string, limit = 3): Promise<string[]> {
-  const rows = await queryRows<{ term: string }>(
-    ex,
-    sql`SELECT term FROM ${searchTerms} WHERE term % ${word} AND term ~ '^[a-z]+$'
-        ORDER BY similarity(term, ${word}) DESC, term LIMIT ${limit}`,
-  );
-  return rows.map((r) => r.term);
 }
 
 export async function findProduct(ex: Executor, id: string): Promise<ProductView | undefined> {
@@ -413,29 +383,4 @@ export async function priceAt(
       ),
     );
   return row;
-}
-
-/**
- * For each folded, letters-only word: its Swedish stem (null for a stop word) and the catalog lexemes that begin
- * with it, at most `limit + 1` of them. The dictionary holds every lexeme that begins with three letters, so for
- * a stem of three letters or more these are exactly the lexemes a prefix query (`stem:*`) would match.
- */
-export async function expandStems(
-  ex: Executor,
-  words: string[],
-  limit: number,
-): Promise<{ word: string; stem: string | null; terms: string[] }[]> {
-  return queryPrepared<{ word: string; stem: string | null; terms: string[] }>(
-    ex,
-    'products.expand_stems',
-    sql`SELECT w.word, s.stem, array(
-          SELECT t.term FROM ${searchTerms} t
-          -- [stem, stem with its last letter advanced): the lexemes beginning with stem, as an index range.
-          WHERE length(s.stem) >= 3 AND t.term ~>=~ s.stem
-            AND t.term ~<~ (left(s.stem, -1) || chr(ascii(right(s.stem, 1)) + 1))
-          ORDER BY t.term LIMIT ${sql.param(limit + 1)}::int) AS terms
-        FROM unnest(${sql.param(words)}::text[]) WITH ORDINALITY AS w(word, n)
-        CROSS JOIN LATERAL (SELECT nullif((ts_lexize('swedish_stem', w.word))[1], '') AS stem) s
-        ORDER BY w.n`,
-  );
 }

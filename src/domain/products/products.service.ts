@@ -7,6 +7,7 @@ import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/orga
 import { badQuery, bulkInvalid, productNotFound, skuTaken, supplierNotFound } from './products.errors.js';
 import type { ProductInsert } from './products.models.js';
 import * as repo from './products.repository.js';
+import * as dictionary from './search-terms.repository.js';
 import type { Match, ProductView, SortKey, Visibility } from './products.repository.js';
 import {
   type ProductCreate,
@@ -135,7 +136,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
     const letterWords = terms.filter(isLetterWord);
     if (letterWords.length > 0) {
       const expanded = expandedMatch(
-        await repo.expandStems(db, letterWords, MAX_EXPANSION),
+        await dictionary.expandStems(db, letterWords, MAX_EXPANSION),
         terms.filter((w) => !isLetterWord(w)),
       );
       if (expanded) return expanded;
@@ -215,7 +216,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
           const corrections = await Promise.all(
             words(query.q)
               .filter((w) => w.length >= 3 && !/^\d+$/.test(w))
-              .map((w) => repo.closestTerms(db, w)),
+              .map((w) => dictionary.closestTerms(db, w)),
           );
           const corrected = correctedMatch(corrections);
           if (corrected) result = await run(corrected);
