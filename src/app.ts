@@ -36,6 +36,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface BuildOptions {
   /** An already-open database; otherwise one is opened from `config` and closed with the app. */
   database?: DatabaseHandle;
+  /** The clock dates that decide money are read from; tests pin it so no expectation expires. */
+  clock?: () => Date;
 }
 
 /** Builds the whole HTTP application. `src/main.ts` and the tests share it. */
@@ -94,6 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     migrations: loadMigrations(),
     log: app.log,
     metrics,
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(jobs
       ? {
           afterOrderCommit: () => {

@@ -27,6 +27,8 @@ export interface ServiceDeps {
   metrics: HttpMetrics;
   /** Publishes outbox events right after an order commits (embedded mode's in-process relay). */
   afterOrderCommit?: () => void;
+  /** The clock dates that decide money are read from; the system clock unless a test pins it. */
+  clock?: () => Date;
 }
 
 /** The composition root: every domain service, wired once per app instance. */
@@ -47,6 +49,7 @@ export function createServices(deps: ServiceDeps) {
       db: deps.db,
       idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+      ...(deps.clock ? { now: deps.clock } : {}),
     }),
   };
 }

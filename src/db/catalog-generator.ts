@@ -5,15 +5,28 @@ import type { VatCategory } from '../domain/products/products.models.js';
  * products from it, the search benchmark a million. Same seed, same catalog.
  */
 
+type Measure = 'kg' | 'l' | 'st';
+
+/** An item and the variants and pack measures that make sense for it (no "Ägg vispgrädde", no "Smör 1 l"). */
+interface ItemSpec {
+  name: string;
+  variants: string[];
+  measure: Measure;
+  units: string[];
+}
+
 interface CategorySpec {
   name: string;
+  /** Alcohol-free drinks (≤ 2.25 % ABV), juice and soft drinks are food; alcoholic drinks are taxed at 25 %. */
   vat: VatCategory;
   storage: 'frozen' | 'chilled' | 'ambient';
-  items: string[];
-  variants: string[];
-  units: string[];
+  items: ItemSpec[];
   priceRange: [number, number];
 }
+
+/** Items sharing variants, pack measure and units. */
+const group = (names: string[], variants: string[], measure: Measure, units: string[]): ItemSpec[] =>
+  names.map((name) => ({ name, variants, measure, units }));
 
 const CATEGORIES: CategorySpec[] = [
   {
@@ -21,35 +34,22 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'chilled',
     items: [
-      'Kycklingfilé',
-      'Kycklinglårfilé',
-      'Kycklingbröst',
-      'Nötfärs',
-      'Fläskfilé',
-      'Entrecôte',
-      'Högrev',
-      'Lammracks',
-      'Bacon',
-      'Kalkonbröst',
-      'Oxfilé',
-      'Fläskkarré',
-      'Grillkorv',
-      'Köttbullar',
-      'Rostbiff',
+      ...group(
+        ['Kycklingfilé', 'Kycklinglårfilé', 'Kycklingbröst', 'Kalkonbröst'],
+        ['färsk', 'fryst', 'marinerad', 'strimlad', 'ekologisk', 'svensk', 'grillad'],
+        'kg',
+        ['kg', 'förp'],
+      ),
+      ...group(
+        ['Fläskfilé', 'Entrecôte', 'Högrev', 'Lammracks', 'Oxfilé', 'Fläskkarré', 'Rostbiff'],
+        ['färsk', 'fryst', 'marinerad', 'skivad', 'ekologisk', 'svensk', 'sous vide'],
+        'kg',
+        ['kg', 'förp'],
+      ),
+      ...group(['Nötfärs'], ['färsk', 'fryst', 'ekologisk', 'svensk'], 'kg', ['kg', 'förp']),
+      ...group(['Bacon'], ['skivad', 'tärnad', 'rökt'], 'kg', ['kg', 'förp']),
+      ...group(['Grillkorv', 'Köttbullar'], ['fryst', 'svensk', 'ekologisk'], 'kg', ['kg', 'förp']),
     ],
-    variants: [
-      'färsk',
-      'fryst',
-      'marinerad',
-      'skivad',
-      'strimlad',
-      'ekologisk',
-      'svensk',
-      'sous vide',
-      'grillad',
-      'rökt',
-    ],
-    units: ['kg', 'förp', 'st'],
     priceRange: [4900, 45900],
   },
   {
@@ -57,21 +57,17 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'chilled',
     items: [
-      'Laxfilé',
-      'Torskrygg',
-      'Räkor',
-      'Sill',
-      'Gravlax',
-      'Kolja',
-      'Hälleflundra',
-      'Musslor',
-      'Kräftor',
-      'Röding',
-      'Strömming',
-      'Tonfisk',
+      ...group(
+        ['Laxfilé', 'Torskrygg', 'Kolja', 'Hälleflundra', 'Röding', 'Tonfisk'],
+        ['färsk', 'fryst', 'skinnfri', 'MSC'],
+        'kg',
+        ['kg', 'förp'],
+      ),
+      ...group(['Räkor', 'Kräftor'], ['fryst', 'handskalade', 'MSC'], 'kg', ['kg', 'förp']),
+      ...group(['Gravlax'], ['skivad', 'MSC'], 'kg', ['kg', 'förp']),
+      ...group(['Sill', 'Strömming'], ['inlagd', 'färsk', 'MSC'], 'kg', ['kg', 'burk']),
+      ...group(['Musslor'], ['färsk', 'fryst'], 'kg', ['kg', 'förp']),
     ],
-    variants: ['färsk', 'fryst', 'skinnfri', 'handskalade', 'kallrökt', 'varmrökt', 'MSC', 'inlagd'],
-    units: ['kg', 'förp', 'burk'],
     priceRange: [3900, 69900],
   },
   {
@@ -79,27 +75,25 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'chilled',
     items: [
-      'Gul lök',
-      'Rödlök',
-      'Potatis',
-      'Morötter',
-      'Vitlök',
-      'Purjolök',
-      'Broccoli',
-      'Blomkål',
-      'Tomater',
-      'Gurka',
-      'Paprika',
-      'Sallad',
-      'Spenat',
-      'Champinjoner',
-      'Rödbetor',
-      'Palsternacka',
-      'Zucchini',
-      'Aubergine',
+      ...group(['Potatis'], ['fast', 'mjölig', 'svensk', 'ekologisk', 'skalad', 'baby'], 'kg', [
+        'kg',
+        'säck',
+      ]),
+      ...group(
+        ['Gul lök', 'Rödlök', 'Morötter', 'Rödbetor', 'Palsternacka'],
+        ['svensk', 'ekologisk', 'skalad', 'tärnad'],
+        'kg',
+        ['kg', 'säck'],
+      ),
+      ...group(
+        ['Vitlök', 'Purjolök', 'Broccoli', 'Blomkål', 'Tomater', 'Gurka', 'Paprika', 'Zucchini', 'Aubergine'],
+        ['klass 1', 'ekologisk', 'svensk'],
+        'kg',
+        ['kg', 'st'],
+      ),
+      ...group(['Sallad', 'Spenat'], ['ekologisk', 'svensk', 'baby'], 'kg', ['kg', 'förp']),
+      ...group(['Champinjoner'], ['svensk', 'skivade'], 'kg', ['kg', 'förp']),
     ],
-    variants: ['klass 1', 'ekologisk', 'svensk', 'skalad', 'tärnad', 'strimlad', 'fast', 'mjölig', 'baby'],
-    units: ['kg', 'st', 'förp', 'säck'],
     priceRange: [900, 8900],
   },
   {
@@ -107,21 +101,17 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'chilled',
     items: [
-      'Äpplen',
-      'Päron',
-      'Citroner',
-      'Lime',
-      'Apelsiner',
-      'Bananer',
-      'Jordgubbar',
-      'Blåbär',
-      'Lingon',
-      'Hallon',
-      'Mango',
-      'Ananas',
+      ...group(
+        ['Äpplen', 'Päron', 'Citroner', 'Lime', 'Apelsiner', 'Bananer', 'Mango', 'Ananas'],
+        ['ekologisk', 'klass 1', 'mogen'],
+        'kg',
+        ['kg', 'st'],
+      ),
+      ...group(['Jordgubbar', 'Blåbär', 'Lingon', 'Hallon'], ['fryst', 'svensk', 'ekologisk'], 'kg', [
+        'kg',
+        'förp',
+      ]),
     ],
-    variants: ['ekologisk', 'fryst', 'svensk', 'klass 1', 'mogen'],
-    units: ['kg', 'förp', 'st'],
     priceRange: [1500, 14900],
   },
   {
@@ -129,73 +119,69 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'chilled',
     items: [
-      'Mellanmjölk',
-      'Standardmjölk',
-      'Grädde',
-      'Crème fraiche',
-      'Smör',
-      'Yoghurt',
-      'Kvarg',
-      'Filmjölk',
-      'Gräddfil',
-      'Havredryck',
-      'Ägg',
+      ...group(['Mellanmjölk 1,5%', 'Standardmjölk 3%', 'Filmjölk'], ['laktosfri', 'ekologisk'], 'l', [
+        'l',
+        'krt',
+      ]),
+      ...group(['Havredryck'], ['barista', 'ekologisk'], 'l', ['l', 'krt']),
+      ...group(['Vispgrädde 40%', 'Matlagningsgrädde 15%'], ['laktosfri', 'ekologisk'], 'l', ['l', 'krt']),
+      ...group(['Crème fraiche 34%', 'Gräddfil 12%', 'Yoghurt naturell'], ['laktosfri', 'ekologisk'], 'l', [
+        'l',
+        'förp',
+      ]),
+      ...group(['Smör'], ['normalsaltat', 'osaltat', 'ekologisk'], 'kg', ['kg', 'förp']),
+      ...group(['Kvarg'], ['naturell', 'vanilj'], 'kg', ['kg', 'förp']),
+      ...group(['Ägg'], ['frigående', 'ekologisk', 'storlek M', 'storlek L'], 'st', ['förp', 'krt']),
     ],
-    variants: [
-      'laktosfri',
-      'ekologisk',
-      '1,5%',
-      '3%',
-      '40%',
-      'normalsaltat',
-      'osaltat',
-      'vispgrädde',
-      'matlagning',
-    ],
-    units: ['l', 'förp', 'st', 'krt'],
     priceRange: [900, 12900],
   },
   {
     name: 'Ost',
     vat: 'food',
     storage: 'chilled',
-    items: [
-      'Västerbottensost',
-      'Präst',
-      'Herrgård',
-      'Mozzarella',
-      'Parmesan',
-      'Fetaost',
-      'Cheddar',
-      'Brie',
-      'Halloumi',
-      'Grevé',
-    ],
-    variants: ['lagrad', 'riven', 'skivad', 'hel', 'bit', '17%', '28%'],
-    units: ['kg', 'förp', 'st'],
+    items: group(
+      [
+        'Västerbottensost',
+        'Präst',
+        'Herrgård',
+        'Mozzarella',
+        'Parmesan',
+        'Fetaost',
+        'Cheddar',
+        'Brie',
+        'Halloumi',
+        'Grevé',
+      ],
+      ['lagrad', 'riven', 'skivad', 'hel', 'bit'],
+      'kg',
+      ['kg', 'förp', 'st'],
+    ),
     priceRange: [4900, 39900],
   },
   {
     name: 'Torrvaror',
     vat: 'food',
     storage: 'ambient',
-    items: [
-      'Vetemjöl',
-      'Strösocker',
-      'Basmatiris',
-      'Jasminris',
-      'Pasta penne',
-      'Spaghetti',
-      'Havregryn',
-      'Linser',
-      'Kikärtor',
-      'Quinoa',
-      'Bulgur',
-      'Ströbröd',
-      'Mandelmjöl',
-    ],
-    variants: ['ekologisk', 'fullkorn', 'glutenfri', 'storpack', 'special'],
-    units: ['kg', 'förp', 'säck'],
+    items: group(
+      [
+        'Vetemjöl',
+        'Strösocker',
+        'Basmatiris',
+        'Jasminris',
+        'Pasta penne',
+        'Spaghetti',
+        'Havregryn',
+        'Linser',
+        'Kikärtor',
+        'Quinoa',
+        'Bulgur',
+        'Ströbröd',
+        'Mandelmjöl',
+      ],
+      ['ekologisk', 'fullkorn', 'glutenfri', 'storpack'],
+      'kg',
+      ['kg', 'förp', 'säck'],
+    ),
     priceRange: [1200, 24900],
   },
   {
@@ -203,22 +189,16 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'ambient',
     items: [
-      'Krossade tomater',
-      'Tomatpuré',
-      'Kokosmjölk',
-      'Olivolja',
-      'Rapsolja',
-      'Balsamvinäger',
-      'Soja',
-      'Senap',
-      'Majonnäs',
-      'Ketchup',
-      'Buljong',
-      'Lingonsylt',
-      'Kapris',
+      ...group(['Krossade tomater', 'Tomatpuré', 'Kokosmjölk', 'Kapris'], ['ekologisk', 'storpack'], 'kg', [
+        'burk',
+        'förp',
+      ]),
+      ...group(['Olivolja'], ['extra virgin', 'ekologisk'], 'l', ['fl', 'l']),
+      ...group(['Rapsolja', 'Balsamvinäger', 'Soja'], ['ekologisk', 'storpack'], 'l', ['fl', 'l']),
+      ...group(['Senap'], ['dijon', 'grov', 'skånsk'], 'kg', ['burk', 'hink']),
+      ...group(['Majonnäs', 'Ketchup', 'Lingonsylt'], ['ekologisk', 'storpack'], 'kg', ['burk', 'hink']),
+      ...group(['Buljong'], ['kalv', 'höns', 'grönsak'], 'l', ['fl', 'förp']),
     ],
-    variants: ['extra virgin', 'ekologisk', 'storpack', 'dijon', 'grov', 'kalv', 'höns', 'grönsak'],
-    units: ['burk', 'fl', 'l', 'förp', 'hink'],
     priceRange: [900, 29900],
   },
   {
@@ -226,18 +206,19 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'ambient',
     items: [
-      'Surdegsbröd',
-      'Hamburgerbröd',
-      'Tunnbröd',
-      'Knäckebröd',
-      'Kanelbullar',
-      'Baguette',
-      'Focaccia',
-      'Croissant',
-      'Rågbröd',
+      ...group(
+        ['Surdegsbröd', 'Rågbröd', 'Tunnbröd', 'Knäckebröd'],
+        ['skivad', 'glutenfri', 'fullkorn'],
+        'st',
+        ['st', 'förp'],
+      ),
+      ...group(
+        ['Hamburgerbröd', 'Kanelbullar', 'Baguette', 'Focaccia', 'Croissant'],
+        ['fryst', 'färdigbakad', 'bake-off'],
+        'st',
+        ['förp', 'krt'],
+      ),
     ],
-    variants: ['fryst', 'färdigbakad', 'bake-off', 'glutenfri', 'skivad'],
-    units: ['st', 'förp', 'krt'],
     priceRange: [1500, 19900],
   },
   {
@@ -245,18 +226,11 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'frozen',
     items: [
-      'Pommes frites',
-      'Ärtor',
-      'Majs',
-      'Wokgrönsaker',
-      'Glass vanilj',
-      'Hallonsorbet',
-      'Pizzadeg',
-      'Dumplings',
-      'Fiskpinnar',
+      ...group(['Pommes frites'], ['krinkel', 'tunna', 'storpack'], 'kg', ['kg', 'förp']),
+      ...group(['Ärtor', 'Majs', 'Wokgrönsaker'], ['ekologisk', 'storpack'], 'kg', ['kg', 'förp']),
+      ...group(['Glass vanilj', 'Hallonsorbet'], ['laktosfri', 'ekologisk'], 'l', ['förp', 'krt']),
+      ...group(['Pizzadeg', 'Dumplings', 'Fiskpinnar'], ['storpack', 'ekologisk'], 'kg', ['kg', 'förp']),
     ],
-    variants: ['storpack', 'ekologisk', 'krinkel', 'tunna', 'laktosfri'],
-    units: ['kg', 'förp', 'krt'],
     priceRange: [2500, 29900],
   },
   {
@@ -264,26 +238,28 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'food',
     storage: 'ambient',
     items: [
-      'Mineralvatten',
-      'Äppeljuice',
-      'Apelsinjuice',
-      'Lingondricka',
-      'Kaffe bryggmalet',
-      'Te earl grey',
-      'Cola',
-      'Fläderblomssaft',
+      ...group(['Mineralvatten'], ['kolsyrad', 'naturell', 'citron'], 'l', ['fl', 'krt']),
+      ...group(['Äppeljuice', 'Apelsinjuice'], ['ekologisk', 'med fruktkött', 'koncentrat'], 'l', [
+        'l',
+        'krt',
+      ]),
+      ...group(['Lingondricka', 'Fläderblomssaft'], ['koncentrat', 'ekologisk'], 'l', ['fl', 'l']),
+      ...group(['Cola', 'Apelsinläsk'], ['sockerfri', 'original'], 'l', ['fl', 'krt']),
+      ...group(['Alkoholfri cider', 'Alkoholfri öl'], ['päron', 'äpple'], 'l', ['fl', 'krt']),
+      ...group(['Kaffe bryggmalet'], ['mörkrost', 'mellanrost', 'ekologisk'], 'kg', ['förp', 'krt']),
+      ...group(['Te earl grey'], ['ekologisk', 'lösvikt'], 'st', ['förp']),
     ],
-    variants: ['kolsyrad', 'naturell', 'ekologisk', 'koncentrat', 'mörkrost', 'mellanrost'],
-    units: ['fl', 'l', 'krt', 'förp'],
     priceRange: [900, 18900],
   },
   {
     name: 'Öl & vin',
     vat: 'alcohol',
     storage: 'ambient',
-    items: ['Lager', 'IPA', 'Rött vin', 'Vitt vin', 'Mousserande vin', 'Cider'],
-    variants: ['fat', 'flaska', 'bag-in-box', 'alkoholfri'],
-    units: ['fl', 'l', 'krt'],
+    items: [
+      ...group(['Lager', 'IPA'], ['fat', 'flaska', 'burk'], 'l', ['fl', 'l', 'krt']),
+      ...group(['Rött vin', 'Vitt vin', 'Mousserande vin'], ['flaska', 'bag-in-box'], 'l', ['fl', 'krt']),
+      ...group(['Cider 4,5%'], ['päron', 'äpple'], 'l', ['fl', 'krt']),
+    ],
     priceRange: [2900, 49900],
   },
   {
@@ -291,26 +267,30 @@ const CATEGORIES: CategorySpec[] = [
     vat: 'standard',
     storage: 'ambient',
     items: [
-      'Servetter',
-      'Pappersmuggar',
-      'Sugrör papper',
-      'Take away-lådor',
-      'Aluminiumfolie',
-      'Plastfilm',
-      'Handskar nitril',
+      ...group(['Servetter'], ['vita', 'svarta', 'storpack'], 'st', ['förp', 'krt']),
+      ...group(['Pappersmuggar', 'Sugrör papper', 'Take away-lådor'], ['komposterbara', 'storpack'], 'st', [
+        'förp',
+        'krt',
+      ]),
+      ...group(['Aluminiumfolie', 'Plastfilm'], ['storpack', 'bred'], 'st', ['st', 'krt']),
+      ...group(['Handskar nitril'], ['stora', 'medium', 'små'], 'st', ['förp', 'krt']),
     ],
-    variants: ['vita', 'svarta', 'komposterbara', 'storpack', 'stora', 'små'],
-    units: ['förp', 'krt', 'st'],
     priceRange: [1900, 39900],
   },
 ];
+
+const PACK_SIZES: Record<Measure, number[]> = {
+  kg: [0.5, 1, 2, 2.5, 5, 10],
+  l: [0.5, 1, 1.5, 2, 5, 10],
+  st: [6, 10, 12, 30, 50, 100],
+};
 
 /** The words the generator draws from, for search benchmarks that query what exists. */
 export const vocabulary = () => ({
   categories: CATEGORIES.map((c) => ({
     name: c.name,
-    items: c.items,
-    variants: c.variants,
+    items: c.items.map((i) => i.name),
+    variants: [...new Set(c.items.flatMap((i) => i.variants))],
     priceRange: c.priceRange,
   })),
   brands: BRANDS,
@@ -389,19 +369,16 @@ export function generateProduct(random: () => number, supplierNo: number, index:
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const category = pick(CATEGORIES);
   const item = pick(category.items);
-  const variant = random() < 0.8 ? ` ${pick(category.variants)}` : '';
-  const size =
-    random() < 0.6
-      ? ` ${[0.5, 1, 2, 2.5, 5, 10][Math.floor(random() * 6)] ?? 1} ${pick(['kg', 'l', 'st'])}`
-      : '';
+  const variant = random() < 0.8 ? ` ${pick(item.variants)}` : '';
+  const size = random() < 0.6 ? ` ${pick(PACK_SIZES[item.measure])} ${item.measure}` : '';
   const [low, high] = category.priceRange;
   return {
     sku: `S${String(supplierNo).padStart(2, '0')}-${String(index).padStart(7, '0')}`,
     gtin: gtin13(`73${String(supplierNo).padStart(2, '0')}${String(index).padStart(8, '0')}`),
-    name: `${item}${variant}${size}`,
+    name: `${item.name}${variant}${size}`,
     brand: pick(BRANDS),
     category: category.name,
-    unit: pick(category.units),
+    unit: pick(item.units),
     packSize: (1 + Math.floor(random() * 12)).toFixed(3),
     priceCents: low + Math.floor(random() * (high - low)),
     vatCategory: category.vat,

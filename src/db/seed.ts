@@ -39,6 +39,8 @@ export async function seedDemoData(db: Database): Promise<boolean> {
       .values({
         legalName: 'Demo Grossist AB',
         orgNumber: '5560000001',
+        vatNumber: 'SE556000000101',
+        bankgiro: '56781230',
         contactEmail: 'order@demogrossist.se',
         contactPhone: '+46 8 123 456 00',
         addressLine: 'Partihallsvägen 1',
@@ -51,6 +53,7 @@ export async function seedDemoData(db: Database): Promise<boolean> {
       .values({
         legalName: 'Demo Bistro AB',
         orgNumber: '5560000019',
+        vatNumber: 'SE556000001901',
         contactEmail: 'kock@demobistro.se',
         addressLine: 'Götgatan 10',
         postalCode: '116 46',

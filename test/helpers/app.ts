@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { type Config, parseConfig } from '../../src/core/config.js';
 import { type DatabaseHandle, openPostgres } from '../../src/core/database.js';
 import { createDatabase, dropDatabase } from './pg-admin.js';
@@ -31,10 +31,11 @@ export interface TestContext {
 export async function createTestContext(
   overrides: Record<string, string | undefined> = {},
   prepare?: (app: App) => void,
+  build: BuildOptions = {},
 ): Promise<TestContext> {
   const { name, url } = await createDatabase(inject('templateDatabase'));
   const config = testConfig({ DATABASE_URL: url, DATABASE_URL_DIRECT: url, ...overrides });
-  const app = await buildApp(config);
+  const app = await buildApp(config, build);
   prepare?.(app);
   await app.ready();
   const database = await openPostgres(url, config.database.pool);

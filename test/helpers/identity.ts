@@ -10,7 +10,7 @@ import {
   type OrgKind,
   upsertMembership,
 } from '../../src/domain/organisations/organisations.repository.js';
-import { withCheckDigit } from '../../src/domain/organisations/org-number.js';
+import { vatNumberOf, withCheckDigit } from '../../src/domain/organisations/org-number.js';
 
 // Each test file has its own database, so a per-process counter keeps numbers unique where it matters.
 let counter = randomBytes(2).readUInt16BE() * 10;
@@ -50,7 +50,12 @@ export async function createOrg(
   name: string,
   members: { user: TestUser; role: MemberRole }[] = [],
 ): Promise<string> {
-  const row = await insertOrg(db, kind, { legalName: name, orgNumber: orgNumber() });
+  const number = orgNumber();
+  const row = await insertOrg(db, kind, {
+    legalName: name,
+    orgNumber: number,
+    ...(kind === 'supplier' ? { vatNumber: vatNumberOf(number) } : {}),
+  });
   for (const m of members) await upsertMembership(db, kind, m.user.id, row.id, m.role);
   return row.id;
 }

@@ -19,8 +19,12 @@ let supplierId: string;
 let otherSupplierId: string;
 const p: Record<string, string> = {};
 
+// Every date that decides money comes from this clock, so no expectation here expires.
+const TODAY = '2027-06-15';
+const clock = () => new Date(`${TODAY}T10:00:00Z`);
+
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, undefined, { clock });
   const db = ctx.database.db;
   chef = await createUser(db, ctx.config, 'RESTAURANT');
   otherChef = await createUser(db, ctx.config, 'RESTAURANT');
@@ -89,18 +93,18 @@ describe('POST /orders', () => {
       vat_date: '2027-12-31',
       note: 'Bakdörren',
     });
-    expect(
-      body.lines.map((l: { vat_rate: string; net_cents: number; tax_cents: number }) => [
-        l.vat_rate,
-        l.net_cents,
-        l.tax_cents,
-      ]),
-    ).toEqual([
-      ['6.00%', 3870, 232],
-      ['25.00%', 1998, 500],
-      ['25.00%', 15900, 3975],
-    ]);
+    expect(body.lines.map((l: { vat_rate: string; net_cents: number }) => [l.vat_rate, l.net_cents])).toEqual(
+      [
+        ['6.00%', 3870],
+        ['25.00%', 1998],
+        ['25.00%', 15900],
+      ],
+    );
+    expect(body.lines[0]).not.toHaveProperty('tax_cents');
+    // VAT per rate on the sum of the nets: 25 % of 178.98 kr = 44.745 → 44.75 kr (per line: 5.00 + 39.75 = 44.75);
+    // 6 % of 38.70 kr = 2.322 → 2.32 kr.
     expect(body).toMatchObject({ subtotal_cents: 21768, tax_cents: 4707, total_cents: 26475 });
+    expect(body).toMatchObject({ supply_date: null, due_date: null });
   });
 
   it('charges food at 12 % again from 2028-01-01', async () => {
@@ -109,12 +113,48 @@ describe('POST /orders', () => {
       chef.headers,
       order([{ product_id: p.food!, quantity: 1 }], { delivery_date: '2028-01-01' }),
     );
-    expect(res.json().lines[0]).toMatchObject({ vat_rate: '12.00%', net_cents: 1290, tax_cents: 155 });
+    expect(res.json().lines[0]).toMatchObject({ vat_rate: '12.00%', net_cents: 1290 });
+    expect(res.json()).toMatchObject({ vat_date: '2028-01-01', tax_cents: 155 });
+  });
+
+  it('prices without a delivery date at the rates of the order date (the clock’s Stockholm date)', async () => {
+    const res = await placeOrder(ctx.app, chef.headers, order([{ product_id: p.food!, quantity: 1 }]));
+    expect(res.json()).toMatchObject({ vat_date: TODAY, tax_cents: 77 });
+    expect(res.json().lines[0].vat_rate).toBe('6.00%');
+  });
+
+  it('accepts a delivery date of today and refuses yesterday', async () => {
+    const today = await placeOrder(
+      ctx.app,
+      chef.headers,
+      order([{ product_id: p.food!, quantity: 1 }], { delivery_date: TODAY }),
+    );
+    expect(today.statusCode).toBe(201);
+    expect(today.json().delivery_date).toBe(TODAY);
+    const yesterday = await placeOrder(
+      ctx.app,
+      chef.headers,
+      order([{ product_id: p.food!, quantity: 1 }], { delivery_date: '2027-06-14' }),
+    );
+    expect(yesterday.statusCode).toBe(400);
+    expect(yesterday.json().details).toEqual([{ path: 'delivery_date', message: 'must be today or later' }]);
+  });
+
+  it('refuses a product priced in another currency than the order', async () => {
+    const euro = await createProduct(ctx.database.db, supplierId, { currency: 'EUR' });
+    const before = await count('orders');
+    const res = await placeOrder(ctx.app, chef.headers, order([{ product_id: euro, quantity: 1 }]));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details).toEqual([
+      { path: 'lines.0.product_id', message: 'priced in EUR, the order is in SEK' },
+    ]);
+    expect(await count('orders')).toBe(before);
   });
 
   it('rounds fractional quantities half up per line', async () => {
     const res = await placeOrder(ctx.app, chef.headers, order([{ product_id: p.stocked!, quantity: 0.375 }]));
-    expect(res.json().lines[0]).toMatchObject({ quantity: '0.375', net_cents: 4871, tax_cents: 292 });
+    expect(res.json().lines[0]).toMatchObject({ quantity: '0.375', net_cents: 4871 });
+    expect(res.json().tax_cents).toBe(292);
   });
 
   it.each([
@@ -469,6 +509,26 @@ describe('Idempotency-Key', () => {
     }
     const retry = await placeOrder(ctx.app, chef.headers, order([{ product_id: product, quantity: 1 }]), key);
     expect(retry.statusCode).toBe(201);
+  });
+
+  it('lets an expired key that was not purged yet be used again, for another body', async () => {
+    const key = randomUUID();
+    const first = await placeOrder(ctx.app, chef.headers, order([{ product_id: p.food!, quantity: 1 }]), key);
+    expect(first.statusCode).toBe(201);
+    await queryRows(
+      ctx.database.db,
+      sql`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = ${key}`,
+    );
+    const reused = await placeOrder(
+      ctx.app,
+      chef.headers,
+      order([{ product_id: p.food!, quantity: 2 }]),
+      key,
+    );
+    expect(reused.statusCode).toBe(201);
+    expect(reused.headers['idempotent-replayed']).toBeUndefined();
+    expect(reused.json().id).not.toBe(first.json().id);
+    expect(reused.json().lines[0].quantity).toBe('2.000');
   });
 
   it('purges expired keys', async () => {

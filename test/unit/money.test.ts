@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   lineNet,
-  lineTax,
   milliToString,
+  taxAt,
   toMilli,
   totals,
   vatBreakdown,
@@ -20,25 +20,63 @@ describe('money (property-based)', () => {
     rate: fc.constantFrom(0, 600, 1200, 2500),
   });
 
-  it('rounds each line half-up and keeps total = subtotal + tax, total ≥ tax ≥ 0', () => {
+  it('keeps line nets exact to the öre, rounding half up', () => {
     fc.assert(
-      fc.property(fc.array(line, { minLength: 1, maxLength: 200 }), (lines) => {
-        const priced = lines.map((l) => {
-          const net = lineNet(l.price, BigInt(l.milli));
-          const exact = (l.price * l.milli) / 1000;
-          expect(Math.abs(net - exact)).toBeLessThanOrEqual(0.5);
-          if (exact - Math.floor(exact) === 0.5) expect(net).toBe(Math.ceil(exact));
-          return { netCents: net, taxCents: lineTax(net, l.rate), vatRateBp: l.rate };
-        });
-        const t = totals(priced);
-        expect(t.totalCents).toBe(t.subtotalCents + t.taxCents);
-        expect(t.totalCents).toBeGreaterThanOrEqual(t.taxCents);
-        expect(t.taxCents).toBeGreaterThanOrEqual(0);
-        const breakdown = vatBreakdown(priced);
-        expect(breakdown.reduce((s, b) => s + b.taxCents, 0)).toBe(t.taxCents);
-        expect(breakdown.reduce((s, b) => s + b.netCents, 0)).toBe(t.subtotalCents);
+      fc.property(line, (l) => {
+        const net = lineNet(l.price, BigInt(l.milli));
+        const exact = (BigInt(l.price) * BigInt(l.milli) * 2n) / 1000n; // twice the exact net, floored
+        expect(BigInt(net)).toBe((exact + 1n) / 2n);
       }),
     );
+  });
+
+  it('computes VAT once per rate on the sum of the nets, and totals reproducible from the lines', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 200 }), (lines) => {
+        const priced = lines.map((l) => ({ netCents: lineNet(l.price, BigInt(l.milli)), vatRateBp: l.rate }));
+        const t = totals(priced);
+        const groups = vatBreakdown(priced);
+        for (const g of groups) {
+          const taxable = priced
+            .filter((p) => p.vatRateBp === g.vatRateBp)
+            .reduce((s, p) => s + p.netCents, 0);
+          expect(g.netCents).toBe(taxable);
+          // |tax − taxable × rate| ≤ ½ öre: rounded once, not once per line.
+          expect(Math.abs(g.taxCents * 10_000 - taxable * g.vatRateBp)).toBeLessThanOrEqual(5_000);
+          expect(g.taxCents).toBe(taxAt(taxable, g.vatRateBp));
+        }
+        expect(groups.map((g) => g.vatRateBp)).toEqual(
+          [...new Set(lines.map((l) => l.rate))].sort((a, b) => b - a),
+        );
+        expect(t.subtotalCents).toBe(priced.reduce((s, p) => s + p.netCents, 0));
+        expect(t.taxCents).toBe(groups.reduce((s, g) => s + g.taxCents, 0));
+        expect(t.totalCents).toBe(t.subtotalCents + t.taxCents);
+        expect(t.taxCents).toBeGreaterThanOrEqual(0);
+        // The same lines in any order give the same totals.
+        expect(totals([...priced].reverse())).toEqual(t);
+      }),
+    );
+  });
+
+  it('a 200-line order: VAT is base × rate (193.56 kr), not the sum of 200 line roundings (194.00 kr)', () => {
+    // 200 lines of 16.13 kr at 6 %: each line's 0.9678 kr would round to 0.97 kr.
+    const lines = Array.from({ length: 200 }, () => ({ netCents: 1613, vatRateBp: 600 }));
+    expect(totals(lines)).toEqual({ subtotalCents: 322_600, taxCents: 19_356, totalCents: 341_956 });
+    expect(lines.reduce((s, l) => s + taxAt(l.netCents, l.vatRateBp), 0)).toBe(19_400);
+  });
+
+  it('lists the VAT breakdown highest rate first', () => {
+    const groups = vatBreakdown([
+      { netCents: 100, vatRateBp: 600 },
+      { netCents: 100, vatRateBp: 2500 },
+      { netCents: 100, vatRateBp: 1200 },
+      { netCents: 50, vatRateBp: 600 },
+    ]);
+    expect(groups).toEqual([
+      { vatRateBp: 2500, netCents: 100, taxCents: 25 },
+      { vatRateBp: 1200, netCents: 100, taxCents: 12 },
+      { vatRateBp: 600, netCents: 150, taxCents: 9 },
+    ]);
   });
 
   it('parses and prints quantities with up to three decimals', () => {
@@ -56,7 +94,7 @@ describe('money (property-based)', () => {
 
   it('examples: 3 × 12.90 kr at 6 %, 0.375 kg at 129.90 kr/kg', () => {
     expect(lineNet(1290, 3000n)).toBe(3870);
-    expect(lineTax(3870, 600)).toBe(232);
+    expect(taxAt(3870, 600)).toBe(232);
     expect(lineNet(12990, 375n)).toBe(4871); // 4871.25 → 4871
     expect(lineNet(3, 500n)).toBe(2); // 1.5 → 2 (half up)
   });

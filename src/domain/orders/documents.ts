@@ -1,10 +1,14 @@
 import { luhnValid } from '../organisations/org-number.js';
-import type { OrgRow } from '../organisations/organisations.repository.js';
 import { vatBreakdown } from './money.js';
-import type { OrderLineRow, OrderRow } from './orders.models.js';
-import { addDays, stockholmDate, stockholmTime } from './vat.js';
+import type { InvoiceParty, OrderLineRow, OrderRow } from './orders.models.js';
+import { stockholmTime } from './vat.js';
 
-/** Receipts and invoices are derived JSON, computed on request from the order and its lines — never stored. */
+/**
+ * Receipts and sales invoices are derived JSON, computed on request — never stored as documents. A sales
+ * invoice is derived only from values frozen on the order at `deliver` (settled lines and rates, date of supply,
+ * terms, seller and buyer), so it reads the same forever. Supplier invoices (bills arriving from outside) are
+ * another domain.
+ */
 
 export const formatRate = (bp: number) => `${(bp / 100).toFixed(2)}%`;
 
@@ -12,38 +16,33 @@ function docLines(lines: OrderLineRow[]) {
   return lines.map((l) => ({
     line_no: l.lineNo,
     sku: l.sku,
-    name: l.name,
+    description: l.name,
     quantity: l.quantity,
     unit: l.unit,
     unit_price_cents: l.unitPriceCents,
+    vat_category: l.vatCategory,
     vat_rate: formatRate(l.vatRateBp),
+    vat_rate_bp: l.vatRateBp,
     net_cents: l.netCents,
-    tax_cents: l.taxCents,
   }));
 }
 
-function breakdown(lines: OrderLineRow[]) {
-  return vatBreakdown(lines).map((b) => ({
-    vat_rate: formatRate(b.vatRateBp),
-    net_cents: b.netCents,
-    tax_cents: b.taxCents,
-  }));
-}
-
-/** The lines, VAT per rate and totals both documents show, all straight from the stored order. */
+/** The lines, VAT per rate (highest first) and totals, all straight from the stored order. */
 function amounts(order: OrderRow, lines: OrderLineRow[]) {
   return {
+    currency: order.currency,
     lines: docLines(lines),
-    vat: breakdown(lines),
+    vat: vatBreakdown(lines).map((g) => ({
+      vat_rate: formatRate(g.vatRateBp),
+      vat_rate_bp: g.vatRateBp,
+      taxable_cents: g.netCents,
+      tax_cents: g.taxCents,
+    })),
     subtotal_cents: order.subtotalCents,
     tax_cents: order.taxCents,
     total_cents: order.totalCents,
-    currency: order.currency,
   };
 }
-
-const address = (o: OrgRow) =>
-  [o.addressLine, [o.postalCode, o.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') || null;
 
 /**
  * Swedish OCR payment reference: the order's serial (unique, from a database identity), a length digit and a
@@ -56,10 +55,9 @@ export function ocrReference(serial: number): string {
   throw new Error('unreachable: one digit always satisfies Luhn');
 }
 
-/** Deterministic and unique: the year of delivery and the order's serial. */
-export function invoiceNumber(order: OrderRow): string {
-  const year = stockholmDate(order.deliveredAt ?? order.placedAt).slice(0, 4);
-  return `IR-${year}-${String(order.serial).padStart(8, '0')}`;
+/** Unique and sequential: the year of supply and the order's serial (a database identity). */
+export function invoiceNumber(serial: number, supplyDate: string): string {
+  return `IR-${supplyDate.slice(0, 4)}-${String(serial).padStart(8, '0')}`;
 }
 
 export function buildReceipt(
@@ -75,28 +73,53 @@ export function buildReceipt(
     supplier: names.supplier,
     placed_at: stockholmTime(order.placedAt),
     delivery_date: order.deliveryDate,
+    supply_date: order.supplyDate,
     times_zone: 'Europe/Stockholm' as const,
     status_history: history.map((h) => ({ status: h.toStatus, at: stockholmTime(h.createdAt) })),
     ...amounts(order, lines),
   };
 }
 
+const partyDto = (p: InvoiceParty) => ({
+  legal_name: p.legalName,
+  org_number: p.orgNumber,
+  vat_number: p.vatNumber,
+  address: {
+    line: p.address.line,
+    postal_code: p.address.postalCode,
+    city: p.address.city,
+    country: p.address.country,
+  },
+});
+
+/** The frozen part of a delivered order; undefined before `deliver`. */
+export function frozenInvoice(order: OrderRow) {
+  const { supplyDate, paymentTermsDays, dueDate, seller, buyer } = order;
+  if (supplyDate === null || paymentTermsDays === null || dueDate === null || !seller || !buyer)
+    return undefined;
+  return { supplyDate, paymentTermsDays, dueDate, seller, buyer };
+}
+
+/**
+ * A full Swedish invoice (Mervärdesskattelagen 17 kap. 24 §): issue date, sequential number, seller's VAT
+ * number, both parties' names and addresses, quantity and description of the goods, date of supply, taxable
+ * amount, rate and VAT per rate, total. Issued on the date of supply.
+ */
 export function buildInvoice(
   order: OrderRow,
+  frozen: NonNullable<ReturnType<typeof frozenInvoice>>,
   lines: OrderLineRow[],
-  seller: OrgRow & { paymentTermsDays: number },
-  buyer: OrgRow,
 ) {
-  const issueDate = stockholmDate(order.deliveredAt ?? order.placedAt);
   return {
-    invoice_number: invoiceNumber(order),
+    invoice_number: invoiceNumber(order.serial, frozen.supplyDate),
     order_id: order.id,
-    issue_date: issueDate,
-    due_date: addDays(issueDate, seller.paymentTermsDays),
-    payment_terms_days: seller.paymentTermsDays,
-    seller: { legal_name: seller.legalName, org_number: seller.orgNumber, address: address(seller) },
-    buyer: { legal_name: buyer.legalName, org_number: buyer.orgNumber, address: address(buyer) },
+    issue_date: frozen.supplyDate,
+    supply_date: frozen.supplyDate,
+    due_date: frozen.dueDate,
+    payment_terms_days: frozen.paymentTermsDays,
+    seller: { ...partyDto(frozen.seller), vat_number: frozen.seller.vatNumber },
+    buyer: partyDto(frozen.buyer),
+    payment: { bankgiro: frozen.seller.bankgiro, ocr_reference: ocrReference(order.serial) },
     ...amounts(order, lines),
-    ocr_reference: ocrReference(order.serial),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Order arithmetic in integers only: prices in öre, quantities in thousandths (milli-units), VAT in basis
- * points. Rounding is half-up, per line: line_net = round(unit_price × quantity), line_tax = round(line_net × rate).
- * Totals are plain sums of the lines, so every total is reproducible from its lines.
+ * points. Rounding is half-up: each line's net = round(unit_price × quantity); VAT is computed per rate on the
+ * sum of the nets at that rate and rounded once (EN 16931: VAT category tax amount = taxable amount × rate), so
+ * a 200-line order is not off by up to a krona of accumulated per-line roundings. Every total is reproducible
+ * from the lines.
  */
 
 /** "1.5" → 1500; rejects more than three decimals, non-numbers and non-positive values. */
@@ -27,32 +29,37 @@ export function lineNet(unitPriceCents: number, quantityMilli: bigint): number {
   return Number(divideHalfUp(BigInt(unitPriceCents) * quantityMilli, 1000n));
 }
 
-export function lineTax(netCents: number, rateBp: number): number {
+/** VAT on an amount at a rate in basis points, rounded half up once. */
+export function taxAt(netCents: number, rateBp: number): number {
   return Number(divideHalfUp(BigInt(netCents) * BigInt(rateBp), 10_000n));
 }
 
-export interface PricedLine {
+export interface NetLine {
   netCents: number;
-  taxCents: number;
   vatRateBp: number;
 }
 
-export function totals(lines: PricedLine[]): { subtotalCents: number; taxCents: number; totalCents: number } {
-  const subtotalCents = lines.reduce((sum, l) => sum + l.netCents, 0);
-  const taxCents = lines.reduce((sum, l) => sum + l.taxCents, 0);
-  return { subtotalCents, taxCents, totalCents: subtotalCents + taxCents };
+export interface VatGroup {
+  vatRateBp: number;
+  /** The taxable amount: the sum of the exact line nets at this rate. */
+  netCents: number;
+  /** taxable amount × rate, rounded once (EN 16931 BR-CO-17; Peppol BIS 3). */
+  taxCents: number;
 }
 
-/** The VAT breakdown per rate an invoice shows; sums of the lines at each rate. */
-export function vatBreakdown(
-  lines: PricedLine[],
-): { vatRateBp: number; netCents: number; taxCents: number }[] {
-  const byRate = new Map<number, { netCents: number; taxCents: number }>();
-  for (const l of lines) {
-    const entry = byRate.get(l.vatRateBp) ?? { netCents: 0, taxCents: 0 };
-    entry.netCents += l.netCents;
-    entry.taxCents += l.taxCents;
-    byRate.set(l.vatRateBp, entry);
-  }
-  return [...byRate.entries()].sort(([a], [b]) => b - a).map(([vatRateBp, sums]) => ({ vatRateBp, ...sums }));
+/** VAT per rate, highest rate first; the order's VAT is the sum of these, never of per-line roundings. */
+export function vatBreakdown(lines: NetLine[]): VatGroup[] {
+  const byRate = new Map<number, number>();
+  for (const l of lines) byRate.set(l.vatRateBp, (byRate.get(l.vatRateBp) ?? 0) + l.netCents);
+  return [...byRate.entries()]
+    .sort(([a], [b]) => b - a)
+    .map(([vatRateBp, netCents]) => ({ vatRateBp, netCents, taxCents: taxAt(netCents, vatRateBp) }));
+}
+
+/** Subtotal = Σ line nets, tax = Σ VAT per rate group, total = subtotal + tax: all reproducible from the lines. */
+export function totals(lines: NetLine[]): { subtotalCents: number; taxCents: number; totalCents: number } {
+  const groups = vatBreakdown(lines);
+  const subtotalCents = groups.reduce((sum, g) => sum + g.netCents, 0);
+  const taxCents = groups.reduce((sum, g) => sum + g.taxCents, 0);
+  return { subtotalCents, taxCents, totalCents: subtotalCents + taxCents };
 }

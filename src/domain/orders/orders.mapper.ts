@@ -20,6 +20,8 @@ export function orderToDto(order: OrderView, lines: OrderLineView[]): OrderDto {
     total_cents: order.totalCents,
     delivery_date: order.deliveryDate,
     vat_date: order.vatDate,
+    supply_date: order.supplyDate,
+    due_date: order.dueDate,
     note: order.note,
     placed_by: order.placedBy,
     placed_at: order.placedAt.toISOString(),
@@ -40,7 +42,6 @@ export function orderToDto(order: OrderView, lines: OrderLineView[]): OrderDto {
       vat_category: l.vatCategory,
       vat_rate: formatRate(l.vatRateBp),
       net_cents: l.netCents,
-      tax_cents: l.taxCents,
     })),
   };
 }

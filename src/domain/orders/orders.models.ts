@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   char,
   check,
   date,
   index,
   integer,
+  jsonb,
   numeric,
   pgEnum,
   pgTable,
@@ -22,6 +24,20 @@ import { products, vatCategory } from '../products/products.models.js';
 export const orderStatus = pgEnum('order_status', ORDER_STATUSES);
 
 const money = (name: string) => bigint(name, { mode: 'number' });
+
+/** A party to an invoice as it stood when the goods were delivered; later edits of the party never reach it. */
+export interface InvoiceParty {
+  legalName: string;
+  orgNumber: string;
+  /** Momsregistreringsnummer; null for a buyer without one. */
+  vatNumber: string | null;
+  address: { line: string | null; postalCode: string | null; city: string | null; country: string };
+}
+
+export interface InvoiceSeller extends InvoiceParty {
+  vatNumber: string;
+  bankgiro: string | null;
+}
 
 /** An order from one restaurant to one supplier. Money in öre; totals are the sums of the lines. */
 export const orders = pgTable(
@@ -42,8 +58,19 @@ export const orders = pgTable(
     taxCents: money('tax_cents').notNull(),
     totalCents: money('total_cents').notNull(),
     deliveryDate: date('delivery_date', { mode: 'string' }),
-    /** The Stockholm calendar date whose VAT rates priced the order (delivery date, else order date). */
+    /**
+     * The Stockholm calendar date whose VAT rates priced the order: at placement the requested delivery date
+     * (else the order date), a quote; from `deliver` on the date of supply, the tax point.
+     */
     vatDate: date('vat_date', { mode: 'string' }).notNull(),
+    /** Date of supply (Stockholm calendar), set at `deliver`: the tax point, the invoice's issue date. */
+    supplyDate: date('supply_date', { mode: 'string' }),
+    /** The supplier's terms when the goods were delivered, and the due date they gave. */
+    paymentTermsDays: integer('payment_terms_days'),
+    dueDate: date('due_date', { mode: 'string' }),
+    /** Seller and buyer frozen at `deliver`: the invoice is derived from these, never from the live rows. */
+    seller: jsonb('seller').$type<InvoiceSeller>(),
+    buyer: jsonb('buyer').$type<InvoiceParty>(),
     note: text('note'),
     placedBy: uuid('placed_by').references(() => accounts.id, { onDelete: 'set null' }),
     placedAt: instant('placed_at').notNull().defaultNow(),
@@ -57,6 +84,11 @@ export const orders = pgTable(
   (t) => [
     check('orders_money_invariant', sql`${t.totalCents} >= ${t.taxCents} AND ${t.taxCents} >= 0`),
     check('orders_total_is_sum', sql`${t.totalCents} = ${t.subtotalCents} + ${t.taxCents}`),
+    check(
+      'orders_invoice_frozen',
+      sql`${t.status} NOT IN ('delivered', 'invoiced') OR (${t.supplyDate} IS NOT NULL AND ${t.paymentTermsDays} IS NOT NULL
+        AND ${t.dueDate} IS NOT NULL AND ${t.seller} IS NOT NULL AND ${t.buyer} IS NOT NULL)`,
+    ),
     unique('orders_serial_key').on(t.serial),
     index('orders_restaurant_idx').on(t.restaurantId, t.placedAt),
     index('orders_supplier_idx').on(t.supplierId, t.placedAt),
@@ -83,14 +115,16 @@ export const orderLines = pgTable(
     vatCategory: vatCategory('vat_category').notNull(),
     /** VAT rate in basis points: 600 = 6 %. */
     vatRateBp: integer('vat_rate_bp').notNull(),
+    /** Exact: round(unit price × quantity). VAT is not per line: it is computed per rate on the sum of nets. */
     netCents: money('net_cents').notNull(),
-    taxCents: money('tax_cents').notNull(),
+    /** Whether placement took this line's quantity from tracked stock: cancelling returns exactly that. */
+    stockTaken: boolean('stock_taken').notNull(),
   },
   (t) => [
     unique('order_lines_order_line_key').on(t.orderId, t.lineNo),
     index('order_lines_product_idx').on(t.productId),
     check('order_lines_quantity_positive', sql`${t.quantity} > 0`),
-    check('order_lines_amounts', sql`${t.netCents} >= 0 AND ${t.taxCents} >= 0 AND ${t.unitPriceCents} >= 1`),
+    check('order_lines_amounts', sql`${t.netCents} >= 0 AND ${t.unitPriceCents} >= 1`),
   ],
 );
 

@@ -144,12 +144,12 @@ function stockChange(changes: { productId: string; delta: string }[]): PendingWr
 function linesInsert(orderId: string, lines: PlacedLine[]): PendingWrite {
   const column = <T>(pick: (l: PlacedLine) => T) => sql.param(lines.map(pick));
   return sql`INSERT INTO ${orderLines} (order_id, line_no, product_id, sku, name, unit, quantity, unit_price_cents,
-      vat_category, vat_rate_bp, net_cents, tax_cents)
+      vat_category, vat_rate_bp, net_cents, stock_taken)
     SELECT ${orderId}::uuid, l.* FROM unnest(
       ${column((l) => l.lineNo)}::int[], ${column((l) => l.productId)}::uuid[], ${column((l) => l.sku)}::text[],
       ${column((l) => l.name)}::text[], ${column((l) => l.unit)}::text[], ${column((l) => l.quantity)}::numeric[],
       ${column((l) => l.unitPriceCents)}::int[], ${column((l) => l.vatCategory)}::text[]::vat_category[],
-      ${column((l) => l.vatRateBp)}::int[], ${column((l) => l.netCents)}::bigint[], ${column((l) => l.taxCents)}::bigint[]
+      ${column((l) => l.vatRateBp)}::int[], ${column((l) => l.netCents)}::bigint[], ${column((l) => l.stockTaken)}::boolean[]
     ) AS l
     RETURNING ${orderLines.id}`;
 }
@@ -230,24 +230,58 @@ export async function linesOfMany(ex: Executor, orderIds: string[]): Promise<Ord
     .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo));
 }
 
+export type StatusStamp = 'confirmedAt' | 'dispatchedAt' | 'deliveredAt' | 'invoicedAt' | 'cancelledAt';
+
+/** What a status change may write besides the status: the settled VAT and frozen parties at `deliver`. */
+export type StatusChangeValues = Partial<
+  Pick<
+    typeof orders.$inferInsert,
+    | 'taxCents'
+    | 'totalCents'
+    | 'vatDate'
+    | 'supplyDate'
+    | 'paymentTermsDays'
+    | 'dueDate'
+    | 'seller'
+    | 'buyer'
+    | 'cancelReason'
+  >
+>;
+
+/**
+ * Compare-and-set: moves the order from `from` to `to` only if it is still in `from`, stamping the arrival time.
+ * Undefined when another change got there first; the row lock makes that rare, this makes it impossible to
+ * apply two changes from the same status.
+ */
 export async function updateStatus(
   tx: Transaction,
-  id: string,
-  to: OrderStatus,
-  stamp: 'confirmedAt' | 'dispatchedAt' | 'deliveredAt' | 'invoicedAt' | 'cancelledAt' | undefined,
-  reason: string | null,
-): Promise<OrderRow> {
+  p: {
+    id: string;
+    from: OrderStatus;
+    to: OrderStatus;
+    stamp: StatusStamp | undefined;
+    at: Date;
+    values: StatusChangeValues;
+  },
+): Promise<OrderRow | undefined> {
   const [row] = await tx
     .update(orders)
-    .set({
-      status: to,
-      ...(stamp ? { [stamp]: sql`now()` } : {}),
-      ...(to === 'cancelled' ? { cancelReason: reason } : {}),
-    })
-    .where(eq(orders.id, id))
+    .set({ ...p.values, status: p.to, ...(p.stamp ? { [p.stamp]: p.at } : {}) })
+    .where(and(eq(orders.id, p.id), eq(orders.status, p.from), isNull(orders.deletedAt)))
     .returning();
-  if (!row) throw new Error('order vanished under lock');
   return row;
+}
+
+/** Sets each line's settled VAT rate (by line number), in one statement whatever their number. */
+export async function settleLineRates(
+  tx: Transaction,
+  orderId: string,
+  rates: { lineNo: number; vatRateBp: number }[],
+): Promise<void> {
+  if (rates.length === 0) return;
+  await tx.execute(sql`UPDATE ${orderLines} SET vat_rate_bp = v.rate
+    FROM unnest(${sql.param(rates.map((r) => r.lineNo))}::int[], ${sql.param(rates.map((r) => r.vatRateBp))}::int[]) AS v (line_no, rate)
+    WHERE ${orderLines.orderId} = ${orderId} AND ${orderLines.lineNo} = v.line_no`);
 }
 
 export async function historyOf(ex: Executor, orderId: string) {

@@ -36,7 +36,6 @@ export const orderLineDto = z.object({
   vat_category: z.enum(VAT_CATEGORIES),
   vat_rate: z.string(),
   net_cents: z.number().int(),
-  tax_cents: z.number().int(),
 });
 
 export const orderDto = z.object({
@@ -49,7 +48,11 @@ export const orderDto = z.object({
   tax_cents: z.number().int(),
   total_cents: z.number().int(),
   delivery_date: z.string().nullable(),
+  /** Rates' date: the requested delivery date (a quote) until `deliver`, then the date of supply. */
   vat_date: z.string(),
+  /** Set at `deliver`: the tax point; from then on the amounts are settled. */
+  supply_date: z.string().nullable(),
+  due_date: z.string().nullable(),
   note: z.string().nullable(),
   placed_by: z.string().nullable(),
   placed_at: z.string(),
@@ -80,30 +83,49 @@ export const orderListQuery = z.strictObject({
 
 export const orderPage = paginated(orderDto);
 
-const party = z.object({ legal_name: z.string(), org_number: z.string(), address: z.string().nullable() });
+const address = z.object({
+  line: z.string().nullable(),
+  postal_code: z.string().nullable(),
+  city: z.string().nullable(),
+  country: z.string(),
+});
+const party = z.object({
+  legal_name: z.string(),
+  org_number: z.string(),
+  vat_number: z.string().nullable(),
+  address,
+});
 const docLine = z.object({
   line_no: z.number().int(),
   sku: z.string(),
-  name: z.string(),
+  description: z.string(),
   quantity: z.string(),
   unit: z.string(),
   unit_price_cents: z.number().int(),
+  vat_category: z.enum(VAT_CATEGORIES),
   vat_rate: z.string(),
+  vat_rate_bp: z.number().int(),
+  /** Exact: round(unit price × quantity). Lines carry no VAT of their own; see `vat`. */
   net_cents: z.number().int(),
-  tax_cents: z.number().int(),
 });
+/** VAT per rate, highest rate first: taxable amount = Σ line nets at the rate, VAT = taxable × rate, rounded once. */
 const breakdown = z.array(
-  z.object({ vat_rate: z.string(), net_cents: z.number().int(), tax_cents: z.number().int() }),
+  z.object({
+    vat_rate: z.string(),
+    vat_rate_bp: z.number().int(),
+    taxable_cents: z.number().int(),
+    tax_cents: z.number().int(),
+  }),
 );
 
 /** What receipts and invoices both show: the lines, the VAT per rate and the totals. */
 const documentAmounts = {
+  currency: z.string(),
   lines: z.array(docLine),
   vat: breakdown,
   subtotal_cents: z.number().int(),
   tax_cents: z.number().int(),
   total_cents: z.number().int(),
-  currency: z.string(),
 };
 
 export const receiptDto = z.object({
@@ -113,23 +135,29 @@ export const receiptDto = z.object({
   supplier: z.string(),
   placed_at: z.string(),
   delivery_date: z.string().nullable(),
+  supply_date: z.string().nullable(),
   times_zone: z.literal('Europe/Stockholm'),
   status_history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string() })),
   ...documentAmounts,
 });
 
+/** Our sales invoice for a delivered order: every value frozen at `deliver`. */
 export const invoiceDto = z.object({
   invoice_number: z.string(),
   order_id: z.uuid(),
   issue_date: z.string(),
+  /** Date of supply: the tax point whose VAT rates the lines carry. */
+  supply_date: z.string(),
   due_date: z.string(),
   payment_terms_days: z.number().int(),
-  seller: party,
+  seller: party.extend({ vat_number: z.string() }),
   buyer: party,
+  payment: z.object({ bankgiro: z.string().nullable(), ocr_reference: z.string() }),
   ...documentAmounts,
-  ocr_reference: z.string(),
 });
 
 export type OrderCreate = z.infer<typeof orderCreate>;
 export type OrderDto = z.infer<typeof orderDto>;
 export type OrderListQuery = z.infer<typeof orderListQuery>;
+export type InvoiceDto = z.infer<typeof invoiceDto>;
+export type ReceiptDto = z.infer<typeof receiptDto>;

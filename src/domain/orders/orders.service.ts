@@ -11,17 +11,23 @@ import {
   type StoredResponse,
   validateKey,
 } from '../idempotency/idempotency.service.js';
-import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/organisations.repository.js';
+import {
+  findMembership,
+  findRestaurant,
+  findSupplier,
+  memberOrgIds,
+} from '../organisations/organisations.repository.js';
 import { insertOutboxEvents } from '../outbox/outbox.repository.js';
 import { lockProducts } from '../products/products.repository.js';
-import { buildInvoice, buildReceipt } from './documents.js';
+import { buildInvoice, buildReceipt, frozenInvoice } from './documents.js';
 import { checkTransition, type OrderAction, type Party, STATUS_TIMESTAMP } from './lifecycle.js';
-import { lineNet, lineTax, milliToString, toMilli, totals } from './money.js';
+import { lineNet, milliToString, toMilli, totals } from './money.js';
 import * as e from './orders.errors.js';
 import type { OrderRow } from './orders.models.js';
 import { orderToDto, type OrderView } from './orders.mapper.js';
 import * as repo from './orders.repository.js';
-import type { OrderCreate, OrderDto, OrderListQuery } from './orders.schemas.js';
+import type { InvoiceDto, OrderCreate, OrderDto, OrderListQuery, ReceiptDto } from './orders.schemas.js';
+import { deliverySettlement } from './settlement.js';
 import { stockholmDate, vatRateBp } from './vat.js';
 
 /** Longest wait for product row locks while placing an order; well under the 90 s idempotency lock. */
@@ -32,6 +38,7 @@ export interface OrderServiceDeps {
   idempotency: IdempotencyService;
   /** Called after an order transaction commits, to publish its outbox events promptly. */
   afterCommit?: () => void;
+  /** The clock every date that decides money is read from (VAT dates, date of supply, due dates). */
   now?: () => Date;
 }
 
@@ -127,10 +134,9 @@ export function createOrderService(deps: OrderServiceDeps) {
         throw e.productsUnavailable([{ path: `lines.${index}.product_id`, message: 'not found' }]);
       const milli = toMilli(line.quantity);
       const rate = vatRateBp(product.vatCategory, vatDate);
-      const net = lineNet(product.priceCents, milli);
-      return { product, milli, rate, net, tax: lineTax(net, rate) };
+      return { product, milli, rate, net: lineNet(product.priceCents, milli) };
     });
-    const sums = totals(priced.map((p) => ({ netCents: p.net, taxCents: p.tax, vatRateBp: p.rate })));
+    const sums = totals(priced.map((p) => ({ netCents: p.net, vatRateBp: p.rate })));
 
     const order = {
       id: randomUUID(),
@@ -155,7 +161,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       vatCategory: p.product.vatCategory,
       vatRateBp: p.rate,
       netCents: p.net,
-      taxCents: p.tax,
+      stockTaken: p.product.stockQuantity !== null,
     }));
     // placed_at defaults to the transaction's time stamp, which lockForPlacement read.
     const placed: OrderView = {
@@ -167,14 +173,19 @@ export function createOrderService(deps: OrderServiceDeps) {
       invoicedAt: null,
       cancelledAt: null,
       cancelReason: null,
+      supplyDate: null,
+      paymentTermsDays: null,
+      dueDate: null,
+      seller: null,
+      buyer: null,
     };
     const body = JSON.stringify(orderToDto(placed, lines));
     const written = await repo.recordPlacement(tx, {
       order,
       lines,
-      stock: priced
-        .filter((p) => p.product.stockQuantity !== null)
-        .map((p) => ({ productId: p.product.id, delta: `-${milliToString(p.milli)}` })),
+      stock: lines
+        .filter((l) => l.stockTaken)
+        .map((l) => ({ productId: l.productId, delta: `-${l.quantity}` })),
       history: {
         orderId: order.id,
         fromStatus: null,
@@ -246,6 +257,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       action: OrderAction,
       reason: string | undefined,
     ): Promise<OrderDto> {
+      const at = now();
       const result = await db.transaction(async (tx) => {
         const order = await repo.lockOrder(tx, id);
         if (!order) throw e.orderNotFound(id);
@@ -257,25 +269,40 @@ export function createOrderService(deps: OrderServiceDeps) {
             : e.transitionForbidden(action);
         if (action === 'cancel' && party === 'supplier' && !reason) throw e.reasonRequired();
         const from: OrderStatus = order.status;
-        const updated = await repo.updateStatus(tx, id, check.to, STATUS_TIMESTAMP[check.to], reason ?? null);
         const lines = await repo.linesOf(tx, id);
+        let values: repo.StatusChangeValues =
+          check.to === 'cancelled' ? { cancelReason: reason ?? null } : {};
+        if (check.to === 'delivered') {
+          const [supplier, restaurant] = await Promise.all([
+            findSupplier(tx, order.supplierId),
+            findRestaurant(tx, order.restaurantId),
+          ]);
+          if (!supplier || !restaurant) throw new Error(`order ${id} refers to a missing party`);
+          const settled = deliverySettlement(lines, stockholmDate(at), supplier, restaurant);
+          await repo.settleLineRates(tx, id, settled.rates);
+          const rateOf = new Map(settled.rates.map((r) => [r.lineNo, r.vatRateBp]));
+          lines.forEach((l) => (l.vatRateBp = rateOf.get(l.lineNo) ?? l.vatRateBp));
+          values = settled.values;
+        }
+        const updated = await repo.updateStatus(tx, {
+          id,
+          from,
+          to: check.to,
+          stamp: STATUS_TIMESTAMP[check.to],
+          at,
+          values,
+        });
+        if (!updated) throw e.invalidTransition(action, from);
         if (check.to === 'cancelled') {
-          // Give the stock back, locking products in the same fixed order placement uses.
-          const tracked = new Set(
-            (
-              await lockProducts(
-                tx,
-                lines.map((l) => l.productId),
-              )
-            )
-              .filter((p) => p.stockQuantity !== null)
-              .map((p) => p.id),
+          // Only what placement took goes back; product rows are locked in the id order placement uses.
+          const taken = lines.filter((l) => l.stockTaken);
+          await lockProducts(
+            tx,
+            taken.map((l) => l.productId),
           );
           await repo.adjustStock(
             tx,
-            lines
-              .filter((l) => tracked.has(l.productId))
-              .map((l) => ({ productId: l.productId, delta: l.quantity })),
+            taken.map((l) => ({ productId: l.productId, delta: l.quantity })),
           );
         }
         await repo.insertHistory(tx, {
@@ -304,7 +331,14 @@ export function createOrderService(deps: OrderServiceDeps) {
           action: `order.${action}`,
           resourceType: 'order',
           resourceId: id,
-          details: { from, to: check.to, ...(reason ? { reason } : {}) },
+          details: {
+            from,
+            to: check.to,
+            ...(reason ? { reason } : {}),
+            ...(check.to === 'delivered'
+              ? { quoted_tax_cents: order.taxCents, settled_tax_cents: updated.taxCents }
+              : {}),
+          },
         });
         return orderToDto(updated, lines);
       });
@@ -362,12 +396,12 @@ export function createOrderService(deps: OrderServiceDeps) {
       );
     },
 
-    async receipt(ctx: UserContext, id: string) {
+    async receipt(ctx: UserContext, id: string): Promise<ReceiptDto> {
       const order = await visibleOrder(ctx, id);
-      const [restaurant, supplier] = await Promise.all([
-        findLiveOrg(db, 'restaurant', order.restaurantId),
-        findLiveOrg(db, 'supplier', order.supplierId),
-      ]);
+      const frozen = frozenInvoice(order);
+      const [restaurant, supplier] = frozen
+        ? [frozen.buyer, frozen.seller]
+        : await Promise.all([findRestaurant(db, order.restaurantId), findSupplier(db, order.supplierId)]);
       return buildReceipt(
         order,
         await repo.linesOf(db, id),
@@ -376,14 +410,12 @@ export function createOrderService(deps: OrderServiceDeps) {
       );
     },
 
-    async invoice(ctx: UserContext, id: string) {
+    /** Our sales invoice, derived only from what `deliver` froze on the order; parties' later edits never show. */
+    async invoice(ctx: UserContext, id: string): Promise<InvoiceDto> {
       const order = await visibleOrder(ctx, id);
-      if (order.status !== 'delivered' && order.status !== 'invoiced')
-        throw e.invoiceNotAvailable(order.status);
-      const seller = await findLiveOrg(db, 'supplier', order.supplierId);
-      const buyer = await findLiveOrg(db, 'restaurant', order.restaurantId);
-      if (!seller || !buyer || !('paymentTermsDays' in seller)) throw e.orderNotFound(id);
-      return buildInvoice(order, await repo.linesOf(db, id), seller, buyer);
+      const frozen = frozenInvoice(order);
+      if (!frozen) throw e.invoiceNotAvailable(order.status);
+      return buildInvoice(order, frozen, await repo.linesOf(db, id));
     },
 
     purgeIdempotencyKeys: () => idempotency.purgeExpired(),

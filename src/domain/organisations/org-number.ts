@@ -27,3 +27,12 @@ export function withCheckDigit(nine: string): string {
   for (let d = 0; d <= 9; d++) if (luhnValid(`${nine}${d}`)) return `${nine}${d}`;
   throw new Error('unreachable: one digit always satisfies Luhn');
 }
+
+/** The VAT registration number Skatteverket gives a Swedish organisation: "SE", its number, "01". */
+export const vatNumberOf = (orgNumber: string) => `SE${orgNumber}01`;
+
+/** Bankgiro: 7 or 8 digits (a hyphen before the last four is allowed), the last a mod-10 check digit. */
+export function normaliseBankgiro(input: string): string | undefined {
+  const digits = input.replace(/[\s-]/g, '');
+  return /^\d{7,8}$/.test(digits) && luhnValid(digits) ? digits : undefined;
+}

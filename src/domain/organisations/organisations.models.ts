@@ -38,6 +38,10 @@ export const suppliers = pgTable(
     ...orgColumns(),
     defaultCurrency: char('default_currency', { length: 3 }).notNull().default('SEK'),
     paymentTermsDays: integer('payment_terms_days').notNull().default(30),
+    /** Momsregistreringsnummer: "SE", the organisation number, "01". Every invoice the supplier issues shows it. */
+    vatNumber: text('vat_number').notNull(),
+    /** Bankgiro number as its 7–8 digits (mod-10 check on input); where buyers pay invoices. */
+    bankgiro: text('bankgiro'),
   },
   (t) => [
     uniqueIndex('suppliers_org_number_live_key')
@@ -45,6 +49,8 @@ export const suppliers = pgTable(
       .where(sql`${t.deletedAt} IS NULL`),
     check('suppliers_org_number_digits', sql`${t.orgNumber} ~ '^[0-9]{10}$'`),
     check('suppliers_payment_terms_range', sql`${t.paymentTermsDays} BETWEEN 0 AND 365`),
+    check('suppliers_vat_number_form', sql`${t.vatNumber} ~ '^SE[0-9]{10}01$'`),
+    check('suppliers_bankgiro_digits', sql`${t.bankgiro} ~ '^[0-9]{7,8}$'`),
   ],
 );
 
@@ -55,12 +61,15 @@ export const restaurants = pgTable(
     deliveryAddressLine: text('delivery_address_line'),
     deliveryPostalCode: text('delivery_postal_code'),
     deliveryCity: text('delivery_city'),
+    /** Momsregistreringsnummer, when the restaurant has one; shown as the buyer's on invoices. */
+    vatNumber: text('vat_number'),
   },
   (t) => [
     uniqueIndex('restaurants_org_number_live_key')
       .on(t.orgNumber)
       .where(sql`${t.deletedAt} IS NULL`),
     check('restaurants_org_number_digits', sql`${t.orgNumber} ~ '^[0-9]{10}$'`),
+    check('restaurants_vat_number_form', sql`${t.vatNumber} ~ '^SE[0-9]{10}01$'`),
   ],
 );
 

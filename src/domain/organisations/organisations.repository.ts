@@ -37,6 +37,18 @@ export async function findLiveOrg(ex: Executor, kind: OrgKind, id: string): Prom
   return row;
 }
 
+/** A supplier by id, soft-deleted or not: what an order's documents need about the party it was placed with. */
+export async function findSupplier(ex: Executor, id: string): Promise<SupplierRow | undefined> {
+  const [row] = await ex.select().from(suppliers).where(eq(suppliers.id, id));
+  return row;
+}
+
+/** A restaurant by id, soft-deleted or not. */
+export async function findRestaurant(ex: Executor, id: string): Promise<RestaurantRow | undefined> {
+  const [row] = await ex.select().from(restaurants).where(eq(restaurants.id, id));
+  return row;
+}
+
 /** Locks the organisation row for the rest of the transaction (membership changes, deletion). */
 export async function lockLiveOrg(tx: Transaction, kind: OrgKind, id: string): Promise<OrgRow | undefined> {
   const { org } = tables(kind);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { paginated } from '../../core/pagination.js';
 import { MEMBER_ROLES } from './organisations.models.js';
-import { normaliseOrgNumber } from './org-number.js';
+import { normaliseBankgiro, normaliseOrgNumber } from './org-number.js';
 
 const orgNumber = z
   .string()
@@ -13,6 +13,18 @@ const orgNumber = z
         code: 'custom',
         message: 'must be a valid Swedish organisationsnummer (10 digits, Luhn check)',
       });
+      return z.NEVER;
+    }
+    return normalised;
+  });
+
+const bankgiro = z
+  .string()
+  .max(20)
+  .transform((value, ctx) => {
+    const normalised = normaliseBankgiro(value);
+    if (!normalised) {
+      ctx.addIssue({ code: 'custom', message: 'must be a bankgiro number (7–8 digits, mod-10 check digit)' });
       return z.NEVER;
     }
     return normalised;
@@ -50,6 +62,7 @@ export const supplierCreate = z.strictObject({
     .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
     .optional(),
   payment_terms_days: z.number().int().min(0).max(365).optional(),
+  bankgiro: bankgiro.nullable().optional(),
 });
 
 export const restaurantCreate = z.strictObject({
@@ -62,6 +75,11 @@ export const restaurantCreate = z.strictObject({
     .nullable()
     .optional(),
   delivery_city: text(100).nullable().optional(),
+  vat_number: z
+    .string()
+    .regex(/^SE\d{10}01$/, 'must be a Swedish VAT registration number: SE, the organisation number, 01')
+    .nullable()
+    .optional(),
 });
 
 export const supplierUpdate = supplierCreate.partial();
@@ -85,12 +103,16 @@ export const supplierDto = z.object({
   ...orgBase,
   default_currency: z.string(),
   payment_terms_days: z.number().int(),
+  /** Derived from the organisation number; shown as the seller's on every invoice. */
+  vat_number: z.string(),
+  bankgiro: z.string().nullable(),
 });
 export const restaurantDto = z.object({
   ...orgBase,
   delivery_address_line: z.string().nullable(),
   delivery_postal_code: z.string().nullable(),
   delivery_city: z.string().nullable(),
+  vat_number: z.string().nullable(),
 });
 export const supplierPage = paginated(supplierDto);
 export const restaurantPage = paginated(restaurantDto);

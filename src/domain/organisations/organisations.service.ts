@@ -14,6 +14,7 @@ import {
   orgNumberTaken,
 } from './organisations.errors.js';
 import type { MemberRole } from './organisations.models.js';
+import { vatNumberOf } from './org-number.js';
 import * as repo from './organisations.repository.js';
 import type { OrgKind, OrgRow } from './organisations.repository.js';
 import type { MemberDto, OrgCreate, OrgDto } from './organisations.schemas.js';
@@ -37,15 +38,19 @@ const COLUMN_OF: Record<string, string> = {
   delivery_address_line: 'deliveryAddressLine',
   delivery_postal_code: 'deliveryPostalCode',
   delivery_city: 'deliveryCity',
+  vat_number: 'vatNumber',
+  bankgiro: 'bankgiro',
 };
 
-function toColumns(input: Partial<OrgCreate>): Record<string, unknown> {
+function toColumns(kind: OrgKind, input: Partial<OrgCreate>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   // JSON has no undefined, so every present key is a change (null clears an optional field).
   for (const [key, value] of Object.entries(input)) {
     const column = COLUMN_OF[key];
     if (column) values[column] = value;
   }
+  // A supplier invoices, so it has a VAT number, and in Sweden that number follows from the organisation number.
+  if (kind === 'supplier' && input.org_number !== undefined) values.vatNumber = vatNumberOf(input.org_number);
   return values;
 }
 
@@ -64,12 +69,19 @@ export function orgToDto(row: OrgRow): OrgDto {
     updated_at: row.updatedAt.toISOString(),
   };
   if ('defaultCurrency' in row)
-    return { ...base, default_currency: row.defaultCurrency, payment_terms_days: row.paymentTermsDays };
+    return {
+      ...base,
+      default_currency: row.defaultCurrency,
+      payment_terms_days: row.paymentTermsDays,
+      vat_number: row.vatNumber,
+      bankgiro: row.bankgiro,
+    };
   return {
     ...base,
     delivery_address_line: row.deliveryAddressLine,
     delivery_postal_code: row.deliveryPostalCode,
     delivery_city: row.deliveryCity,
+    vat_number: row.vatNumber,
   };
 }
 
@@ -120,7 +132,7 @@ export function createOrganisationService(kind: OrgKind, deps: { db: Database })
           const row = await repo.insertOrg(
             tx,
             kind,
-            toColumns(input) as Parameters<typeof repo.insertOrg>[2],
+            toColumns(kind, input) as Parameters<typeof repo.insertOrg>[2],
           );
           await audit(tx, ctx, 'create', row.id, { legal_name: row.legalName, org_number: row.orgNumber });
           return orgToDto(row);
@@ -142,7 +154,7 @@ export function createOrganisationService(kind: OrgKind, deps: { db: Database })
     },
 
     async update(ctx: UserContext, id: string, patch: Partial<OrgCreate>): Promise<OrgDto> {
-      const values = toColumns(patch);
+      const values = toColumns(kind, patch);
       if (Object.keys(values).length === 0) throw emptyPatch();
       try {
         return await db.transaction(async (tx) => {

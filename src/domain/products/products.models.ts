@@ -45,7 +45,7 @@ export const products = pgTable(
     packSize: numeric('pack_size', { precision: 12, scale: 3, mode: 'string' }),
     priceCents: integer('price_cents').notNull(),
     currency: char('currency', { length: 3 }).notNull().default('SEK'),
-    vatCategory: vatCategory('vat_category').notNull().default('food'),
+    vatCategory: vatCategory('vat_category').notNull(),
     /** NULL = stock not tracked; never negative. */
     stockQuantity: numeric('stock_quantity', { precision: 14, scale: 3, mode: 'string' }),
     active: boolean('active').notNull().default(true),

@@ -57,7 +57,8 @@ const productFields = {
     .string()
     .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
     .optional(),
-  vat_category: z.enum(VAT_CATEGORIES).optional(),
+  // Required: a product saved without it must not be taxed silently as food.
+  vat_category: z.enum(VAT_CATEGORIES),
   stock_quantity: quantity(100_000_000).nullable().optional(),
   active: z.boolean().optional(),
   country_of_origin: z
