@@ -45,6 +45,8 @@ describe('suppliers', () => {
       default_currency: 'SEK',
       payment_terms_days: 30,
       country: 'SE',
+      vat_number: `SE${number}01`,
+      bankgiro: null,
     });
     supplierId = res.json().id;
     expect(await auditCount('supplier.create')).toBe(1);
@@ -58,6 +60,8 @@ describe('suppliers', () => {
     [{ legal_name: 'X AB', org_number: orgNumber(), default_currency: 'kronor' }, 'default_currency'],
     [{ legal_name: 'X AB', org_number: orgNumber(), payment_terms_days: 400 }, 'payment_terms_days'],
     [{ legal_name: 'X AB', org_number: orgNumber(), owner_id: 'me' }, 'owner_id'],
+    [{ legal_name: 'X AB', org_number: orgNumber(), bankgiro: '5678-1236' }, 'bankgiro'],
+    [{ legal_name: 'X AB', org_number: orgNumber(), vat_number: 'SE556000000101' }, 'vat_number'],
   ])('reject invalid input %o at %s, writing nothing', async (payload, path) => {
     const before = await queryRows<{ n: number }>(
       ctx.database.db,
@@ -217,6 +221,38 @@ describe('suppliers', () => {
         })
       ).statusCode,
     ).toBe(404);
+  });
+});
+
+describe('invoice details', () => {
+  it('keep a supplier’s VAT number in step with its organisation number and take a checked bankgiro', async () => {
+    const first = orgNumber();
+    const created = await post(admin, '/api/v1/suppliers', { legal_name: 'Bank AB', org_number: first });
+    const id = created.json().id as string;
+    const second = orgNumber();
+    const patched = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/suppliers/${id}`,
+      headers: admin.headers,
+      payload: { org_number: second, bankgiro: '5678-1230' },
+    });
+    expect(patched.json()).toMatchObject({ vat_number: `SE${second}01`, bankgiro: '56781230' });
+  });
+
+  it('take a restaurant’s VAT number in the Swedish form only', async () => {
+    const number = orgNumber();
+    const bad = await post(admin, '/api/v1/restaurants', {
+      legal_name: 'Krog AB',
+      org_number: number,
+      vat_number: '556000000101',
+    });
+    expect(bad.statusCode).toBe(400);
+    const good = await post(admin, '/api/v1/restaurants', {
+      legal_name: 'Krog AB',
+      org_number: number,
+      vat_number: `SE${number}01`,
+    });
+    expect(good.json().vat_number).toBe(`SE${number}01`);
   });
 });
 

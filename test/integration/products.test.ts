@@ -354,6 +354,32 @@ describe('writes', () => {
     expect(chefTry.statusCode).toBe(403);
   });
 
+  it('requires vat_category on create, single and bulk, so nothing is taxed as food by default', async () => {
+    const { vat_category: _omitted, ...noVat } = base;
+    const single = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/products',
+      headers: supplierUser.headers,
+      payload: { ...noVat, supplier_id: supplierId, sku: 'NV-1', name: 'Servetter vita', price_cents: 4900 },
+    });
+    expect(single.statusCode).toBe(400);
+    expect(single.json().details.map((d: { path: string }) => d.path)).toContain('vat_category');
+    const bulk = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/products/bulk',
+      headers: supplierUser.headers,
+      payload: {
+        supplier_id: supplierId,
+        products: [
+          { ...base, sku: 'NV-2', name: 'Lager flaska', price_cents: 2990, vat_category: 'alcohol' },
+          { ...noVat, sku: 'NV-3', name: 'Plastfilm', price_cents: 4900 },
+        ],
+      },
+    });
+    expect(bulk.statusCode).toBe(422);
+    expect(bulk.json().details.map((d: { path: string }) => d.path)).toEqual(['products.1.vat_category']);
+  });
+
   it('bulk upserts all or nothing, listing every bad row', async () => {
     const res = await ctx.app.inject({
       method: 'POST',
