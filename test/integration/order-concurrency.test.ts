@@ -89,6 +89,25 @@ describe('concurrent status changes', () => {
   });
 });
 
+describe('cancel', () => {
+  it('takes no body, an empty object, or a reason', async () => {
+    const product = await createProduct(ctx.database.db, supplierId);
+    const bare = await place(product, 1);
+    const none = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${bare}/cancel`,
+      headers: chef.headers,
+    });
+    expect(none.statusCode, none.body).toBe(200);
+    expect(none.json().cancel_reason).toBeNull();
+    expect((await act(chef, await place(product, 1), 'cancel', {})).statusCode).toBe(200);
+    const reasoned = await act(chef, await place(product, 1), 'cancel', { reason: 'Fel dag' });
+    expect(reasoned.json().cancel_reason).toBe('Fel dag');
+    const unknown = await act(chef, await place(product, 1), 'cancel', { why: 'x' });
+    expect(unknown.statusCode).toBe(400);
+  });
+});
+
 describe('compare-and-set', () => {
   it('changes nothing when the order is no longer in the status the change starts from', async () => {
     const product = await createProduct(ctx.database.db, supplierId);

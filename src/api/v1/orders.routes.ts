@@ -112,7 +112,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
       (request) => {
-        const body = request.body as { reason?: string } | undefined;
+        const body = request.body as { reason?: string } | null | undefined;
         return service.transition(userContext(request), request.params.id, action, body?.reason);
       },
     );

@@ -23,7 +23,8 @@ export const orderCreate = z.strictObject({
   note: z.string().trim().max(1000).optional(),
 });
 
-export const cancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
+/** Optional: no body at all, {} or {"reason": "…"}. */
+export const cancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).nullish();
 
 export const orderLineDto = z.object({
   line_no: z.number().int(),
