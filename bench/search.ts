@@ -8,9 +8,10 @@ import { BENCH_SECRET, benchDatabase, load, machine, saveResult, startApi } from
 /**
  * npm run bench:search — 1,000,000 generated Swedish foodservice products over 50 suppliers, the real API
  * under autocannon (32 connections, mixed queries), and the same queries as naive ILIKE SQL for the ratio.
- * Env: BENCH_PRODUCTS (default 1000000), BENCH_DURATION seconds (default 30), BENCH_CONNECTIONS (default 32).
+ * Env: BENCH_PRODUCTS (default 1000000), BENCH_DURATION seconds (default 30), BENCH_CONNECTIONS (default 32),
+ * BENCH_SEARCH_DATABASE (default iris_bench_search).
  */
-const DATABASE = 'iris_bench_search';
+const DATABASE = process.env.BENCH_SEARCH_DATABASE ?? 'iris_bench_search';
 const SUPPLIERS = 50;
 const TOTAL = Number(process.env.BENCH_PRODUCTS ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 30);
