@@ -144,13 +144,19 @@ export function matchWord(
   const typos: { term: string; d: number }[] = [];
   for (const term of vocab.letterTerms()) {
     if (term.startsWith(stem)) continue;
+    // The stemmer may end a compound one letter short of the word alone ("vispgradde" → vispgrad, "gradde" → gradd).
     const at = term.indexOf(stem, COMPOUND_HEAD);
-    if (at >= COMPOUND_HEAD) {
+    const shortTail =
+      stem.length >= 4 && term.length - stem.length + 1 > COMPOUND_HEAD && term.endsWith(stem.slice(0, -1));
+    if (at >= COMPOUND_HEAD || shortTail) {
       compound.push({ term, at });
       continue;
     }
     if (budget === 0) continue;
     let d = Math.min(editDistance(stem, term, budget), editDistance(word, term, budget));
+    // A lexeme is a stem, shorter than the word it came from ("fever" → fev): "feier" is one typo from "fei…".
+    if (d > budget && word.length - term.length <= 2 && word.length > term.length)
+      d = Math.max(1, editDistance(term, word, budget, true));
     if (asTyped && d > budget && word.length >= 5) d = editDistance(word, term, budget, true);
     if (d <= budget) typos.push({ term, d });
   }
