@@ -34,7 +34,7 @@ const QUERIES: { label: string; path: string; naive?: string }[] = [
 ];
 
 /**
- * The load mix: ~2,400 distinct queries over the six classes, drawn from the catalog's own vocabulary with
+ * The load mix: ~3,200 distinct queries over the eight classes, drawn from the catalog's own vocabulary with
  * typos, SKU prefixes, category/price windows and deep offsets, requested with a skewed (Zipf-like) popularity.
  */
 function loadQueries(): string[] {
@@ -48,6 +48,8 @@ function loadQueries(): string[] {
       ? w.slice(0, at) + w.slice(at + 1)
       : `${w.slice(0, at)}${w.charAt(at + 1)}${w.charAt(at)}${w.slice(at + 2)}`;
   };
+  const firstLetterTypo = (w: string) =>
+    random() < 0.25 ? `${String.fromCharCode(97 + Math.floor(random() * 26))}${w.slice(1)}` : typo(w);
   const q = (text: string) => `/api/v1/products?q=${encodeURIComponent(text)}`;
   const out: string[] = [];
   for (let i = 0; i < 400; i++) {
@@ -65,6 +67,10 @@ function loadQueries(): string[] {
       ),
       `/api/v1/products?category=${encodeURIComponent(category.name)}&min_price_cents=${low}&max_price_cents=${low + 3000}&sort=price_cents`,
       `/api/v1/products?sort=${pick(['name', '-price_cents', 'created_at'])}&offset=${1000 + Math.floor(random() * 9000)}&limit=50`,
+      // A brand and a product word, one of them with a typo (a wrong first letter included).
+      q(`${pick(vocab.brands)} ${firstLetterTypo(item.split(' ')[0]!.toLowerCase())}`),
+      // A query no product matches in full: relaxed to the words that match.
+      q(`${item.split(' ')[0]!.toLowerCase()} ${pick(category.variants).toLowerCase()} xqzv${i}`),
     );
   }
   return out;
@@ -223,6 +229,8 @@ export async function runSearchBench(): Promise<unknown> {
       'SKU prefix',
       'category + price',
       'deep offset',
+      'brand + typo',
+      'relaxed',
     ];
     const perClass = [];
     for (const [c, label] of classes.entries()) {
