@@ -8,9 +8,10 @@ import { BENCH_SECRET, benchDatabase, load, machine, saveResult, startApi } from
 /**
  * npm run bench:search — 1,000,000 generated Swedish foodservice products over 50 suppliers, the real API
  * under autocannon (32 connections, mixed queries), and the same queries as naive ILIKE SQL for the ratio.
- * Env: BENCH_PRODUCTS (default 1000000), BENCH_DURATION seconds (default 30), BENCH_CONNECTIONS (default 32).
+ * Env: BENCH_PRODUCTS (default 1000000), BENCH_DURATION seconds (default 30), BENCH_CONNECTIONS (default 32),
+ * BENCH_SEARCH_DATABASE (default iris_bench_search).
  */
-const DATABASE = 'iris_bench_search';
+const DATABASE = process.env.BENCH_SEARCH_DATABASE ?? 'iris_bench_search';
 const SUPPLIERS = 50;
 const TOTAL = Number(process.env.BENCH_PRODUCTS ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 30);
@@ -33,7 +34,7 @@ const QUERIES: { label: string; path: string; naive?: string }[] = [
 ];
 
 /**
- * The load mix: ~2,400 distinct queries over the six classes, drawn from the catalog's own vocabulary with
+ * The load mix: ~3,200 distinct queries over the eight classes, drawn from the catalog's own vocabulary with
  * typos, SKU prefixes, category/price windows and deep offsets, requested with a skewed (Zipf-like) popularity.
  */
 function loadQueries(): string[] {
@@ -47,6 +48,8 @@ function loadQueries(): string[] {
       ? w.slice(0, at) + w.slice(at + 1)
       : `${w.slice(0, at)}${w.charAt(at + 1)}${w.charAt(at)}${w.slice(at + 2)}`;
   };
+  const firstLetterTypo = (w: string) =>
+    random() < 0.25 ? `${String.fromCharCode(97 + Math.floor(random() * 26))}${w.slice(1)}` : typo(w);
   const q = (text: string) => `/api/v1/products?q=${encodeURIComponent(text)}`;
   const out: string[] = [];
   for (let i = 0; i < 400; i++) {
@@ -64,6 +67,10 @@ function loadQueries(): string[] {
       ),
       `/api/v1/products?category=${encodeURIComponent(category.name)}&min_price_cents=${low}&max_price_cents=${low + 3000}&sort=price_cents`,
       `/api/v1/products?sort=${pick(['name', '-price_cents', 'created_at'])}&offset=${1000 + Math.floor(random() * 9000)}&limit=50`,
+      // A brand and a product word, one of them with a typo (a wrong first letter included).
+      q(`${pick(vocab.brands)} ${firstLetterTypo(item.split(' ')[0]!.toLowerCase())}`),
+      // A query no product matches in full: relaxed to the words that match.
+      q(`${item.split(' ')[0]!.toLowerCase()} ${pick(category.variants).toLowerCase()} xqzv${i}`),
     );
   }
   return out;
@@ -222,6 +229,8 @@ export async function runSearchBench(): Promise<unknown> {
       'SKU prefix',
       'category + price',
       'deep offset',
+      'brand + typo',
+      'relaxed',
     ];
     const perClass = [];
     for (const [c, label] of classes.entries()) {

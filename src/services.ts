@@ -10,6 +10,7 @@ import { createHealthService } from './domain/health/health.service.js';
 import { createOrganisationService } from './domain/organisations/organisations.service.js';
 import { createProductService } from './domain/products/products.service.js';
 import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
+import { createPopularityService } from './domain/products/popularity.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
 import { createSecretBox } from './core/secret-box.js';
 import { createDeliveryService } from './domain/notifications/deliveries.service.js';
@@ -76,6 +77,7 @@ export async function createJobServices(deps: { config: Config; db: Database }) 
       deviceTokenStaleDays: config.notifications.deviceTokenStaleDays,
     }),
     idempotency: createIdempotencyService({ db, ttlSeconds: config.idempotencyTtlSeconds }),
+    popularity: createPopularityService({ db }),
     close: () => push.close(),
   };
 }

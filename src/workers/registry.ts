@@ -9,11 +9,14 @@ import type { IdempotencyService } from '../domain/idempotency/idempotency.servi
 import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
 import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
+import type { PopularityService } from '../domain/products/popularity.service.js';
+import { productsPopularityJob } from './products-popularity.processor.js';
 
 /** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'device-tokens.prune', cron: '30 3 * * *' },
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
+  { job: 'products.popularity-refresh', cron: '*/10 * * * *' },
 ];
 
 /** Jobs the outbox relay enqueues per event type. */
@@ -25,6 +28,7 @@ export const EVENT_ROUTES: EventRoutes = {
 export interface JobServices {
   deliveries: DeliveryService;
   idempotency: IdempotencyService;
+  popularity: PopularityService;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -34,6 +38,7 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       notificationsDispatchJob(services.deliveries),
       deviceTokensPruneJob(services.deliveries),
       idempotencyPurgeJob(services.idempotency),
+      productsPopularityJob(services.popularity),
     ],
     SCHEDULES,
     EVENT_ROUTES,

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TtlCache } from '../../src/core/ttl-cache.js';
-import {
-  correctedMatch,
-  fold,
-  looksLikeCode,
-  prefixMatch,
-  words,
-} from '../../src/domain/products/products.search.js';
+import { fold, looksLikeCode, words } from '../../src/domain/products/products.search.js';
 import { validGtin } from '../../src/domain/products/gtin.js';
 
 describe('TTL cache', () => {
@@ -40,20 +34,9 @@ describe('query understanding', () => {
     expect(words('  Gul lök, 2 kg!! ')).toEqual(['gul', 'lok', '2', 'kg']);
   });
 
-  it('builds prefix and corrected full-text queries', () => {
-    expect(prefixMatch('kyckl fryst')).toEqual({
-      kind: 'fulltext',
-      config: 'swedish',
-      tsquery: 'kyckl:* & fryst:*',
-    });
-    expect(prefixMatch('!!!')).toEqual({ kind: 'fulltext', config: 'simple', tsquery: '' });
+  it('folds letters unaccent maps to other letters', () => {
     expect(words('Smørbukk Straße Ærø')).toEqual(['smorbukk', 'strasse', 'aero']);
-    expect(correctedMatch([['kyckling', 'kycklingfil'], []])).toEqual({
-      kind: 'fulltext',
-      config: 'simple',
-      tsquery: '(kyckling | kycklingfil)',
-    });
-    expect(correctedMatch([[]])).toBeUndefined();
+    expect(words('!!!')).toEqual([]);
   });
 
   it('reads single tokens with digits as codes', () => {

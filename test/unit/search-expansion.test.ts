@@ -1,60 +1,132 @@
 import { describe, expect, it } from 'vitest';
-import { expandedMatch, isLetterWord, MAX_EXPANSION } from '../../src/domain/products/products.search.js';
+import {
+  closestWord,
+  editDistance,
+  isLetterWord,
+  matchWord,
+  MAX_EXPANSION,
+  rankedQuery,
+  typoBudget,
+  type Vocabulary,
+  wordQuery,
+} from '../../src/domain/products/products.search.js';
 
-describe('expanding search words into catalog lexemes', () => {
-  it('ANDs the words and ORs each word’s lexemes, quoting them as tsquery literals', () => {
-    expect(
-      expandedMatch(
-        [
-          { word: 'kyckl', stem: 'kyckl', terms: ['kycklingfil', "o'hara"] },
-          { word: 'fryst', stem: 'fryst', terms: ['fryst'] },
-        ],
-        [],
-      ),
-    ).toEqual({ kind: 'fulltext', config: 'lexemes', tsquery: "('kycklingfil' | 'o''hara') & ('fryst')" });
+function vocabulary(terms: string[]): Vocabulary {
+  const sorted = [...terms].sort();
+  return {
+    has: (t) => sorted.includes(t),
+    withPrefix: (stem, limit) => sorted.filter((t) => t.startsWith(stem)).slice(0, limit + 1),
+    letterTerms: () => sorted.filter(isLetterWord),
+  };
+}
+
+describe('typo rules', () => {
+  it('allow one typo from 5 letters and two from 9', () => {
+    expect([typoBudget('lax'), typoBudget('lime'), typoBudget('storm'), typoBudget('kycklingf')]).toEqual([
+      0, 0, 1, 2,
+    ]);
   });
 
-  it('drops stop words, as to_tsquery does, and gives up when only stop words remain', () => {
-    expect(
-      expandedMatch(
-        [
-          { word: 'och', stem: null, terms: [] },
-          { word: 'lok', stem: 'lok', terms: ['lok'] },
-        ],
-        [],
-      ),
-    ).toEqual({ kind: 'fulltext', config: 'lexemes', tsquery: "('lok')" });
-    expect(expandedMatch([{ word: 'och', stem: null, terms: [] }], [])).toBeUndefined();
+  it('count a transposition and a wrong first letter as one typo each', () => {
+    expect(editDistance('straopram', 'staropram', 2)).toBe(1);
+    expect(editDistance('pernoi', 'peroni', 2)).toBe(1);
+    expect(editDistance('lietz', 'leitz', 2)).toBe(1);
+    expect(editDistance('feier', 'fever', 2)).toBe(1);
+    expect(editDistance('bryggkaffe', 'tryggkaffe', 2)).toBe(1);
+    expect(editDistance('taisk', 'talisk', 2)).toBe(1);
   });
 
-  it('matches nothing when a word begins no catalog lexeme', () => {
-    expect(expandedMatch([{ word: 'xqz', stem: 'xqz', terms: [] }], ['1'])).toBe('none');
+  it('stop counting above the budget and measure against prefixes when asked', () => {
+    expect(editDistance('abcdef', 'uvwxyz', 1)).toBe(2);
+    expect(editDistance('kyklin', 'kycklingfil', 1, true)).toBe(1);
+    expect(editDistance('kyklin', 'kycklingfil', 1)).toBe(2);
   });
+});
 
-  it('keeps numbers, short stems and broad stems as prefixes in the same query', () => {
-    const many = Array.from({ length: MAX_EXPANSION + 1 }, (_, i) => `kor${String(i)}`);
-    expect(
-      expandedMatch(
-        [
-          { word: 'klass', stem: 'klass', terms: ['klass'] },
-          { word: 'ko', stem: 'ko', terms: ['kokos'] },
-          { word: 'kor', stem: 'kor', terms: many },
-        ],
-        ['1'],
-      ),
-    ).toEqual({
-      kind: 'fulltext',
-      config: 'lexemes',
-      tsquery: "('klass') & 'ko':* & 'kor':* & '1':*",
+describe('matching a word against the catalog vocabulary', () => {
+  const vocab = vocabulary([
+    'vispgradd',
+    'matlagningsgradd',
+    'gradd',
+    'graddfil',
+    'mjolk',
+    'standardmjolk',
+    'mellanmjolk',
+    'kycklingfil',
+    'laxfil',
+    'fil',
+    'talisk',
+    'storm',
+    'frost',
+    's07',
+  ]);
+
+  it('finds the word, its prefixes, compounds containing it and near misses, each in its own tier', () => {
+    expect(matchWord(vocab, 'gradde', 'gradd', false)).toEqual({
+      word: 'gradde',
+      exact: ['gradd'],
+      prefix: ['graddfil'],
+      prefixAll: null,
+      compound: ['vispgradd', 'matlagningsgradd'],
+      typo1: [],
+      typo2: [],
     });
+    expect(matchWord(vocab, 'mjolk', 'mjolk', false).compound).toEqual(['mellanmjolk', 'standardmjolk']);
+    expect(matchWord(vocab, 'file', 'fil', false).compound).toEqual(['laxfil', 'graddfil', 'kycklingfil']);
+    expect(matchWord(vocab, 'kyklingfile', 'kyklingfil', false).typo1).toEqual(['kycklingfil']);
+    expect(matchWord(vocab, 'taisker', 'taisk', false).typo1).toEqual(['talisk']);
   });
 
-  it('leaves a query with no expandable word to the plain prefix query', () => {
-    expect(expandedMatch([{ word: 'ko', stem: 'ko', terms: ['kokos'] }], ['17'])).toBeUndefined();
+  it('needs a compound head of three letters: "ost" is no part of "frost"', () => {
+    expect(matchWord(vocabulary(['frost', 'kompost']), 'ost', 'ost', false).compound).toEqual(['kompost']);
   });
 
-  it('expands letter words only', () => {
-    expect(isLetterWord('kyckling')).toBe(true);
-    expect(isLetterWord('33cl')).toBe(false);
+  it('allows no typo in short words and looks among prefixes only for the word being typed', () => {
+    expect(matchWord(vocab, 'stom', 'stom', true).typo1).toEqual([]);
+    expect(matchWord(vocab, 'kyklin', 'kyklin', false).typo1).toEqual([]);
+    expect(matchWord(vocab, 'kyklin', 'kyklin', true).typo1).toEqual(['kycklingfil']);
+  });
+
+  it('keeps numbers, short stems and broad stems as prefixes, and drops stop words', () => {
+    expect(matchWord(vocab, '70cl', null, false).prefixAll).toBe('70cl');
+    expect(matchWord(vocab, 'ko', 'ko', false).prefixAll).toBe('ko');
+    const broad = vocabulary(Array.from({ length: MAX_EXPANSION + 1 }, (_, i) => `kor${'a'.repeat(i + 1)}`));
+    expect(matchWord(broad, 'kor', 'kor', false)).toMatchObject({ prefixAll: 'kor', exact: [], prefix: [] });
+    expect(wordQuery(matchWord(vocab, 'och', null, false)).full).toBeNull();
+  });
+});
+
+describe('combining words into one query', () => {
+  const w = (word: string, exact: string[], typo1: string[] = []) =>
+    wordQuery({ word, exact, prefix: [], prefixAll: null, compound: [], typo1, typo2: [] });
+
+  it('ANDs the words, keeps typos out of the strict query and quotes lexemes as tsquery literals', () => {
+    const q = rankedQuery([w('o', ["o'hara"]), w('storm', ['storm'], ['stor'])], [])!;
+    expect(q.full).toBe("(('o''hara') & ('storm' | 'stor'))");
+    expect(q.strict).toBe("(('o''hara') & ('storm'))");
+    expect(q.phrase).toBe("(('o''hara') <-> ('storm' | 'stor'))");
+    expect(q.inName).toBe("(('o''hara':A) & ('storm':A | 'stor':A))");
+    expect(q.relaxedTo).toBeNull();
+  });
+
+  it('lets two words match as the compound they form', () => {
+    const q = rankedQuery([w('kyckling', ['kyckling']), w('file', ['fil'])], [['kycklingfil']])!;
+    expect(q.full).toBe("(('kyckling') & ('fil') | ('kycklingfil'))");
+  });
+
+  it('relaxes to any k of the words, and gives up on words that match nothing', () => {
+    const words = [w('taisker', [], ['talisk']), w('storm', ['storm']), w('xqz', [])];
+    expect(rankedQuery(words, [])).toBeNull();
+    const relaxed = rankedQuery(words, [], 2)!;
+    expect(relaxed.full).toBe("(('talisk') & ('storm'))");
+    expect(relaxed.relaxedTo).toBe(2);
+    expect(rankedQuery(words, [], 1)!.full).toBe("(('talisk') | ('storm'))");
+  });
+});
+
+describe('did you mean', () => {
+  it('takes the closest word of the product found', () => {
+    expect(closestWord('taisker', 'Talisker Storm Single Malt 45,8% 70cl')).toBe('talisker');
+    expect(closestWord('pernoi', 'Peroni Nastro Azzurro 33cl')).toBe('peroni');
   });
 });

@@ -41,6 +41,7 @@ function realRegistry() {
     {
       deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
       idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
+      popularity: { refresh: vi.fn() },
     },
     config.jobs.timezone,
   );
@@ -63,9 +64,14 @@ describe('schedules', () => {
           pattern: '0 * * * *',
           tz: 'Europe/Stockholm',
         }),
+        expect.objectContaining({
+          key: 'products.popularity-refresh',
+          pattern: '*/10 * * * *',
+          tz: 'Europe/Stockholm',
+        }),
       ]);
       // One upcoming run per schedule, not one per start.
-      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 2 });
+      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 3 });
       await runtime.close();
     }
   });
@@ -76,7 +82,11 @@ describe('schedules', () => {
     await seed.close();
     const runtime = await start();
     const keys = (await runtime.producer!.raw('maintenance').getJobSchedulers()).map((s) => s.key);
-    expect([...keys].sort()).toEqual(['device-tokens.prune', 'idempotency-keys.purge']);
+    expect([...keys].sort()).toEqual([
+      'device-tokens.prune',
+      'idempotency-keys.purge',
+      'products.popularity-refresh',
+    ]);
     await runtime.close();
   });
 });

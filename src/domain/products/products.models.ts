@@ -55,6 +55,11 @@ export const products = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * Orders containing the product in the last POPULARITY_DAYS days: the ranking's popularity signal. Written
+     * only by the popularity job (never at search time); such a write leaves updated_at alone (migration 0011).
+     */
+    popularity: integer('popularity').notNull().default(0),
     searchVector: tsvector('search_vector').generatedAlwaysAs(
       sql`setweight(to_tsvector('swedish', iris_fold(name)), 'A') || setweight(to_tsvector('swedish', iris_fold(coalesce(brand, '') || ' ' || category)), 'B') || setweight(to_tsvector('simple', lower(sku) || ' ' || coalesce(gtin, '')), 'A')`,
     ),
@@ -89,6 +94,10 @@ export const products = pgTable(
     index('products_created_name_listing_idx')
       .on(t.createdAt, t.name, t.id)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
+    // The popularity job's reset of products no longer ordered reads only those that had a count.
+    index('products_popular_idx')
+      .on(t.id)
+      .where(sql`${t.popularity} > 0`),
     check('products_price_positive', sql`${t.priceCents} >= 1`),
     check('products_stock_non_negative', sql`${t.stockQuantity} IS NULL OR ${t.stockQuantity} >= 0`),
     check('products_currency_code', sql`${t.currency} ~ '^[A-Z]{3}$'`),

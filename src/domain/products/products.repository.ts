@@ -54,7 +54,7 @@ const tsquery = (m: Extract<Match, { kind: 'fulltext' }>) =>
     ? sql`${m.tsquery}::tsquery`
     : sql`to_tsquery(${sql.raw(`'${m.config}'`)}, ${m.tsquery})`;
 
-function whereClause(match: Match, f: ProductFilters, v: Visibility): SQL {
+export function whereClause(match: Match, f: ProductFilters, v: Visibility): SQL {
   const liveSupplier =
     v.deletedSupplierIds.length > 0 ? notInArray(products.supplierId, v.deletedSupplierIds) : undefined;
   const visible = v.all
@@ -92,6 +92,7 @@ function orderBy(match: Match, sort: SortKey[]): SQL[] {
     const dir = descending ? desc : asc;
     switch (field) {
       case 'relevance':
+        // Ranked searches go through rankedSearch; here relevance is only a later sort key.
         return match.kind === 'fulltext'
           ? [sql`ts_rank(${products.searchVector}, ${tsquery(match)}) DESC`]
           : [];
@@ -107,7 +108,7 @@ function orderBy(match: Match, sort: SortKey[]): SQL[] {
   return [...keys, ...(named ? [] : [asc(products.name)]), asc(products.id)];
 }
 
-const listColumns = {
+export const listColumns = {
   id: products.id,
   createdAt: products.createdAt,
   updatedAt: products.updatedAt,
@@ -130,12 +131,9 @@ const listColumns = {
   storage: products.storage,
   imageUrls: products.imageUrls,
 };
-export type ProductView = Omit<ProductRow, 'searchVector' | 'searchKey'>;
+export type ProductView = Omit<ProductRow, 'searchVector' | 'searchKey' | 'popularity'>;
 
-/** Relevance is computed within the first this-many matches (or offset + limit, if larger): bounded work per query. */
-export const RANK_WINDOW = 1000;
-
-async function plannerEstimate(ex: Executor, where: SQL): Promise<number> {
+export async function plannerEstimate(ex: Executor, where: SQL): Promise<number> {
   const [plan] = await queryRows<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
     ex,
     sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${products} WHERE ${where}`,
@@ -157,42 +155,6 @@ export async function searchProducts(
   page: Page,
 ): Promise<{ rows: ProductView[]; total: number; exact: boolean }> {
   const where = whereClause(match, filters, visibility);
-  const byRelevance = match.kind === 'fulltext' && sort[0]?.field === 'relevance';
-
-  if (match.kind === 'fulltext' && byRelevance) {
-    const window = Math.max(RANK_WINDOW, page.offset + page.limit);
-    const candidates = ex.$with('candidates').as(
-      ex
-        .select({
-          ...listColumns,
-          rank: sql<number>`ts_rank(${products.searchVector}, ${tsquery(match)})`.as('rank'),
-        })
-        .from(products)
-        .where(where)
-        .limit(window),
-    );
-    // Columns of the candidate set under the product field names, for the outer query.
-    const c = Object.fromEntries(
-      Object.keys(listColumns).map((k) => [k, candidates[k as keyof typeof listColumns]]),
-    ) as unknown as typeof listColumns;
-    const columnOf = { name: c.name, price_cents: c.priceCents, created_at: c.createdAt } as const;
-    const tieBreaks = sort
-      .slice(1)
-      .flatMap(({ field, descending }) =>
-        field === 'relevance' ? [] : [descending ? desc(columnOf[field]) : asc(columnOf[field])],
-      );
-    const ranked = await ex
-      .with(candidates)
-      .select({ ...c, rank: candidates.rank, matched: sql<number>`count(*) OVER ()`.mapWith(Number) })
-      .from(candidates)
-      .orderBy(desc(candidates.rank), ...tieBreaks, asc(c.name), asc(c.id))
-      .limit(page.limit)
-      .offset(page.offset);
-    const rows: ProductView[] = ranked.map(({ rank: _rank, matched: _matched, ...product }) => product);
-    const matched = ranked[0]?.matched ?? (page.offset > 0 ? await countCapped(ex, where, window) : 0);
-    if (matched < window) return { rows, total: matched, exact: true };
-    return { rows, total: Math.max(await plannerEstimate(ex, where), window), exact: false };
-  }
 
   // The capped count comes first because it also decides how to build the page: few matches must not be served
   // by walking a sort index in the hope of meeting a page of them early (for a SKU prefix that matched nothing the
@@ -269,7 +231,7 @@ function deepPage(ex: Executor, where: SQL, order: SQL[], page: Page): Promise<P
 }
 
 /** Counts matches, stopping after cap + 1: a large result is never scanned in full to be counted. */
-async function countCapped(ex: Executor, where: SQL, cap: number): Promise<number> {
+export async function countCapped(ex: Executor, where: SQL, cap: number): Promise<number> {
   const [capped] = await queryRows<{ n: number }>(
     ex,
     sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${products} WHERE ${where} LIMIT ${cap + 1}) capped`,

@@ -134,6 +134,15 @@ export const productPage = paginated(productDto).extend({
     total: z.number().int(),
     total_exact: z.boolean(),
   }),
+  /** How q was understood; present when q was given. */
+  search: z
+    .object({
+      query: z.string(),
+      corrected_query: z.string().nullable(),
+      relaxed: z.boolean(),
+      unmatched_words: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export const priceDto = z.object({

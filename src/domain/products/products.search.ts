@@ -1,8 +1,7 @@
-import type { Match } from './products.repository.js';
-
 /**
- * Query understanding for catalog search, in the same terms as the database's `iris_fold`
- * (lower-case, diacritics removed): "Kycklingfilé" and "kycklingfile" are one word.
+ * Query understanding for catalog search, in the same terms as the database's `iris_fold` (lower-case,
+ * diacritics removed): "Kycklingfilé" and "kycklingfile" are one word. Everything here is pure: the catalog's
+ * vocabulary comes in as a `Vocabulary` (search-dictionary.ts), stems from the database's Swedish stemmer.
  */
 // Letters unaccent maps to other letters rather than stripping a mark from (ø → o, æ → ae, ß → ss, …).
 const SUBSTITUTES: Record<string, string> = {
@@ -39,53 +38,274 @@ export function looksLikeCode(q: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/.test(q) && /\d/.test(q);
 }
 
-/** Every word as a prefix, all required: "kyckl fryst" finds "Kycklinglårfilé fryst". Stemmed with the Swedish configuration. */
-export function prefixMatch(q: string): Match {
-  const terms = words(q);
-  // A query of only punctuation matches nothing; it must not turn into "no filter".
-  if (terms.length === 0) return { kind: 'fulltext', config: 'simple', tsquery: '' };
-  return { kind: 'fulltext', config: 'swedish', tsquery: terms.map((w) => `${w}:*`).join(' & ') };
+/** Words the Swedish stemmer handles, which are matched against the catalog vocabulary: letters only. */
+export const isLetterWord = (w: string) => /^[a-z]+$/.test(w);
+
+/**
+ * Typos allowed in a word, by its typed length (as Meilisearch and Typesense do): none below 5 letters, one
+ * from 5, two from 9. A transposition is one typo, and the first letter may be the wrong one.
+ */
+export function typoBudget(word: string): number {
+  return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0;
+}
+
+/**
+ * Damerau (optimal string alignment) distance of `a` to `b`, or to the closest prefix of `b` when `prefix`;
+ * anything above `max` is reported as max + 1 (the computation stops as soon as it is certain).
+ */
+export function editDistance(a: string, b: string, max: number, prefix = false): number {
+  if (!prefix && Math.abs(a.length - b.length) > max) return max + 1;
+  const cols = b.length + 1;
+  // Three rows of the matrix (the one before the previous is what a transposition reads), as typed arrays.
+  let before = new Int32Array(cols);
+  let previous = Int32Array.from({ length: cols }, (_, j) => j);
+  let current = new Int32Array(cols);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j < cols; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      const swapped =
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1);
+      if (swapped) d = Math.min(d, (before[j - 2] ?? 0) + 1);
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
+  }
+  const distance = prefix ? Math.min(...previous) : (previous[b.length] ?? max + 1);
+  return Math.min(distance, max + 1);
+}
+
+/** The catalog's lexemes, as the in-memory dictionary offers them. */
+export interface Vocabulary {
+  has(term: string): boolean;
+  /** Lexemes beginning with `stem`, at most `limit + 1` of them (more means "too broad to list"). */
+  withPrefix(stem: string, limit: number): string[];
+  /** Letters-only lexemes, for compound and typo matching. */
+  letterTerms(): readonly string[];
+}
+
+/** How one query word can match, best first: these become the ranking's exactness and typo tiers. */
+export interface WordMatches {
+  word: string;
+  /** Lexemes equal to the word's stem, or a compound the word forms with the next one. */
+  exact: string[];
+  /** Lexemes beginning with the stem; `prefixAll` (the stem as a `:*` prefix) when there are too many to list. */
+  prefix: string[];
+  prefixAll: string | null;
+  /** Catalog compounds containing the stem after a head of three letters or more ("gradd" in "vispgradd"). */
+  compound: string[];
+  typo1: string[];
+  typo2: string[];
 }
 
 /** A word expands to at most this many catalog lexemes; a shorter or broader prefix stays a prefix. */
 export const MAX_EXPANSION = 64;
-
-/** Words the Swedish stemmer handles, which can be expanded into catalog lexemes: letters only. */
-export const isLetterWord = (w: string) => /^[a-z]+$/.test(w);
-
-const quoted = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+/** Compound and typo alternatives per word: the closest first, so a short stem cannot flood the query. */
+export const MAX_ALTERNATIVES = 48;
+const COMPOUND_HEAD = 3;
 
 /**
- * The prefix query with each letter word's stem replaced by the catalog lexemes that begin with it: the same
- * matches, but GIN intersects exact posting lists (and can skip through them) instead of first collecting every
- * prefix match into a bitmap — several times faster for common words (docs/benchmarks.md). Stop words drop out,
- * as to_tsquery drops them. The other words (numbers, stems under three letters, stems beginning more than
- * MAX_EXPANSION lexemes) stay prefixes in the same query, where the expanded words keep them cheap.
- * `none` when a word begins no catalog lexeme (nothing can match); undefined when no word could be expanded,
- * so the plain prefix query is used.
+ * The ways a word matches the vocabulary. `stem` is the Swedish stem of a letter word (null for a stop word, which
+ * then matches nothing and is dropped); other words (numbers, "70cl") are prefixes only. `asTyped`: the word the
+ * user is still typing (the last one), whose typos are also looked for among prefixes.
  */
-export function expandedMatch(
-  expansions: { word: string; stem: string | null; terms: string[] }[],
-  otherWords: string[],
-): Match | 'none' | undefined {
-  const words = expansions.filter((e) => e.stem !== null);
-  const indexed = words.filter((e) => (e.stem ?? '').length >= 3 && e.terms.length <= MAX_EXPANSION);
-  if (indexed.some((e) => e.terms.length === 0)) return 'none';
-  if (indexed.length === 0) return undefined;
-  const prefixes = [...words.filter((e) => !indexed.includes(e)).map((e) => e.stem ?? e.word), ...otherWords];
+export function matchWord(
+  vocab: Vocabulary,
+  word: string,
+  stem: string | null,
+  asTyped: boolean,
+): WordMatches {
+  const none: WordMatches = {
+    word,
+    exact: [],
+    prefix: [],
+    prefixAll: null,
+    compound: [],
+    typo1: [],
+    typo2: [],
+  };
+  if (!isLetterWord(word)) return { ...none, prefixAll: word };
+  if (stem === null) return none;
+  if (stem.length < 3) return { ...none, prefixAll: stem };
+  const listed = vocab.withPrefix(stem, MAX_EXPANSION);
+  const tooBroad = listed.length > MAX_EXPANSION;
+  const exact = !tooBroad && vocab.has(stem) ? [stem] : [];
+  const prefix = tooBroad ? [] : listed.filter((t) => t !== stem);
+  const seen = new Set(listed);
+  const budget = typoBudget(word);
+  const compound: { term: string; at: number }[] = [];
+  const typos: { term: string; d: number }[] = [];
+  for (const term of vocab.letterTerms()) {
+    if (term.startsWith(stem)) continue;
+    // The stemmer may end a compound one letter short of the word alone ("vispgradde" → vispgrad, "gradde" → gradd).
+    const at = term.indexOf(stem, COMPOUND_HEAD);
+    const shortTail =
+      stem.length >= 4 && term.length - stem.length + 1 > COMPOUND_HEAD && term.endsWith(stem.slice(0, -1));
+    if (at >= COMPOUND_HEAD || shortTail) {
+      compound.push({ term, at });
+      continue;
+    }
+    if (budget === 0) continue;
+    let d = Math.min(editDistance(stem, term, budget), editDistance(word, term, budget));
+    // A lexeme is a stem, shorter than the word it came from ("fever" → fev): "feier" is one typo from "fei…".
+    if (d > budget && word.length - term.length <= 2 && word.length > term.length)
+      d = Math.max(1, editDistance(term, word, budget, true));
+    if (asTyped && d > budget && word.length >= 5) d = editDistance(word, term, budget, true);
+    if (d <= budget) typos.push({ term, d });
+  }
+  const closest = <T extends { term: string }>(list: T[], key: (x: T) => number) =>
+    list
+      .filter((x) => !seen.has(x.term))
+      .sort((x, y) => key(x) - key(y) || x.term.length - y.term.length || (x.term < y.term ? -1 : 1))
+      .slice(0, MAX_ALTERNATIVES)
+      .map((x) => x.term);
+  const typoTerms = closest(typos, (x) => x.d);
   return {
-    kind: 'fulltext',
-    config: 'lexemes',
-    tsquery: [
-      ...indexed.map((e) => `(${e.terms.map(quoted).join(' | ')})`),
-      ...prefixes.map((p) => `${quoted(p)}:*`),
-    ].join(' & '),
+    word,
+    exact,
+    prefix,
+    prefixAll: tooBroad ? stem : null,
+    compound: closest(compound, (x) => x.term.length - stem.length),
+    typo1: typoTerms.filter((t) => typos.find((x) => x.term === t)?.d === 1),
+    typo2: typoTerms.filter((t) => typos.find((x) => x.term === t)?.d === 2),
   };
 }
 
-/** Corrected lexemes per word (already stemmed, so matched with the simple configuration). */
-export function correctedMatch(corrections: string[][]): Match | undefined {
-  const groups = corrections.filter((c) => c.length > 0);
-  if (groups.length === 0) return undefined;
-  return { kind: 'fulltext', config: 'simple', tsquery: groups.map((g) => `(${g.join(' | ')})`).join(' & ') };
+const quoted = (lexeme: string, weight: string) =>
+  `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${weight ? `:${weight}` : ''}`;
+const prefixed = (stem: string, weight: string) => `${quoted(stem, '')}:*${weight}`;
+
+function anyOf(lexemes: string[], prefixes: (string | null)[], weight = ''): string | null {
+  const parts = [
+    ...lexemes.map((l) => quoted(l, weight)),
+    ...prefixes.filter((p): p is string => p !== null).map((p) => prefixed(p, weight)),
+  ];
+  return parts.length === 0 ? null : `(${parts.join(' | ')})`;
+}
+
+/** The tiers a product's match of one word falls in; their order is the ranking's (exact before typo). */
+export const TIERS = ['exact', 'prefix', 'compound', 'typo1', 'typo2'] as const;
+
+/** tsqueries (catalog lexemes, taken as written) for one word: the strict and full match, and one per tier. */
+export interface WordQuery {
+  word: string;
+  strict: string | null;
+  full: string | null;
+  tiers: (string | null)[];
+  inName: string | null;
+}
+
+export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
+  const exact = [...m.exact, ...joined];
+  const tiers = [
+    anyOf(exact, []),
+    anyOf(m.prefix, [m.prefixAll]),
+    anyOf(m.compound, []),
+    anyOf(m.typo1, []),
+    anyOf(m.typo2, []),
+  ];
+  return {
+    word: m.word,
+    strict: anyOf([...exact, ...m.prefix], [m.prefixAll]),
+    full: anyOf([...exact, ...m.prefix, ...m.compound, ...m.typo1, ...m.typo2], [m.prefixAll]),
+    tiers,
+    // The same alternatives restricted to the name (and SKU): the ranking's attribute criterion.
+    inName: anyOf([...exact, ...m.prefix, ...m.compound, ...m.typo1, ...m.typo2], [m.prefixAll], 'A'),
+  };
+}
+
+/** A query's word tsqueries combined: all words, or (relaxed) any `atLeast` of them. */
+export interface RankedQuery {
+  words: WordQuery[];
+  /** Matches with no typo or compound: ranked first, so they fill the bounded ranking window first. */
+  strict: string | null;
+  full: string;
+  /** All words adjacent and in order (or the compound they form): the proximity criterion. */
+  phrase: string | null;
+  inName: string | null;
+  relaxedTo: number | null;
+}
+
+const joinedBy = (operator: string, parts: string[]) =>
+  parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(` ${operator} `)})`;
+
+/** Every `size`-subset of `items`, in order. */
+function subsets<T>(items: T[], size: number): T[][] {
+  if (size === 0) return [[]];
+  if (items.length < size) return [];
+  const [head, ...tail] = items as [T, ...T[]];
+  return [...subsets(tail, size - 1).map((s) => [head, ...s]), ...subsets(tail, size)];
+}
+
+/** At most this many word subsets are ORed into a relaxed query. */
+const MAX_SUBSETS = 28;
+
+/**
+ * The query over the words that can match anything. `pairs[i]` holds the catalog lexemes the words i and i+1
+ * form when written together ("kyckling file" → kycklingfil): either the two words or their compound match.
+ * `atLeast` below the number of words relaxes the query to any that many of them.
+ */
+export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: number): RankedQuery | null {
+  const n = words.length;
+  const k = atLeast ?? n;
+  if (n === 0 || k < 1) return null;
+  const combine = (pick: (w: WordQuery) => string | null, joinPairs: boolean): string | null => {
+    const groups = subsets(
+      words.map((_, i) => i),
+      k,
+    ).slice(0, MAX_SUBSETS);
+    const alternatives = groups.flatMap((idx) => {
+      const parts: string[] = [];
+      for (let p = 0; p < idx.length; p++) {
+        const i = idx[p] ?? 0;
+        const next = idx[p + 1];
+        const joined = joinPairs && next === i + 1 ? anyOf(pairs[i] ?? [], []) : null;
+        const a = words[i] ? pick(words[i]) : null;
+        if (joined && next !== undefined) {
+          const b = words[next] ? pick(words[next]) : null;
+          parts.push(a && b ? `(${a} & ${b} | ${joined})` : joined);
+          p++;
+        } else if (a) parts.push(a);
+        else return [];
+      }
+      return parts.length > 0 ? [joinedBy('&', parts)] : [];
+    });
+    return alternatives.length === 0 ? null : joinedBy('|', alternatives);
+  };
+  const full = combine((w) => w.full, true);
+  if (!full) return null;
+  const joinedAll = pairs.flat();
+  const phraseParts = words.map((w) => w.full);
+  const phrase =
+    n >= 2 && phraseParts.every((p) => p !== null)
+      ? joinedAll.length > 0
+        ? `(${phraseParts.join(' <-> ')} | ${anyOf(joinedAll, [])})`
+        : `(${phraseParts.join(' <-> ')})`
+      : null;
+  return {
+    words,
+    strict: combine((w) => w.strict, true),
+    full,
+    phrase,
+    inName: combine((w) => w.inName, false),
+    relaxedTo: k < n ? k : null,
+  };
+}
+
+/** The word of a product's text closest to a misspelt query word: what "Showing results for …" shows. */
+export function closestWord(word: string, text: string): string | null {
+  let best: { w: string; d: number } | null = null;
+  for (const candidate of fold(text).split(/[^a-z]+/)) {
+    if (candidate.length === 0) continue;
+    const d = editDistance(word, candidate, 3, word.length < candidate.length);
+    if (d <= 3 && (!best || d < best.d)) best = { w: candidate, d };
+  }
+  return best?.w ?? null;
 }

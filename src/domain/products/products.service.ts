@@ -7,8 +7,9 @@ import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/orga
 import { badQuery, bulkInvalid, productNotFound, skuTaken, supplierNotFound } from './products.errors.js';
 import type { ProductInsert } from './products.models.js';
 import * as repo from './products.repository.js';
-import * as dictionary from './search-terms.repository.js';
-import type { Match, ProductView, SortKey, Visibility } from './products.repository.js';
+import type { ProductView, SortKey, Visibility } from './products.repository.js';
+import { createTextSearch, type SearchMeta } from './catalog-search.js';
+import { SearchDictionary } from './search-dictionary.js';
 import {
   type ProductCreate,
   type ProductDto,
@@ -18,15 +19,7 @@ import {
   productRow,
 } from './products.schemas.js';
 import { TtlCache } from '../../core/ttl-cache.js';
-import {
-  correctedMatch,
-  expandedMatch,
-  isLetterWord,
-  looksLikeCode,
-  MAX_EXPANSION,
-  prefixMatch,
-  words,
-} from './products.search.js';
+import { looksLikeCode } from './products.search.js';
 
 const numberOrNull = (v: string | null) => (v === null ? null : Number(v));
 const decimal = (v: number | null | undefined) => (v === null || v === undefined ? v : v.toFixed(3));
@@ -37,6 +30,7 @@ const DELETED_SUPPLIERS_TTL_MS = 5_000;
 type SearchPage = {
   data: ProductDto[];
   pagination: { limit: number; offset: number; total: number; total_exact: boolean };
+  search?: SearchMeta;
 };
 
 export function productToDto(p: ProductView): ProductDto {
@@ -106,6 +100,8 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   // Search pages: popular queries are answered without the database. Every catalog write in this instance clears
   // the cache; other instances see a write within the TTL. Orders always price from the database.
   const cache = new TtlCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0);
+  const dictionary = new SearchDictionary(db);
+  const text = createTextSearch(db, dictionary);
 
   // Soft-deleted suppliers change rarely; reading them at most every few seconds keeps a cached search page free
   // of database round trips. A deleted supplier's products may show in search for up to that long.
@@ -128,20 +124,6 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
       ownSupplierIds: await memberOrgIds(db, 'supplier', ctx.principal.accountId),
       deletedSupplierIds: deleted,
     };
-  }
-
-  /** How a text query is matched: its words as prefixes, expanded into catalog lexemes where possible. */
-  async function textMatch(q: string): Promise<Match | 'none'> {
-    const terms = words(q);
-    const letterWords = terms.filter(isLetterWord);
-    if (letterWords.length > 0) {
-      const expanded = expandedMatch(
-        await dictionary.expandStems(db, letterWords, MAX_EXPANSION),
-        terms.filter((w) => !isLetterWord(w)),
-      );
-      if (expanded) return expanded;
-    }
-    return prefixMatch(q);
   }
 
   /** Admins, or members of the live supplier; anyone else is told the supplier does not exist. */
@@ -174,7 +156,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   }
 
   const service = {
-    /** Search and listing: SKU/GTIN prefix, then all-word prefix full text, then typo correction against catalog words. */
+    /** Search and listing: SKU/GTIN prefix, else text search against the catalog vocabulary (catalog-search.ts). */
     async search(ctx: UserContext, query: ProductQuery): Promise<SearchPage> {
       if (
         query.min_price_cents !== undefined &&
@@ -202,26 +184,22 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
       };
       const page: Page = { limit: query.limit, offset: query.offset };
       const sort = parseSort(query.sort, query.q !== undefined);
-      const run = (match: Match) => repo.searchProducts(db, match, filters, visibility, sort, page);
-
-      let result: Awaited<ReturnType<typeof run>> | undefined;
+      let result: { rows: ProductView[]; total: number; exact: boolean; meta?: SearchMeta } | undefined;
       if (query.q !== undefined && looksLikeCode(query.q)) {
-        result = await run({ kind: 'code', prefix: query.q });
+        result = await repo.searchProducts(
+          db,
+          { kind: 'code', prefix: query.q },
+          filters,
+          visibility,
+          sort,
+          page,
+        );
         if (result.total === 0) result = undefined;
       }
-      if (!result) {
-        const match = query.q === undefined ? { kind: 'none' as const } : await textMatch(query.q);
-        result = match === 'none' ? { rows: [], total: 0, exact: true } : await run(match);
-        if (result.total === 0 && query.q !== undefined) {
-          const corrections = await Promise.all(
-            words(query.q)
-              .filter((w) => w.length >= 3 && !/^\d+$/.test(w))
-              .map((w) => dictionary.closestTerms(db, w)),
-          );
-          const corrected = correctedMatch(corrections);
-          if (corrected) result = await run(corrected);
-        }
-      }
+      result ??=
+        query.q === undefined
+          ? await repo.searchProducts(db, { kind: 'none' }, filters, visibility, sort, page)
+          : await text.search(query.q, filters, visibility, sort, page);
       const answer = {
         data: result.rows.map(productToDto),
         pagination: {
@@ -230,6 +208,16 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
           total: result.total,
           total_exact: result.exact,
         },
+        ...(query.q !== undefined
+          ? {
+              search: result.meta ?? {
+                query: query.q,
+                corrected_query: null,
+                relaxed: false,
+                unmatched_words: [],
+              },
+            }
+          : {}),
       };
       cache.set(cacheKey, answer);
       return answer;
@@ -398,6 +386,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   // Every catalog write clears this instance's search cache once it has finished, committed or not.
   const clear = () => {
     cache.clear();
+    dictionary.invalidate();
   };
   return {
     ...service,
