@@ -133,3 +133,12 @@ export const invoiceDto = z.object({
 export type OrderCreate = z.infer<typeof orderCreate>;
 export type OrderDto = z.infer<typeof orderDto>;
 export type OrderListQuery = z.infer<typeof orderListQuery>;
+
+// Named components of the OpenAPI document and of the generated client (docs/adding-a-domain.md).
+z.globalRegistry.add(orderCreate, { id: 'OrderCreate' });
+z.globalRegistry.add(cancelBody, { id: 'OrderCancel' });
+z.globalRegistry.add(orderLineDto, { id: 'OrderLine' });
+z.globalRegistry.add(orderDto, { id: 'Order' });
+z.globalRegistry.add(orderPage, { id: 'OrderPage' });
+z.globalRegistry.add(receiptDto, { id: 'Receipt' });
+z.globalRegistry.add(invoiceDto, { id: 'Invoice' });
