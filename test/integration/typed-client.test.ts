@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIrisClient, type ErrorEnvelope, type IrisClient } from '../../clients/typescript/src/index.js';
+import {
+  createIrisClient,
+  type ErrorCode,
+  type ErrorEnvelope,
+  type IrisClient,
+} from '../../clients/typescript/src/index.js';
 import { errorEnvelope } from '../../src/api/contract.js';
 import { invoiceDto, orderDto } from '../../src/domain/orders/orders.schemas.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
@@ -117,7 +122,8 @@ describe('the typed client', () => {
     if (error?.code !== 'INSUFFICIENT_INVENTORY')
       throw new Error(`expected a stock error, got ${error?.code}`);
     // @ts-expect-error — codes are a closed union, so a misspelt code does not compile.
-    expect(error.code === 'INSUFFICIENT_STOCK').toBe(false);
+    const misspelt: ErrorCode = 'INSUFFICIENT_STOCK';
+    expect(misspelt).not.toBe(error.code);
     expect(error.available?.[0]).toEqual({ product_id: productId, requested: '999.000', available: '8.000' });
   });
 
