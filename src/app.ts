@@ -155,6 +155,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Outside production the API is often opened over plain HTTP by the machine's address; upgrading
+        // Swagger UI's assets to https there leaves the page blank. Production keeps the upgrade.
+        upgradeInsecureRequests: config.isProduction ? [] : null,
       },
     },
   });
