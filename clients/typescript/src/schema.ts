@@ -3668,6 +3668,8 @@ export interface operations {
                 min_price_cents?: number;
                 max_price_cents?: number;
                 in_stock?: "true" | "false";
+                /** @description false lists inactive products only: a supplier its own (others never see inactive products), admins all */
+                active?: "true" | "false";
                 sort?: string;
             };
             header?: never;

@@ -98,6 +98,14 @@ export const productQuery = z.strictObject({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({
+      description:
+        'false lists inactive products only: a supplier its own (others never see inactive products), admins all',
+    }),
   sort: z
     .string()
     .max(100)
