@@ -13,6 +13,7 @@ import {
 import type { Redis } from 'ioredis';
 import rateLimit from '@fastify/rate-limit';
 import { authRoutes } from './api/auth.routes.js';
+import { contractDocumentObject, registerContract } from './api/contract.js';
 import { registerAuthentication } from './api/guards.js';
 import { healthRoutes } from './api/health.routes.js';
 import { apiV1Routes } from './api/v1/index.js';
@@ -68,6 +69,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Only JSON bodies are accepted; anything else is a 415 in the envelope.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
+  registerContract(app);
 
   const database = options.database ?? (await openDatabase(config, app.log));
   const ownsDatabase = options.database === undefined;
@@ -156,6 +158,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Outside production the API is often opened over plain HTTP by the machine's address; upgrading
+        // Swagger UI's assets to https there leaves the page blank. Production keeps the upgrade.
+        upgradeInsecureRequests: config.isProduction ? [] : null,
       },
     },
   });
@@ -172,6 +177,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         info: {
           title: 'Iris API',
           version: '1.0.0',
+          license: { name: 'Proprietary', url: 'https://iris.example/terms' },
           description:
             'Iris — B2B food-supply marketplace backend. Errors use one envelope: ' +
             '{error, code, message, status, timestamp, request_id[, details]}. See docs/README.md.',
@@ -182,6 +188,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         },
       },
       transform: jsonSchemaTransform,
+      transformObject: contractDocumentObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
     app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

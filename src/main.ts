@@ -14,12 +14,25 @@ async function prepareEmbedded(config: Config, log: (msg: string) => void): Prom
     `Embedded development database (PGlite) at ${config.database.embeddedDir} — set DATABASE_URL to use PostgreSQL.`,
   );
   if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
-  log(
-    seeded
-      ? `Seeded demo data. Log in with POST /auth/dev/login as admin@iris.local, supplier@iris.local or chef@iris.local, password "${DEMO_PASSWORD}".`
-      : `Demo logins: admin@iris.local, supplier@iris.local, chef@iris.local, password "${DEMO_PASSWORD}".`,
-  );
+  if (seeded) log('Seeded demo organisations, accounts and catalog.');
   return database;
+}
+
+/** What a person starting the API needs first: where it is, its docs, and how to sign in. */
+function banner(config: Config, embedded: boolean): string {
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
+  const lines = [`Iris API    ${url}`];
+  if (config.http.apiDocsEnabled) lines.push(`API docs    ${url}/docs   (OpenAPI: ${url}/openapi.json)`);
+  if (embedded && config.auth.provider === 'local') {
+    lines.push(
+      `Sign in     POST ${url}/auth/dev/login as admin@iris.local, supplier@iris.local or chef@iris.local`,
+      `            password "${DEMO_PASSWORD}"`,
+    );
+  } else if (config.auth.provider === 'local' && !config.isProduction) {
+    lines.push(`Sign in     POST ${url}/auth/dev/login with a DEV_USERS login`);
+  }
+  return `\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`;
 }
 
 async function main(): Promise<void> {
@@ -57,6 +70,9 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ port: config.http.port, host: config.http.host });
+  const welcome = banner(config, embedded !== undefined);
+  if (config.logPretty) process.stdout.write(welcome);
+  else app.log.info(welcome.trim().replace(/\s*\n\s*/g, ' | '));
 }
 
 main().catch((err: unknown) => {

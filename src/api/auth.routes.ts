@@ -13,6 +13,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ authMax: number }> = async (app
     {
       config: {
         public: true,
+        errors: ['INVALID_CREDENTIALS'],
         rateLimit: { max: options.authMax, keyGenerator: (request: FastifyRequest) => `auth:${request.ip}` },
       },
       schema: {

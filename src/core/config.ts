@@ -28,7 +28,9 @@ const envSchema = z.object({
     z.enum(['development', 'test', 'production']).default('development'),
   ),
   PORT: int(8000, 0, 65535),
-  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  // Unset: 127.0.0.1 for the embedded database (it publishes demo passwords), all interfaces otherwise.
+  HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+  LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['auto', 'json', 'pretty']).default('auto')),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -160,6 +162,8 @@ export interface Config {
     validateResponses: boolean;
   };
   logLevel: Env['LOG_LEVEL'];
+  /** Human-readable log lines (pino-pretty) instead of JSON. */
+  logPretty: boolean;
   database: {
     /** Pooled runtime URL; undefined selects the embedded PGlite database. */
     url: string | undefined;
@@ -303,7 +307,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     isProduction,
     http: {
       port: e.PORT,
-      host: e.HOST,
+      host: e.HOST ?? (e.DATABASE_URL ? '0.0.0.0' : '127.0.0.1'),
       bodyLimit: e.BODY_LIMIT_BYTES,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       corsOrigins: e.CORS_ORIGINS,
@@ -312,6 +316,10 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       validateResponses: (e.RESPONSE_VALIDATION ?? (isProduction ? 'off' : 'on')) === 'on',
     },
     logLevel: e.LOG_LEVEL,
+    // Pretty lines for a person at a terminal; JSON for log collectors, and always in production.
+    logPretty:
+      e.LOG_FORMAT === 'pretty' ||
+      (e.LOG_FORMAT === 'auto' && !isProduction && e.NODE_ENV !== 'test' && process.stdout.isTTY),
     database: {
       url: e.DATABASE_URL,
       directUrl: e.DATABASE_URL_DIRECT,

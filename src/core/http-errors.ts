@@ -7,6 +7,22 @@ import {
   toEnvelope,
   translateDatabaseError,
 } from './errors.js';
+import { keyRequired } from '../domain/idempotency/idempotency.errors.js';
+
+/**
+ * Required headers whose absence has its own code: the schema declares them required (so the contract is
+ * truthful), and clients keep getting the specific code rather than a generic VALIDATION_FAILED.
+ */
+const MISSING_HEADER_ERRORS: Record<string, () => DomainError> = {
+  'idempotency-key': keyRequired,
+};
+
+function missingHeaderError(error: FastifyError): DomainError | undefined {
+  if ((error as { validationContext?: string }).validationContext !== 'headers') return undefined;
+  const names = new Set((error.validation ?? []).map((v) => v.instancePath.replace(/^\//, '')));
+  const [only] = names;
+  return names.size === 1 && only !== undefined ? MISSING_HEADER_ERRORS[only]?.() : undefined;
+}
 
 /** Wires the error envelope into Fastify: every error path, unknown routes included, answers in it. */
 
@@ -38,6 +54,8 @@ export function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
   const fe = error as Partial<FastifyError>;
   if (hasZodFastifySchemaValidationErrors(error) || (fe.validation && fe.statusCode === 400)) {
+    const headerError = missingHeaderError(error as FastifyError);
+    if (headerError) return headerError;
     return new DomainError(
       'VALIDATION_FAILED',
       'The request is invalid',

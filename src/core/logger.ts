@@ -85,8 +85,16 @@ export function withoutQueryValues(err: unknown): unknown {
   return safe;
 }
 
-export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
+export function loggerOptions(config: Pick<Config, 'logLevel' | 'logPretty'>): LoggerOptions {
   return {
+    ...(config.logPretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' },
+          },
+        }
+      : {}),
     level: config.logLevel,
     serializers: { err: serializeError },
     base: { service: 'iris-api' },

@@ -16,6 +16,7 @@ beforeAll(async () => {
       '/__test/echo',
       {
         schema: {
+          summary: 'Echo the body back',
           body: z.strictObject({
             lines: z.array(z.strictObject({ quantity: z.number().positive() })).min(1),
           }),

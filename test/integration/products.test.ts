@@ -195,6 +195,15 @@ describe('visibility', () => {
   });
 });
 
+describe('the active filter', () => {
+  it("lists a supplier's own inactive products, and no one else's", async () => {
+    expect(await skus(supplierUser, 'active=false')).toEqual(['ME-3002']);
+    expect(await skus(otherSupplierUser, 'active=false')).toEqual([]);
+    expect(await skus(chef, 'active=false')).toEqual([]);
+    expect(await skus(supplierUser, 'active=true&category=Mejeri')).toEqual(['ME-3001']);
+  });
+});
+
 describe('soft-deleted suppliers', () => {
   it('disappear from search within the 5 s the list of deleted suppliers is reused', async () => {
     const gone = await createOrg(ctx.database.db, 'supplier', 'Nedlagd Grossist AB', [

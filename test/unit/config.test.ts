@@ -24,6 +24,21 @@ describe('config', () => {
     expect(config.http.trustProxy).toBe(false);
   });
 
+  it('binds the embedded database to loopback, any other to all interfaces, unless HOST says otherwise', () => {
+    expect(parseConfig(base).http.host).toBe('127.0.0.1');
+    const pg = { ...base, DATABASE_URL: 'postgres://u@db/iris' };
+    expect(parseConfig(pg).http.host).toBe('0.0.0.0');
+    expect(parseConfig({ ...base, HOST: '0.0.0.0' }).http.host).toBe('0.0.0.0');
+    expect(parseConfig({ ...pg, HOST: '10.0.0.5' }).http.host).toBe('10.0.0.5');
+  });
+
+  it('writes JSON logs unless asked for pretty ones, and never pretty in production by default', () => {
+    expect(parseConfig({ ...base, NODE_ENV: 'test' }).logPretty).toBe(false);
+    expect(parseConfig({ ...base, LOG_FORMAT: 'json' }).logPretty).toBe(false);
+    expect(parseConfig({ ...base, LOG_FORMAT: 'pretty' }).logPretty).toBe(true);
+    expect(errorOf({ ...base, LOG_FORMAT: 'xml' }).message).toContain('LOG_FORMAT');
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],

@@ -18,7 +18,13 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     '/admin/accounts',
     {
       preValidation: adminOnly,
-      schema: { tags: ['admin'], security, querystring: accountListQuery, response: { 200: accountPage } },
+      schema: {
+        tags: ['admin'],
+        summary: 'List accounts, filtered by role or e-mail',
+        security,
+        querystring: accountListQuery,
+        response: { 200: accountPage },
+      },
     },
     (request) => {
       const { limit, offset, role, email } = request.query;
@@ -30,6 +36,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     '/admin/accounts/:id',
     {
       preValidation: adminOnly,
+      config: { errors: ['ACCOUNT_NOT_FOUND', 'CONFLICT'] },
       schema: {
         tags: ['admin'],
         summary: 'Change an account role',

@@ -35,6 +35,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/me/devices/:token',
     {
       preValidation: anyone,
+      config: { errors: ['DEVICE_NOT_FOUND'] },
       schema: {
         tags: ['notifications'],
         summary: 'Stop push notifications to a device',
@@ -53,6 +54,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/suppliers/:id/webhooks',
     {
       preValidation: supplierManagers,
+      config: { errors: ['SUPPLIER_NOT_FOUND', 'WEBHOOK_URL_REJECTED', 'CONFLICT'] },
       schema: {
         tags: ['notifications'],
         summary: 'Register a webhook endpoint; the signing secret is in this answer only',
@@ -77,6 +79,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/suppliers/:id/webhooks',
     {
       preValidation: supplierManagers,
+      config: { errors: ['SUPPLIER_NOT_FOUND'] },
       schema: {
         tags: ['notifications'],
         summary: "A supplier's webhook endpoints",
@@ -91,6 +94,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/suppliers/:id/webhooks/:webhook_id',
     {
       preValidation: supplierManagers,
+      config: { errors: ['SUPPLIER_NOT_FOUND', 'WEBHOOK_NOT_FOUND'] },
       schema: {
         tags: ['notifications'],
         summary: 'Delete a webhook endpoint',

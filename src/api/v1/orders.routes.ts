@@ -1,13 +1,15 @@
-import type { FastifyReply } from 'fastify';
+import type { ErrorCode } from '../../core/errors.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ORDER_ACTIONS } from '../../domain/orders/lifecycle.js';
 import * as s from '../../domain/orders/orders.schemas.js';
+import { sendStoredJson } from '../contract.js';
 import { ANY_ROLE, requireRole, userContext } from '../guards.js';
 
 const idParams = z.object({ id: z.uuid() });
 const security = [{ bearerAuth: [] }];
 const tags = ['orders'];
+const orderErrors: ErrorCode[] = ['ORDER_NOT_FOUND'];
 
 const IDEMPOTENCY_POLICY =
   'Requires an Idempotency-Key header (1–255 printable ASCII characters), scoped to the caller. Keys are kept 24 hours. ' +
@@ -24,12 +26,29 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orders',
     {
       preValidation: requireRole('ADMIN', 'RESTAURANT'),
+      config: {
+        errors: [
+          'RESTAURANT_NOT_FOUND',
+          'SUPPLIER_NOT_FOUND',
+          'PRODUCT_UNAVAILABLE',
+          'INSUFFICIENT_INVENTORY',
+          'IDEMPOTENCY_KEY_REQUIRED',
+          'IDEMPOTENCY_KEY_INVALID',
+          'IDEMPOTENCY_KEY_REUSED',
+          'IDEMPOTENCY_KEY_IN_USE',
+          'CONCURRENT_UPDATE',
+        ],
+      },
       schema: {
         tags,
         security,
         summary: 'Place an order',
         description: IDEMPOTENCY_POLICY,
-        headers: z.object({ 'idempotency-key': z.string().optional() }),
+        headers: z.object({
+          'idempotency-key': z.string().meta({
+            description: '1–255 printable ASCII characters, unique per order attempt (a UUID works well)',
+          }),
+        }),
         body: s.orderCreate,
         response: { 201: s.orderDto },
       },
@@ -41,14 +60,12 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
         '/api/v1/orders',
         request.body,
       );
-      // The stored body is sent as is (any stored status), so a replay is byte-identical to the first answer.
-      const raw = reply as unknown as FastifyReply;
-      if (stored.replayed) void raw.header('idempotent-replayed', 'true');
-      return raw
-        .status(stored.status)
-        .type('application/json; charset=utf-8')
-        .serializer((payload) => payload as string)
-        .send(stored.body);
+      return sendStoredJson(
+        reply,
+        stored,
+        { 201: s.orderDto },
+        app.config.http.validateResponses,
+      );
     },
   );
 
@@ -56,14 +73,24 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orders',
     {
       preValidation: parties,
-      schema: { tags, security, querystring: s.orderListQuery, response: { 200: s.orderPage } },
+      schema: {
+        tags,
+        security,
+        summary: "The caller's orders, newest first (admins see all)",
+        querystring: s.orderListQuery,
+        response: { 200: s.orderPage },
+      },
     },
     (request) => service.list(userContext(request), request.query),
   );
 
   app.get(
     '/orders/:id',
-    { preValidation: parties, schema: { tags, security, params: idParams, response: { 200: s.orderDto } } },
+    {
+      preValidation: parties,
+      config: { errors: orderErrors },
+      schema: { tags, security, summary: 'One order', params: idParams, response: { 200: s.orderDto } },
+    },
     (request) => service.get(userContext(request), request.params.id),
   );
 
@@ -71,6 +98,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orders/:id/receipt',
     {
       preValidation: parties,
+      config: { errors: orderErrors },
       schema: {
         tags,
         security,
@@ -86,6 +114,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     '/invoices/:order_id',
     {
       preValidation: parties,
+      config: { errors: [...orderErrors, 'INVOICE_NOT_AVAILABLE'] },
       schema: {
         tags: ['invoices'],
         security,
@@ -102,6 +131,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
       `/orders/:id/${action}`,
       {
         preValidation: parties,
+        config: { errors: [...orderErrors, 'INVALID_ORDER_TRANSITION', 'CONCURRENT_UPDATE'] },
         schema: {
           tags,
           security,

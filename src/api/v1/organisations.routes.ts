@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ErrorCode } from '../../core/errors.js';
 import { paginationQuery } from '../../core/pagination.js';
 import type { OrgKind } from '../../domain/organisations/organisations.repository.js';
 import * as s from '../../domain/organisations/organisations.schemas.js';
@@ -52,10 +53,15 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async 
   const readers = kind === 'supplier' ? requireRole(...ANY_ROLE) : requireRole('ADMIN', 'RESTAURANT');
   const managers = requireRole('ADMIN', ownRole);
   const adminOnly = requireRole('ADMIN');
+  const notFound: ErrorCode = kind === 'supplier' ? 'SUPPLIER_NOT_FOUND' : 'RESTAURANT_NOT_FOUND';
 
   app.post(
     '/',
-    { preValidation: adminOnly, schema: { tags, security, body: create, response: { 201: dto } } },
+    {
+      preValidation: adminOnly,
+      config: { errors: ['ORGANISATION_NUMBER_TAKEN'] },
+      schema: { tags, security, summary: `Create a ${kind}`, body: create, response: { 201: dto } },
+    },
     async (request, reply) =>
       reply.status(201).send((await service.create(userContext(request), request.body)) as Dto),
   );
@@ -63,26 +69,54 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async 
     '/',
     {
       preValidation: readers,
-      schema: { tags, security, querystring: z.strictObject(paginationQuery), response: { 200: page } },
+      schema: {
+        tags,
+        security,
+        summary: `List ${kind}s the caller may see`,
+        querystring: z.strictObject(paginationQuery),
+        response: { 200: page },
+      },
     },
     (request) => service.list(userContext(request), request.query) as Promise<Page>,
   );
   app.get(
     '/:id',
-    { preValidation: readers, schema: { tags, security, params: idParams, response: { 200: dto } } },
+    {
+      preValidation: readers,
+      config: { errors: [notFound] },
+      schema: { tags, security, summary: `One ${kind}`, params: idParams, response: { 200: dto } },
+    },
     (request) => service.get(userContext(request), request.params.id) as Promise<Dto>,
   );
   app.patch(
     '/:id',
     {
       preValidation: managers,
-      schema: { tags, security, params: idParams, body: update, response: { 200: dto } },
+      config: { errors: [notFound, 'ORGANISATION_NUMBER_TAKEN', 'CONCURRENT_UPDATE'] },
+      schema: {
+        tags,
+        security,
+        summary: `Change a ${kind} (owners and admins)`,
+        params: idParams,
+        body: update,
+        response: { 200: dto },
+      },
     },
     (request) => service.update(userContext(request), request.params.id, request.body) as Promise<Dto>,
   );
   app.delete(
     '/:id',
-    { preValidation: adminOnly, schema: { tags, security, params: idParams, response: { 204: z.null() } } },
+    {
+      preValidation: adminOnly,
+      config: { errors: [notFound] },
+      schema: {
+        tags,
+        security,
+        summary: `Soft-delete a ${kind}`,
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await service.remove(userContext(request), request.params.id);
       return reply.status(204).send(null);
@@ -90,14 +124,32 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async 
   );
   app.get(
     '/:id/members',
-    { preValidation: readers, schema: { tags, security, params: idParams, response: { 200: s.memberList } } },
+    {
+      preValidation: readers,
+      config: { errors: [notFound] },
+      schema: {
+        tags,
+        security,
+        summary: `Members of a ${kind}`,
+        params: idParams,
+        response: { 200: s.memberList },
+      },
+    },
     (request) => service.listMembers(userContext(request), request.params.id),
   );
   app.post(
     '/:id/members',
     {
       preValidation: managers,
-      schema: { tags, security, params: idParams, body: s.memberAdd, response: { 201: s.memberDto } },
+      config: { errors: [notFound, 'UNPROCESSABLE', 'CONFLICT'] },
+      schema: {
+        tags,
+        security,
+        summary: `Add a member to a ${kind} by e-mail`,
+        params: idParams,
+        body: s.memberAdd,
+        response: { 201: s.memberDto },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await service.addMember(userContext(request), request.params.id, request.body)),
@@ -106,7 +158,14 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async 
     '/:id/members/:account_id',
     {
       preValidation: managers,
-      schema: { tags, security, params: memberParams, response: { 204: z.null() } },
+      config: { errors: [notFound, 'MEMBERSHIP_NOT_FOUND', 'LAST_OWNER'] },
+      schema: {
+        tags,
+        security,
+        summary: `Remove a member from a ${kind}`,
+        params: memberParams,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       await service.removeMember(userContext(request), request.params.id, request.params.account_id);

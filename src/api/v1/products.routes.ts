@@ -33,7 +33,11 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/:id',
-    { preValidation: anyone, schema: { tags, security, params: idParams, response: { 200: s.productDto } } },
+    {
+      preValidation: anyone,
+      config: { errors: ['PRODUCT_NOT_FOUND'] },
+      schema: { tags, security, summary: 'One product', params: idParams, response: { 200: s.productDto } },
+    },
     (request) => service.get(userContext(request), request.params.id),
   );
 
@@ -41,6 +45,7 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id/prices',
     {
       preValidation: anyone,
+      config: { errors: ['PRODUCT_NOT_FOUND'] },
       schema: {
         tags,
         security,
@@ -56,7 +61,14 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       preValidation: managers,
-      schema: { tags, security, body: s.productCreate, response: { 201: s.productDto } },
+      config: { errors: ['SUPPLIER_NOT_FOUND', 'SKU_TAKEN'] },
+      schema: {
+        tags,
+        security,
+        summary: 'Create a product for a supplier the caller manages',
+        body: s.productCreate,
+        response: { 201: s.productDto },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await service.create(userContext(request), request.body)),
@@ -66,6 +78,7 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
     '/bulk',
     {
       preValidation: managers,
+      config: { errors: ['SUPPLIER_NOT_FOUND', 'BULK_VALIDATION_FAILED', 'CONCURRENT_UPDATE'] },
       schema: {
         tags,
         security,
@@ -81,14 +94,32 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id',
     {
       preValidation: managers,
-      schema: { tags, security, params: idParams, body: s.productUpdate, response: { 200: s.productDto } },
+      config: { errors: ['PRODUCT_NOT_FOUND', 'SKU_TAKEN', 'CONCURRENT_UPDATE'] },
+      schema: {
+        tags,
+        security,
+        summary: 'Change a product; a new price starts a new price-history row',
+        params: idParams,
+        body: s.productUpdate,
+        response: { 200: s.productDto },
+      },
     },
     (request) => service.update(userContext(request), request.params.id, request.body),
   );
 
   app.delete(
     '/:id',
-    { preValidation: managers, schema: { tags, security, params: idParams, response: { 204: z.null() } } },
+    {
+      preValidation: managers,
+      config: { errors: ['PRODUCT_NOT_FOUND'] },
+      schema: {
+        tags,
+        security,
+        summary: 'Soft-delete a product',
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await service.remove(userContext(request), request.params.id);
       return reply.status(204).send(null);

@@ -46,3 +46,12 @@ export const roleChangeBody = z.strictObject({ role: z.enum(ACCOUNT_ROLES) });
 export type AccountDto = z.infer<typeof accountDto>;
 export type MembershipDto = z.infer<typeof membershipDto>;
 export type TokenResponse = z.infer<typeof tokenResponse>;
+
+// Named components of the OpenAPI document and of the generated client (docs/adding-a-domain.md).
+z.globalRegistry.add(loginBody, { id: 'LoginRequest' });
+z.globalRegistry.add(tokenResponse, { id: 'TokenResponse' });
+z.globalRegistry.add(membershipDto, { id: 'Membership' });
+z.globalRegistry.add(accountDto, { id: 'Account' });
+z.globalRegistry.add(meResponse, { id: 'Me' });
+z.globalRegistry.add(accountPage, { id: 'AccountPage' });
+z.globalRegistry.add(roleChangeBody, { id: 'RoleChange' });

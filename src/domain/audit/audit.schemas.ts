@@ -25,3 +25,7 @@ export const auditEntry = z.object({
 
 export const auditPage = paginated(auditEntry);
 export type AuditEntryDto = z.infer<typeof auditEntry>;
+
+// Named components of the OpenAPI document and of the generated client (docs/adding-a-domain.md).
+z.globalRegistry.add(auditEntry, { id: 'AuditEntry' });
+z.globalRegistry.add(auditPage, { id: 'AuditPage' });

@@ -52,3 +52,11 @@ export type DeviceDto = z.infer<typeof deviceDto>;
 export type WebhookCreate = z.infer<typeof webhookCreate>;
 export type WebhookDto = z.infer<typeof webhookDto>;
 export type WebhookCreatedDto = z.infer<typeof webhookCreated>;
+
+// Named components of the OpenAPI document and of the generated client (docs/adding-a-domain.md).
+z.globalRegistry.add(deviceRegister, { id: 'DeviceRegistration' });
+z.globalRegistry.add(deviceDto, { id: 'Device' });
+z.globalRegistry.add(webhookCreate, { id: 'WebhookCreate' });
+z.globalRegistry.add(webhookDto, { id: 'Webhook' });
+z.globalRegistry.add(webhookCreated, { id: 'WebhookCreated' });
+z.globalRegistry.add(webhookList, { id: 'WebhookList' });

@@ -162,3 +162,12 @@ export type OrderDto = z.infer<typeof orderDto>;
 export type OrderListQuery = z.infer<typeof orderListQuery>;
 export type InvoiceDto = z.infer<typeof invoiceDto>;
 export type ReceiptDto = z.infer<typeof receiptDto>;
+
+// Named components of the OpenAPI document and of the generated client (docs/adding-a-domain.md).
+z.globalRegistry.add(orderCreate, { id: 'OrderCreate' });
+z.globalRegistry.add(cancelBody, { id: 'OrderCancel' });
+z.globalRegistry.add(orderLineDto, { id: 'OrderLine' });
+z.globalRegistry.add(orderDto, { id: 'Order' });
+z.globalRegistry.add(orderPage, { id: 'OrderPage' });
+z.globalRegistry.add(receiptDto, { id: 'Receipt' });
+z.globalRegistry.add(invoiceDto, { id: 'Invoice' });

@@ -131,3 +131,16 @@ export type RestaurantCreate = z.infer<typeof restaurantCreate>;
 export type OrgCreate = SupplierCreate | RestaurantCreate;
 export type OrgDto = z.infer<typeof supplierDto> | z.infer<typeof restaurantDto>;
 export type MemberDto = z.infer<typeof memberDto>;
+
+// Named components of the OpenAPI document and of the generated client (docs/adding-a-domain.md).
+z.globalRegistry.add(supplierCreate, { id: 'SupplierCreate' });
+z.globalRegistry.add(restaurantCreate, { id: 'RestaurantCreate' });
+z.globalRegistry.add(supplierUpdate, { id: 'SupplierUpdate' });
+z.globalRegistry.add(restaurantUpdate, { id: 'RestaurantUpdate' });
+z.globalRegistry.add(supplierDto, { id: 'Supplier' });
+z.globalRegistry.add(restaurantDto, { id: 'Restaurant' });
+z.globalRegistry.add(supplierPage, { id: 'SupplierPage' });
+z.globalRegistry.add(restaurantPage, { id: 'RestaurantPage' });
+z.globalRegistry.add(memberAdd, { id: 'MemberAdd' });
+z.globalRegistry.add(memberDto, { id: 'Member' });
+z.globalRegistry.add(memberList, { id: 'MemberList' });

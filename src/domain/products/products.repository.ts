@@ -31,6 +31,7 @@ export interface ProductFilters {
   minPriceCents?: number | undefined;
   maxPriceCents?: number | undefined;
   inStock?: boolean | undefined;
+  active?: boolean | undefined;
 }
 
 /**
@@ -84,6 +85,7 @@ export function whereClause(match: Match, f: ProductFilters, v: Visibility): SQL
       ? sql`(${products.stockQuantity} IS NULL OR ${products.stockQuantity} > 0)`
       : undefined,
     f.inStock === false ? sql`${products.stockQuantity} = 0` : undefined,
+    f.active !== undefined ? eq(products.active, f.active) : undefined,
   ) as SQL;
 }
 

@@ -78,7 +78,12 @@ export const productCreate = z.strictObject({ supplier_id: z.uuid(), ...productF
 export const productUpdate = productRow.partial();
 export const bulkUpsert = z.strictObject({
   supplier_id: z.uuid(),
-  products: z.array(z.unknown()).min(1).max(1000),
+  // Rows are checked one by one in the service, so a 422 can report every bad row; the document shows their shape.
+  products: z
+    .array(z.unknown())
+    .min(1)
+    .max(1000)
+    .meta({ items: { $ref: '#/components/schemas/ProductRowInput' } }),
 });
 
 export const SORT_FIELDS = ['name', 'price_cents', 'created_at', 'relevance'] as const;
@@ -94,6 +99,14 @@ export const productQuery = z.strictObject({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({
+      description:
+        'false lists inactive products only: a supplier its own (others never see inactive products), admins all',
+    }),
   sort: z
     .string()
     .max(100)
@@ -164,3 +177,14 @@ export type ProductCreate = z.infer<typeof productCreate>;
 export type ProductUpdate = z.infer<typeof productUpdate>;
 export type ProductQuery = z.infer<typeof productQuery>;
 export type ProductDto = z.infer<typeof productDto>;
+
+// Named components of the OpenAPI document and of the generated client (docs/adding-a-domain.md).
+z.globalRegistry.add(productRow, { id: 'ProductRow' });
+z.globalRegistry.add(productCreate, { id: 'ProductCreate' });
+z.globalRegistry.add(productUpdate, { id: 'ProductUpdate' });
+z.globalRegistry.add(bulkUpsert, { id: 'ProductBulkUpsert' });
+z.globalRegistry.add(productDto, { id: 'Product' });
+z.globalRegistry.add(productPage, { id: 'ProductPage' });
+z.globalRegistry.add(priceDto, { id: 'Price' });
+z.globalRegistry.add(priceHistoryDto, { id: 'PriceHistory' });
+z.globalRegistry.add(bulkResult, { id: 'ProductBulkResult' });

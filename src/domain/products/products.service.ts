@@ -181,6 +181,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
         minPriceCents: query.min_price_cents,
         maxPriceCents: query.max_price_cents,
         inStock: query.in_stock,
+        active: query.active,
       };
       const page: Page = { limit: query.limit, offset: query.offset };
       const sort = parseSort(query.sort, query.q !== undefined);
