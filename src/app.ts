@@ -20,7 +20,8 @@ import type { Config } from './core/config.js';
 import { type DatabaseHandle, openDatabase } from './core/database.js';
 import { registerErrorHandling } from './core/http-errors.js';
 import { loggerOptions } from './core/logger.js';
-import { createMetrics } from './core/metrics.js';
+import { createMetrics, registerDatabaseMetrics } from './core/metrics.js';
+import { requestScope } from './core/process-guard.js';
 import { registerMetricsRoute } from './core/metrics.routes.js';
 import { addressIn, buildBlockList } from './core/net.js';
 import { DomainError } from './core/errors.js';
@@ -76,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   if (redis) await redis.connect().catch(() => undefined);
 
   const metrics = createMetrics();
+  if (database.stats) registerDatabaseMetrics(metrics.registry, database.stats);
   // Embedded mode (no REDIS_URL): the jobs, their schedules and the outbox relay run inside this process.
   const jobs =
     !config.redisUrl && config.jobs.inline
@@ -110,6 +112,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   let closing = false;
   // Request objects, not ids: clients may send the same X-Request-ID twice.
   const inFlight = new Set<object>();
+  // First hook: everything the request runs, awaited or not, carries its id for the process guard's log lines.
+  app.addHook('onRequest', (request, _reply, done) => {
+    requestScope.run({ requestId: request.id }, done);
+  });
   app.addHook('preClose', async () => {
     closing = true;
     const deadline = Date.now() + Math.max(config.http.shutdownGraceMs - 1_000, 0);

@@ -43,6 +43,7 @@ const envSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: int(5_000, 100, 60_000),
   DB_POOL_CHECK_AFTER_IDLE_MS: int(10_000, 0, 3_600_000),
   DB_PREPARED_STATEMENTS: bool(true),
+  DB_STATEMENT_TIMEOUT_MS: int(30_000, 0, 3_600_000),
   APP_SECRET: z.preprocess(
     emptyToUndefined,
     z
@@ -173,6 +174,8 @@ export interface Config {
       recycleSeconds: number;
       connectTimeoutMs: number;
       checkAfterIdleMs: number;
+      /** PostgreSQL statement_timeout for every pooled connection; 0 leaves the server's default. */
+      statementTimeoutMs: number;
     };
     /** Name the hottest statements so connections parse and plan them once (see db/rows.ts). */
     preparedStatements: boolean;
@@ -323,6 +326,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         recycleSeconds: e.DB_POOL_RECYCLE_SECONDS,
         connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
         checkAfterIdleMs: e.DB_POOL_CHECK_AFTER_IDLE_MS,
+        statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       },
       preparedStatements: e.DB_PREPARED_STATEMENTS,
     },
