@@ -18,11 +18,11 @@ import { healthRoutes } from './api/health.routes.js';
 import { apiV1Routes } from './api/v1/index.js';
 import type { Config } from './core/config.js';
 import { type DatabaseHandle, openDatabase } from './core/database.js';
-import { registerErrorHandling } from './core/http-errors.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './core/http-errors.js';
 import { loggerOptions } from './core/logger.js';
-import { createMetrics, registerDatabaseMetrics } from './core/metrics.js';
+import { createMetrics, registerDatabaseMetrics, registerRedisMetric } from './core/metrics.js';
 import { requestScope } from './core/process-guard.js';
-import { registerMetricsRoute } from './core/metrics.routes.js';
+import { operatorGate, registerMetricsRoute } from './core/metrics.routes.js';
 import { addressIn, buildBlockList } from './core/net.js';
 import { DomainError } from './core/errors.js';
 import { redisRateLimitStore } from './core/rate-limit-store.js';
@@ -56,6 +56,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // Requests on kept-alive connections during shutdown get our own 503 envelope (see the preClose hook).
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Errors raised before routing (bad URL, over-long path segment, over-sized headers) use the envelope too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -78,6 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   const metrics = createMetrics();
   if (database.stats) registerDatabaseMetrics(metrics.registry, database.stats);
+  if (redis) registerRedisMetric(metrics.registry, () => redis.status === 'ready');
   // Embedded mode (no REDIS_URL): the jobs, their schedules and the outbox relay run inside this process.
   const jobs =
     !config.redisUrl && config.jobs.inline
@@ -186,8 +190,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       },
       transform: jsonSchemaTransform,
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
-    app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+    // In production the docs are for operators only: the same token or address rule as /metrics.
+    const gate = config.http.apiDocsProtected ? operatorGate(config.metrics) : undefined;
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      ...(gate
+        ? {
+            uiHooks: {
+              onRequest: (request, _reply, done) => {
+                gate(request).then(() => {
+                  done();
+                }, done);
+              },
+            },
+          }
+        : {}),
+    });
+    app.get('/openapi.json', { schema: { hide: true }, ...(gate ? { onRequest: gate } : {}) }, () =>
+      app.swagger(),
+    );
   }
 
   registerAuthentication(app, createTokenVerifier(config.auth), services.accounts);
@@ -220,6 +241,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   registerMetricsRoute(app, metrics, config.metrics);
   await app.register(healthRoutes);
+  if (config.auth.localInProduction) {
+    app.log.warn(
+      'AUTH_PROVIDER=local in production (ALLOW_LOCAL_AUTH_IN_PRODUCTION=true): users sign in with HS256 tokens signed by APP_SECRET',
+    );
+  }
   if (config.auth.provider === 'local' && !config.isProduction) {
     await app.register(authRoutes, { authMax: config.rateLimit.authMax });
   }

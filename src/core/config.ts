@@ -9,6 +9,7 @@ import {
   int,
   isTimeZone,
   list,
+  optionalBool,
   optionalString,
   parseDevUser,
   postgresUrl,
@@ -50,7 +51,8 @@ const envSchema = z.object({
       .string({ error: 'is required (at least 32 bytes)' })
       .refine((v) => Buffer.byteLength(v, 'utf8') >= 32, 'must be at least 32 bytes'),
   ),
-  AUTH_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['local', 'clerk']).default('local')),
+  AUTH_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['local', 'clerk']).optional()),
+  ALLOW_LOCAL_AUTH_IN_PRODUCTION: bool(false),
   DEV_USERS: z.preprocess(emptyToUndefined, z.string().optional()).transform((raw, ctx) => {
     const users: DevUser[] = [];
     for (const entry of (raw ?? '')
@@ -91,7 +93,7 @@ const envSchema = z.object({
   ),
   METRICS_ALLOW_CIDRS: list.pipe(z.array(cidr)),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
-  API_DOCS_ENABLED: bool(true),
+  API_DOCS_ENABLED: optionalBool,
   RESPONSE_VALIDATION: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
   BODY_LIMIT_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
   RATE_LIMIT_MAX: int(300, 1, 1_000_000),
@@ -155,7 +157,10 @@ export interface Config {
     bodyLimit: number;
     trustProxy: boolean | string[];
     corsOrigins: string[];
+    /** Serve /docs and /openapi.json (default: on, except in production). */
     apiDocsEnabled: boolean;
+    /** The docs need the metrics token or an allow-listed address (always in production). */
+    apiDocsProtected: boolean;
     shutdownGraceMs: number;
     /** Check every response body against its route's schema (default: on, except in production). */
     validateResponses: boolean;
@@ -182,7 +187,9 @@ export interface Config {
   };
   redisUrl: string | undefined;
   auth: {
-    provider: Env['AUTH_PROVIDER'];
+    provider: 'local' | 'clerk';
+    /** Production running on local (HS256, development) auth by explicit override; logged as a warning. */
+    localInProduction: boolean;
     appSecret: string;
     /** Parsed DEV_USERS; empty when unset. */
     devUsers: DevUser[];
@@ -270,6 +277,18 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       'is required when NODE_ENV=production (jobs and rate limits need a shared Redis)',
     );
   }
+  if (isProduction && !e.AUTH_PROVIDER) {
+    throw new ConfigError(
+      'AUTH_PROVIDER',
+      'must be set explicitly when NODE_ENV=production (clerk; local only with ALLOW_LOCAL_AUTH_IN_PRODUCTION=true)',
+    );
+  }
+  if (isProduction && e.AUTH_PROVIDER === 'local' && !e.ALLOW_LOCAL_AUTH_IN_PRODUCTION) {
+    throw new ConfigError(
+      'AUTH_PROVIDER',
+      'is local (development HS256 tokens); in production that needs ALLOW_LOCAL_AUTH_IN_PRODUCTION=true',
+    );
+  }
   if (e.AUTH_PROVIDER === 'clerk' && !e.CLERK_JWKS_URL && !e.CLERK_JWT_KEY) {
     throw new ConfigError('CLERK_JWKS_URL', 'or CLERK_JWT_KEY is required when AUTH_PROVIDER=clerk');
   }
@@ -310,7 +329,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       bodyLimit: e.BODY_LIMIT_BYTES,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       corsOrigins: e.CORS_ORIGINS,
-      apiDocsEnabled: e.API_DOCS_ENABLED,
+      apiDocsEnabled: e.API_DOCS_ENABLED ?? !isProduction,
+      apiDocsProtected: isProduction,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       validateResponses: (e.RESPONSE_VALIDATION ?? (isProduction ? 'off' : 'on')) === 'on',
     },
@@ -332,7 +352,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     },
     redisUrl: e.REDIS_URL,
     auth: {
-      provider: e.AUTH_PROVIDER,
+      provider: e.AUTH_PROVIDER ?? 'local',
+      localInProduction: isProduction && e.AUTH_PROVIDER === 'local',
       appSecret: e.APP_SECRET,
       devUsers: e.DEV_USERS,
       accountCacheMs: e.AUTH_ACCOUNT_CACHE_MS,

@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'CHECK_VIOLATION',
   'CONCURRENT_UPDATE',
   'PAYLOAD_TOO_LARGE',
+  'URI_TOO_LONG',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
   'UNSUPPORTED_MEDIA_TYPE',
   'UNPROCESSABLE',
   'RATE_LIMITED',
@@ -121,8 +124,14 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVOICE_NOT_AVAILABLE':
     case 'IDEMPOTENCY_KEY_IN_USE':
       return http(409, 'ConflictError');
+    case 'REQUEST_TIMEOUT':
+      return http(408, 'RequestTimeoutError');
     case 'PAYLOAD_TOO_LARGE':
       return http(413, 'PayloadTooLargeError');
+    case 'URI_TOO_LONG':
+      return http(414, 'UriTooLongError');
+    case 'HEADERS_TOO_LARGE':
+      return http(431, 'RequestHeaderFieldsTooLargeError');
     case 'UNSUPPORTED_MEDIA_TYPE':
       return http(415, 'UnsupportedMediaTypeError');
     case 'UNPROCESSABLE':

@@ -200,3 +200,18 @@ export function registerDatabaseMetrics(registry: Registry, stats: { connectionE
     },
   });
 }
+
+/**
+ * iris_redis_up: 1 while the API's Redis connection is ready, 0 while it is down (readiness then reports
+ * `degraded`: rate limits fail open and events wait in the outbox). Read at scrape time, without a round trip.
+ */
+export function registerRedisMetric(registry: Registry, isUp: () => boolean): void {
+  new Gauge({
+    name: 'iris_redis_up',
+    help: 'Whether the Redis connection is ready (1) or down (0); readiness reports degraded while it is 0',
+    registers: [registry],
+    collect() {
+      this.set(isUp() ? 1 : 0);
+    },
+  });
+}

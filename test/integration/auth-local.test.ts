@@ -130,7 +130,12 @@ describe('POST /auth/dev/login', () => {
   it('does not exist in clerk mode or in production', async () => {
     for (const env of [
       { AUTH_PROVIDER: 'clerk', CLERK_JWT_KEY: 'unused', CLERK_ISSUERS: 'https://clerk.test' },
-      { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1' },
+      {
+        NODE_ENV: 'production',
+        REDIS_URL: 'redis://127.0.0.1:1',
+        AUTH_PROVIDER: 'local',
+        ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
+      },
     ]) {
       const pem = (await generateKeyPair('RS256', { extractable: true })).publicKey;
       const { exportSPKI } = await import('jose');

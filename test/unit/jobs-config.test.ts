@@ -54,7 +54,13 @@ describe('job and notification configuration', () => {
   });
 
   it('refuses test-only switches in production', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x/y',
+      REDIS_URL: 'redis://x',
+      AUTH_PROVIDER: 'local',
+      ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
+    };
     expect(variableOf({ ...production, WEBHOOK_ALLOW_INSECURE_TARGETS: 'true' })).toBe(
       'WEBHOOK_ALLOW_INSECURE_TARGETS',
     );
