@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'MEMBERSHIP_NOT_FOUND',
   'ORGANISATION_NUMBER_TAKEN',
   'EMAIL_TAKEN',
+  'EMAIL_NOT_VERIFIED',
   'LAST_OWNER',
   // notifications
   'DEVICE_NOT_FOUND',
@@ -98,6 +99,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVALID_CREDENTIALS':
       return http(401, 'AuthenticationError');
     case 'FORBIDDEN':
+    case 'EMAIL_NOT_VERIFIED':
       return http(403, 'ForbiddenError');
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':

@@ -202,6 +202,13 @@ describe('token verification (local mode)', () => {
       async () =>
         `Bearer ${await hs256(claims({ sub: accountId }), { nbf: Math.floor(Date.now() / 1000) + 600 })}`,
     ],
+    [
+      'issued in the future (beyond the 5 s skew)',
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        return `Bearer ${await hs256(claims({ sub: accountId }), { iat: now + 60, exp: now + 600 })}`;
+      },
+    ],
     ['wrong issuer', async () => `Bearer ${await hs256(claims({ sub: accountId, iss: 'evil' }))}`],
     ['wrong audience', async () => `Bearer ${await hs256(claims({ sub: accountId, aud: 'other-api' }))}`],
     [
