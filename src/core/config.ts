@@ -143,6 +143,15 @@ const envSchema = z.object({
   ),
   WEBHOOK_ALLOW_INSECURE_TARGETS: bool(false),
   WEBHOOK_TIMEOUT_MS: int(5_000, 100, 30_000),
+  WEBHOOK_ALLOWED_PORTS: list.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'must list port numbers')
+        .transform(Number)
+        .refine((p) => p >= 1 && p <= 65535, 'must list ports 1-65535'),
+    ),
+  ),
   DEVICE_TOKEN_STALE_DAYS: int(270, 1, 3650),
 });
 
@@ -230,7 +239,7 @@ export interface Config {
       /** Tests only: every firebase-admin HTTP call goes to this plain-HTTP fake instead of Google. */
       endpointOverride: string | undefined;
     };
-    webhooks: { allowInsecureTargets: boolean; timeoutMs: number };
+    webhooks: { allowInsecureTargets: boolean; timeoutMs: number; allowedPorts: number[] };
     deviceTokenStaleDays: number;
   };
 }
@@ -395,7 +404,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         projectId: e.FIREBASE_PROJECT_ID,
         endpointOverride: e.FCM_ENDPOINT_OVERRIDE,
       },
-      webhooks: { allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+      webhooks: {
+        allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS,
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        allowedPorts: e.WEBHOOK_ALLOWED_PORTS.length > 0 ? e.WEBHOOK_ALLOWED_PORTS : [443],
+      },
       deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
     },
   };
