@@ -1,67 +1,12 @@
 /**
- * Error codes, the one code → HTTP mapping, and the error envelope (spec §5).
- * Services throw `DomainError`s carrying a code; only this module knows about HTTP status.
+ * The one code → HTTP mapping and the error envelope (spec §5). Each domain declares its own codes
+ * (`src/domain/<d>/<d>.errors.ts`), `error-codes.ts` composes them; services throw `DomainError`s carrying a code
+ * and only this module knows about HTTP status.
  */
 
-export const ERROR_CODES = [
-  // generic
-  'VALIDATION_FAILED',
-  'MALFORMED_REQUEST',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'ROUTE_NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'CONFLICT',
-  'UNIQUE_VIOLATION',
-  'FOREIGN_KEY_VIOLATION',
-  'CHECK_VIOLATION',
-  'CONCURRENT_UPDATE',
-  'PAYLOAD_TOO_LARGE',
-  'URI_TOO_LONG',
-  'HEADERS_TOO_LARGE',
-  'REQUEST_TIMEOUT',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'UNPROCESSABLE',
-  'RATE_LIMITED',
-  'INTERNAL_ERROR',
-  'SERVICE_UNAVAILABLE',
-  'DATABASE_UNAVAILABLE',
-  // spec §5 business codes
-  'SUPPLIER_NOT_FOUND',
-  'INSUFFICIENT_INVENTORY',
-  'RECONCILIATION_FAILED',
-  'CONNECTOR_AUTH_FAILED',
-  'PAYMENT_PROCESSING_ERROR',
-  // identity
-  'INVALID_CREDENTIALS',
-  'ACCOUNT_NOT_FOUND',
-  'RESTAURANT_NOT_FOUND',
-  'MEMBERSHIP_NOT_FOUND',
-  'ORGANISATION_NUMBER_TAKEN',
-  'EMAIL_TAKEN',
-  'EMAIL_NOT_VERIFIED',
-  'LAST_OWNER',
-  // notifications
-  'DEVICE_NOT_FOUND',
-  'WEBHOOK_NOT_FOUND',
-  'WEBHOOK_URL_REJECTED',
-  // catalog
-  'PRODUCT_NOT_FOUND',
-  'SKU_TAKEN',
-  'BULK_VALIDATION_FAILED',
-  // orders
-  'ORDER_NOT_FOUND',
-  'PRODUCT_UNAVAILABLE',
-  'INVALID_ORDER_TRANSITION',
-  'INVOICE_NOT_AVAILABLE',
-  'IDEMPOTENCY_KEY_REQUIRED',
-  'IDEMPOTENCY_KEY_INVALID',
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_USE',
-] as const;
+import type { ErrorCode } from './error-codes.js';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type { ErrorCode } from './error-codes.js';
 
 export interface ErrorDetail {
   path: string;

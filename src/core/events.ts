@@ -1,36 +1,14 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+
+import { orderEventSchemas } from '../domain/orders/orders.events.js';
 
 /**
- * Every domain event, typed in one place. Payloads carry ids and states only — never personal data —
+ * Every domain event type with its payload schema. Each domain declares its own in `<d>.events.ts`; this
+ * composes them (one registry line per domain). Payloads carry ids and states only — never personal data —
  * because they are copied into Redis job data (GDPR).
  */
-export const ORDER_STATUSES = [
-  'placed',
-  'confirmed',
-  'dispatched',
-  'delivered',
-  'invoiced',
-  'cancelled',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
 export const eventSchemas = {
-  'order.placed': z.object({
-    order_id: z.uuid(),
-    restaurant_id: z.uuid(),
-    supplier_id: z.uuid(),
-    placed_by: z.uuid().nullable(),
-    total_cents: z.number().int(),
-    currency: z.string().length(3),
-  }),
-  'order.status_changed': z.object({
-    order_id: z.uuid(),
-    restaurant_id: z.uuid(),
-    supplier_id: z.uuid(),
-    from: z.enum(ORDER_STATUSES),
-    to: z.enum(ORDER_STATUSES),
-    changed_by: z.uuid().nullable(),
-  }),
+  ...orderEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

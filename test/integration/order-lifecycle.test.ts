@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderStatus } from '../../src/core/events.js';
+import type { OrderStatus } from '../../src/domain/orders/orders.events.js';
 import { queryRows } from '../../src/db/rows.js';
 import { luhnValid } from '../../src/domain/organisations/org-number.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DomainError,
-  ERROR_CODES,
-  httpMappingFor,
-  toEnvelope,
-  translateDatabaseError,
-} from '../../src/core/errors.js';
+import { ERROR_CODES } from '../../src/core/error-codes.js';
+import { DomainError, httpMappingFor, toEnvelope, translateDatabaseError } from '../../src/core/errors.js';
 import { toDomainError } from '../../src/core/http-errors.js';
 
 describe('error registry', () => {
@@ -16,6 +11,12 @@ describe('error registry', () => {
       expect(status, code).toBeLessThan(600);
       expect(error, code).toMatch(/Error$/);
     }
+  });
+
+  it('declares each code in exactly one place', () => {
+    const seen = new Set<string>();
+    const twice = ERROR_CODES.filter((code) => seen.size === seen.add(code).size);
+    expect(twice).toEqual([]);
   });
 
   it('maps the spec business codes', () => {

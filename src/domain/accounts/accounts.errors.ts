@@ -1,5 +1,12 @@
 import { DomainError } from '../../core/errors.js';
 
+export const ACCOUNT_ERROR_CODES = [
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_NOT_FOUND',
+  'EMAIL_TAKEN',
+  'EMAIL_NOT_VERIFIED',
+] as const;
+
 export const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Wrong e-mail or password');
 export const accountNotFound = (id: string) =>
   new DomainError('ACCOUNT_NOT_FOUND', `Account ${id} not found`);

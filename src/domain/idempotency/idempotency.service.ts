@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, Executor } from '../../core/db.types.js';
 import { DomainError, httpMappingFor, toEnvelope } from '../../core/errors.js';
+import { claimLost, keyInUse, keyInvalid, keyRaced, keyRequired, keyReused } from './idempotency.errors.js';
 import type { PendingWrite } from '../../db/together.js';
 import * as repo from './idempotency.repository.js';
 
@@ -34,13 +35,6 @@ export interface ClaimCompletion {
 
 export type Claim = { kind: 'owned'; claim: repo.ClaimHandle } | { kind: 'replay'; response: StoredResponse };
 
-/** Another request took the key over (its lock was older than 90 s): this one must not commit. */
-const claimLost = () =>
-  new DomainError(
-    'IDEMPOTENCY_KEY_IN_USE',
-    'This Idempotency-Key was taken over by a later request; this attempt was rolled back',
-  );
-
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
@@ -61,17 +55,9 @@ export function fingerprint(method: string, path: string, body: unknown): string
 }
 
 export function validateKey(key: string | string[] | undefined): string {
-  if (key === undefined)
-    throw new DomainError(
-      'IDEMPOTENCY_KEY_REQUIRED',
-      'The Idempotency-Key header is required for this request',
-    );
+  if (key === undefined) throw keyRequired();
   if (Array.isArray(key) || !KEY_PATTERN.test(key)) {
-    throw new DomainError(
-      'IDEMPOTENCY_KEY_INVALID',
-      'Idempotency-Key must be 1–255 printable ASCII characters',
-      [{ path: 'headers.idempotency-key', message: 'must be 1–255 printable ASCII characters' }],
-    );
+    throw keyInvalid();
   }
   return key;
 }
@@ -117,19 +103,13 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
         // Purged between our insert and this read: claim it afresh.
         const again = await repo.insertClaim(tx, { accountId, key, fingerprint: print, ttlSeconds });
         if (!again) {
-          throw new DomainError(
-            'IDEMPOTENCY_KEY_IN_USE',
-            'This Idempotency-Key is being used by another request',
-          );
+          throw keyRaced();
         }
         return { kind: 'owned', claim: again };
       }
       if (row.expired) return { kind: 'owned', claim: await repo.reclaim(tx, row.id, print, ttlSeconds) };
       if (row.fingerprint !== print) {
-        throw new DomainError(
-          'IDEMPOTENCY_KEY_REUSED',
-          'This Idempotency-Key was used with a different request',
-        );
+        throw keyReused();
       }
       if (row.state === 'completed' && row.responseStatus !== null && row.responseBody !== null) {
         return {
@@ -138,10 +118,7 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
         };
       }
       if (!row.stale) {
-        throw new DomainError(
-          'IDEMPOTENCY_KEY_IN_USE',
-          'A request with this Idempotency-Key is still being processed',
-        );
+        throw keyInUse();
       }
       return { kind: 'owned', claim: await repo.reclaim(tx, row.id, print, ttlSeconds) };
     });

@@ -1,5 +1,11 @@
 import { DomainError } from '../../core/errors.js';
 
+export const NOTIFICATION_ERROR_CODES = [
+  'DEVICE_NOT_FOUND',
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_URL_REJECTED',
+] as const;
+
 /** Someone else's device token and an unknown one answer identically. */
 export const deviceNotFound = () =>
   new DomainError('DEVICE_NOT_FOUND', 'No such device token is registered to this account');

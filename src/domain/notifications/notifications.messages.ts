@@ -1,4 +1,5 @@
-import type { EventPayload, EventType, OrderStatus } from '../../core/events.js';
+import type { EventPayload, EventType } from '../../core/events.js';
+import type { OrderStatus } from '../orders/orders.events.js';
 import type { OrgKind } from '../organisations/organisations.repository.js';
 import type { PushMessage } from './notifications.fcm.js';
 

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../../core/events.js';
+import type { OrderStatus } from './orders.events.js';
 
 /**
  * The order lifecycle as one transition table: which action moves which status to which, and which party

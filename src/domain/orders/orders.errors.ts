@@ -1,5 +1,13 @@
 import { DomainError, type ErrorDetail } from '../../core/errors.js';
 
+export const ORDER_ERROR_CODES = [
+  'ORDER_NOT_FOUND',
+  'PRODUCT_UNAVAILABLE',
+  'INSUFFICIENT_INVENTORY',
+  'INVALID_ORDER_TRANSITION',
+  'INVOICE_NOT_AVAILABLE',
+] as const;
+
 export const orderNotFound = (id: string) => new DomainError('ORDER_NOT_FOUND', `Order ${id} not found`);
 export const restaurantNotFound = (id: string) =>
   new DomainError('RESTAURANT_NOT_FOUND', `Restaurant ${id} not found`);

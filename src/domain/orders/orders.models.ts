@@ -14,7 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { baseColumns, instant } from '../../db/base.js';
-import { ORDER_STATUSES } from '../../core/events.js';
+import { ORDER_STATUSES } from './orders.events.js';
 import { accounts } from '../accounts/accounts.models.js';
 import { restaurants, suppliers } from '../organisations/organisations.models.js';
 import { products, vatCategory } from '../products/products.models.js';

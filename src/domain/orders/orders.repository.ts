@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../core/db.types.js';
-import type { OrderStatus } from '../../core/events.js';
+import type { OrderStatus } from './orders.events.js';
 import type { Page } from '../../core/pagination.js';
 import { queryPrepared } from '../../db/rows.js';
 import { type PendingWrite, writeTogether } from '../../db/together.js';

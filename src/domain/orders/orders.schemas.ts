@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../../core/events.js';
+import { ORDER_STATUSES } from './orders.events.js';
 import { paginated, paginationQuery } from '../../core/pagination.js';
 import { VAT_CATEGORIES } from '../products/products.models.js';
 

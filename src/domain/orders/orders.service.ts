@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { UserContext } from '../../core/context.js';
 import type { Database, Executor, Transaction } from '../../core/db.types.js';
 import type { ErrorDetail } from '../../core/errors.js';
-import type { OrderStatus } from '../../core/events.js';
+import type { OrderStatus } from './orders.events.js';
 import { type Paginated, toPage } from '../../core/pagination.js';
 import { auditEntry, recordAudit } from '../audit/audit.service.js';
 import {

@@ -1,6 +1,14 @@
 import { DomainError } from '../../core/errors.js';
 import type { OrgKind } from './organisations.repository.js';
 
+export const ORGANISATION_ERROR_CODES = [
+  'SUPPLIER_NOT_FOUND',
+  'RESTAURANT_NOT_FOUND',
+  'MEMBERSHIP_NOT_FOUND',
+  'ORGANISATION_NUMBER_TAKEN',
+  'LAST_OWNER',
+] as const;
+
 /** Another tenant's organisation and a missing one answer identically (no existence oracle). */
 export const orgNotFound = (kind: OrgKind, id: string) =>
   kind === 'supplier'

@@ -1,5 +1,7 @@
 import { DomainError, type ErrorDetail } from '../../core/errors.js';
 
+export const PRODUCT_ERROR_CODES = ['PRODUCT_NOT_FOUND', 'SKU_TAKEN', 'BULK_VALIDATION_FAILED'] as const;
+
 export const productNotFound = (id: string) =>
   new DomainError('PRODUCT_NOT_FOUND', `Product ${id} not found`);
 export const supplierNotFound = (id: string) =>

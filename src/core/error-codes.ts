@@ -1,0 +1,59 @@
+import { ACCOUNT_ERROR_CODES } from '../domain/accounts/accounts.errors.js';
+import { IDEMPOTENCY_ERROR_CODES } from '../domain/idempotency/idempotency.errors.js';
+import { NOTIFICATION_ERROR_CODES } from '../domain/notifications/notifications.errors.js';
+import { ORDER_ERROR_CODES } from '../domain/orders/orders.errors.js';
+import { ORGANISATION_ERROR_CODES } from '../domain/organisations/organisations.errors.js';
+import { PRODUCT_ERROR_CODES } from '../domain/products/products.errors.js';
+
+/**
+ * Codes any layer may raise: request shape, authentication, generic conflicts and the translated database errors.
+ * Domain codes live with their domain; `errors.ts` maps every one of them to an HTTP status.
+ */
+export const CORE_ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'MALFORMED_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'CONFLICT',
+  'UNIQUE_VIOLATION',
+  'FOREIGN_KEY_VIOLATION',
+  'CHECK_VIOLATION',
+  'CONCURRENT_UPDATE',
+  'PAYLOAD_TOO_LARGE',
+  'URI_TOO_LONG',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNPROCESSABLE',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'DATABASE_UNAVAILABLE',
+] as const;
+
+/**
+ * Spec §5 business codes whose domains (supplier invoices, connectors, payments) are not built yet; each moves
+ * into its domain's errors file when that domain arrives.
+ */
+export const PENDING_SPEC_ERROR_CODES = [
+  'RECONCILIATION_FAILED',
+  'CONNECTOR_AUTH_FAILED',
+  'PAYMENT_PROCESSING_ERROR',
+] as const;
+
+/** One registry line per domain (docs/adding-a-domain.md). */
+export const ERROR_CODES = [
+  ...CORE_ERROR_CODES,
+  ...PENDING_SPEC_ERROR_CODES,
+  ...ACCOUNT_ERROR_CODES,
+  ...ORGANISATION_ERROR_CODES,
+  ...NOTIFICATION_ERROR_CODES,
+  ...PRODUCT_ERROR_CODES,
+  ...ORDER_ERROR_CODES,
+  ...IDEMPOTENCY_ERROR_CODES,
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
