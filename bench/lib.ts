@@ -70,6 +70,9 @@ export async function startApi(env: Record<string, string>): Promise<{ base: str
       APP_SECRET: BENCH_SECRET,
       RATE_LIMIT_MAX: '1000000',
       API_DOCS_ENABLED: 'false',
+      // Benchmarks sign their own HS256 user tokens; production refuses that without the explicit override.
+      AUTH_PROVIDER: 'local',
+      ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
       REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
       ...env,
     },

@@ -19,10 +19,11 @@ import { healthRoutes } from './api/health.routes.js';
 import { apiV1Routes } from './api/v1/index.js';
 import type { Config } from './core/config.js';
 import { type DatabaseHandle, openDatabase } from './core/database.js';
-import { registerErrorHandling } from './core/http-errors.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './core/http-errors.js';
 import { loggerOptions } from './core/logger.js';
-import { createMetrics } from './core/metrics.js';
-import { registerMetricsRoute } from './core/metrics.routes.js';
+import { createMetrics, registerDatabaseMetrics, registerRedisMetric } from './core/metrics.js';
+import { requestScope } from './core/process-guard.js';
+import { operatorGate, registerMetricsRoute } from './core/metrics.routes.js';
 import { addressIn, buildBlockList } from './core/net.js';
 import { DomainError } from './core/errors.js';
 import { redisRateLimitStore } from './core/rate-limit-store.js';
@@ -58,6 +59,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // Requests on kept-alive connections during shutdown get our own 503 envelope (see the preClose hook).
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Errors raised before routing (bad URL, over-long path segment, over-sized headers) use the envelope too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -80,6 +84,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   if (redis) await redis.connect().catch(() => undefined);
 
   const metrics = createMetrics();
+  if (database.stats) registerDatabaseMetrics(metrics.registry, database.stats);
+  if (redis) registerRedisMetric(metrics.registry, () => redis.status === 'ready');
   // Embedded mode (no REDIS_URL): the jobs, their schedules and the outbox relay run inside this process.
   const jobs =
     !config.redisUrl && config.jobs.inline
@@ -115,6 +121,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   let closing = false;
   // Request objects, not ids: clients may send the same X-Request-ID twice.
   const inFlight = new Set<object>();
+  // First hook: everything the request runs, awaited or not, carries its id for the process guard's log lines.
+  app.addHook('onRequest', (request, _reply, done) => {
+    requestScope.run({ requestId: request.id }, done);
+  });
   app.addHook('preClose', async () => {
     closing = true;
     const deadline = Date.now() + Math.max(config.http.shutdownGraceMs - 1_000, 0);
@@ -190,8 +200,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       transform: jsonSchemaTransform,
       transformObject: contractDocumentObject,
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
-    app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+    // In production the docs are for operators only: the same token or address rule as /metrics.
+    const gate = config.http.apiDocsProtected ? operatorGate(config.metrics) : undefined;
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      ...(gate
+        ? {
+            uiHooks: {
+              onRequest: (request, _reply, done) => {
+                gate(request).then(() => {
+                  done();
+                }, done);
+              },
+            },
+          }
+        : {}),
+    });
+    app.get('/openapi.json', { schema: { hide: true }, ...(gate ? { onRequest: gate } : {}) }, () =>
+      app.swagger(),
+    );
   }
 
   registerAuthentication(app, createTokenVerifier(config.auth), services.accounts);
@@ -224,6 +251,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   registerMetricsRoute(app, metrics, config.metrics);
   await app.register(healthRoutes);
+  if (config.auth.localInProduction) {
+    app.log.warn(
+      'AUTH_PROVIDER=local in production (ALLOW_LOCAL_AUTH_IN_PRODUCTION=true): users sign in with HS256 tokens signed by APP_SECRET',
+    );
+  }
   if (config.auth.provider === 'local' && !config.isProduction) {
     await app.register(authRoutes, { authMax: config.rateLimit.authMax });
   }

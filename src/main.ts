@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { startupConfigOrExit } from './bootstrap.js';
 import type { Config } from './core/config.js';
 import { type DatabaseHandle, openEmbedded } from './core/database.js';
+import { installProcessGuards } from './core/process-guard.js';
 import { loadMigrations, migrateUp } from './db/migrator.js';
 import { seedDemoData } from './db/seed.js';
 import { DEMO_PASSWORD } from './domain/accounts/demo-users.js';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   for (const note of notes) app.log.warn(note);
 
   let closing = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
@@ -56,12 +57,18 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => embedded?.close())
-      .then(() => process.exit(0))
+      .then(() => process.exit(exitCode))
       .catch((err: unknown) => {
         app.log.error({ err }, 'error during shutdown');
         process.exit(1);
       });
   };
+  installProcessGuards({
+    log: app.log,
+    onFatal: () => {
+      shutdown('uncaughtException', 1);
+    },
+  });
   process.on('SIGTERM', () => {
     shutdown('SIGTERM');
   });

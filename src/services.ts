@@ -44,7 +44,10 @@ export function createServices(deps: ServiceDeps) {
     notifications: createNotificationService({
       db: deps.db,
       secrets: webhookSecrets(deps.config),
-      webhookPolicy: { allowInsecure: deps.config.notifications.webhooks.allowInsecureTargets },
+      webhookPolicy: {
+        allowInsecure: deps.config.notifications.webhooks.allowInsecureTargets,
+        allowedPorts: deps.config.notifications.webhooks.allowedPorts,
+      },
     }),
     orders: createOrderService({
       db: deps.db,
@@ -72,6 +75,7 @@ export async function createJobServices(deps: { config: Config; db: Database }) 
       push,
       webhooks: createWebhookSender({
         allowInsecure: config.notifications.webhooks.allowInsecureTargets,
+        allowedPorts: config.notifications.webhooks.allowedPorts,
         timeoutMs: config.notifications.webhooks.timeoutMs,
       }),
       deviceTokenStaleDays: config.notifications.deviceTokenStaleDays,

@@ -1,4 +1,5 @@
 import { startupConfigOrExit } from './bootstrap.js';
+import { installProcessGuards } from './core/process-guard.js';
 import { parseQueues, startWorkerProcess, workerLogger } from './workers/worker-process.js';
 
 async function main(): Promise<void> {
@@ -8,7 +9,7 @@ async function main(): Promise<void> {
   const worker = await startWorkerProcess(config, { log, ...(queues ? { queues } : {}) });
 
   let closing = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down: finishing running jobs');
@@ -20,12 +21,18 @@ async function main(): Promise<void> {
     force.unref();
     worker
       .close()
-      .then(() => process.exit(0))
+      .then(() => process.exit(exitCode))
       .catch((err: unknown) => {
         log.error({ err }, 'error during shutdown');
         process.exit(1);
       });
   };
+  installProcessGuards({
+    log,
+    onFatal: () => {
+      shutdown('uncaughtException', 1);
+    },
+  });
   process.on('SIGTERM', () => {
     shutdown('SIGTERM');
   });

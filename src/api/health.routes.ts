@@ -3,7 +3,11 @@ import { z } from 'zod';
 
 const readinessSchema = z.object({
   ready: z.boolean(),
-  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  status: z.enum(['ready', 'degraded', 'unavailable']),
+  checks: z.record(
+    z.string(),
+    z.object({ ok: z.boolean(), detail: z.string().optional(), degraded: z.boolean().optional() }),
+  ),
 });
 
 /** Health endpoints live outside /api/v1: probes and keep-warm pings (spec §8) call them unauthenticated. */
@@ -27,7 +31,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { rateLimit: false },
       schema: {
         tags: ['health'],
-        summary: 'Readiness: database round trip, migrations current, Redis when configured',
+        summary:
+          'Readiness: 503 only when the database or migrations fail; Redis down answers 200 with status "degraded"',
         response: { 200: readinessSchema, 503: readinessSchema },
       },
     },

@@ -20,6 +20,14 @@ export const bool = (fallback: boolean) =>
       .optional()
       .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v))),
   );
+/** A boolean that stays undefined when unset, for defaults that depend on other variables. */
+export const optionalBool = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v))),
+);
 export const int = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 export const list = z.preprocess(

@@ -9,6 +9,7 @@ import {
   int,
   isTimeZone,
   list,
+  optionalBool,
   optionalString,
   parseDevUser,
   postgresUrl,
@@ -45,13 +46,15 @@ const envSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: int(5_000, 100, 60_000),
   DB_POOL_CHECK_AFTER_IDLE_MS: int(10_000, 0, 3_600_000),
   DB_PREPARED_STATEMENTS: bool(true),
+  DB_STATEMENT_TIMEOUT_MS: int(30_000, 0, 3_600_000),
   APP_SECRET: z.preprocess(
     emptyToUndefined,
     z
       .string({ error: 'is required (at least 32 bytes)' })
       .refine((v) => Buffer.byteLength(v, 'utf8') >= 32, 'must be at least 32 bytes'),
   ),
-  AUTH_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['local', 'clerk']).default('local')),
+  AUTH_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['local', 'clerk']).optional()),
+  ALLOW_LOCAL_AUTH_IN_PRODUCTION: bool(false),
   DEV_USERS: z.preprocess(emptyToUndefined, z.string().optional()).transform((raw, ctx) => {
     const users: DevUser[] = [];
     for (const entry of (raw ?? '')
@@ -92,7 +95,7 @@ const envSchema = z.object({
   ),
   METRICS_ALLOW_CIDRS: list.pipe(z.array(cidr)),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
-  API_DOCS_ENABLED: bool(true),
+  API_DOCS_ENABLED: optionalBool,
   RESPONSE_VALIDATION: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
   BODY_LIMIT_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
   RATE_LIMIT_MAX: int(300, 1, 1_000_000),
@@ -142,6 +145,15 @@ const envSchema = z.object({
   ),
   WEBHOOK_ALLOW_INSECURE_TARGETS: bool(false),
   WEBHOOK_TIMEOUT_MS: int(5_000, 100, 30_000),
+  WEBHOOK_ALLOWED_PORTS: list.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'must list port numbers')
+        .transform(Number)
+        .refine((p) => p >= 1 && p <= 65535, 'must list ports 1-65535'),
+    ),
+  ),
   DEVICE_TOKEN_STALE_DAYS: int(270, 1, 3650),
 });
 
@@ -156,7 +168,10 @@ export interface Config {
     bodyLimit: number;
     trustProxy: boolean | string[];
     corsOrigins: string[];
+    /** Serve /docs and /openapi.json (default: on, except in production). */
     apiDocsEnabled: boolean;
+    /** The docs need the metrics token or an allow-listed address (always in production). */
+    apiDocsProtected: boolean;
     shutdownGraceMs: number;
     /** Check every response body against its route's schema (default: on, except in production). */
     validateResponses: boolean;
@@ -177,13 +192,17 @@ export interface Config {
       recycleSeconds: number;
       connectTimeoutMs: number;
       checkAfterIdleMs: number;
+      /** PostgreSQL statement_timeout for every pooled connection; 0 leaves the server's default. */
+      statementTimeoutMs: number;
     };
     /** Name the hottest statements so connections parse and plan them once (see db/rows.ts). */
     preparedStatements: boolean;
   };
   redisUrl: string | undefined;
   auth: {
-    provider: Env['AUTH_PROVIDER'];
+    provider: 'local' | 'clerk';
+    /** Production running on local (HS256, development) auth by explicit override; logged as a warning. */
+    localInProduction: boolean;
     appSecret: string;
     /** Parsed DEV_USERS; empty when unset. */
     devUsers: DevUser[];
@@ -224,7 +243,7 @@ export interface Config {
       /** Tests only: every firebase-admin HTTP call goes to this plain-HTTP fake instead of Google. */
       endpointOverride: string | undefined;
     };
-    webhooks: { allowInsecureTargets: boolean; timeoutMs: number };
+    webhooks: { allowInsecureTargets: boolean; timeoutMs: number; allowedPorts: number[] };
     deviceTokenStaleDays: number;
   };
 }
@@ -271,6 +290,18 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       'is required when NODE_ENV=production (jobs and rate limits need a shared Redis)',
     );
   }
+  if (isProduction && !e.AUTH_PROVIDER) {
+    throw new ConfigError(
+      'AUTH_PROVIDER',
+      'must be set explicitly when NODE_ENV=production (clerk; local only with ALLOW_LOCAL_AUTH_IN_PRODUCTION=true)',
+    );
+  }
+  if (isProduction && e.AUTH_PROVIDER === 'local' && !e.ALLOW_LOCAL_AUTH_IN_PRODUCTION) {
+    throw new ConfigError(
+      'AUTH_PROVIDER',
+      'is local (development HS256 tokens); in production that needs ALLOW_LOCAL_AUTH_IN_PRODUCTION=true',
+    );
+  }
   if (e.AUTH_PROVIDER === 'clerk' && !e.CLERK_JWKS_URL && !e.CLERK_JWT_KEY) {
     throw new ConfigError('CLERK_JWKS_URL', 'or CLERK_JWT_KEY is required when AUTH_PROVIDER=clerk');
   }
@@ -311,7 +342,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       bodyLimit: e.BODY_LIMIT_BYTES,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       corsOrigins: e.CORS_ORIGINS,
-      apiDocsEnabled: e.API_DOCS_ENABLED,
+      apiDocsEnabled: e.API_DOCS_ENABLED ?? !isProduction,
+      apiDocsProtected: isProduction,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       validateResponses: (e.RESPONSE_VALIDATION ?? (isProduction ? 'off' : 'on')) === 'on',
     },
@@ -331,12 +363,14 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         recycleSeconds: e.DB_POOL_RECYCLE_SECONDS,
         connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
         checkAfterIdleMs: e.DB_POOL_CHECK_AFTER_IDLE_MS,
+        statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       },
       preparedStatements: e.DB_PREPARED_STATEMENTS,
     },
     redisUrl: e.REDIS_URL,
     auth: {
-      provider: e.AUTH_PROVIDER,
+      provider: e.AUTH_PROVIDER ?? 'local',
+      localInProduction: isProduction && e.AUTH_PROVIDER === 'local',
       appSecret: e.APP_SECRET,
       devUsers: e.DEV_USERS,
       accountCacheMs: e.AUTH_ACCOUNT_CACHE_MS,
@@ -378,7 +412,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         projectId: e.FIREBASE_PROJECT_ID,
         endpointOverride: e.FCM_ENDPOINT_OVERRIDE,
       },
-      webhooks: { allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+      webhooks: {
+        allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS,
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        allowedPorts: e.WEBHOOK_ALLOWED_PORTS.length > 0 ? e.WEBHOOK_ALLOWED_PORTS : [443],
+      },
       deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
     },
   };

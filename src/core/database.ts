@@ -16,11 +16,19 @@ interface WarnLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** What an open PostgreSQL handle has seen of its connections, for the metrics. */
+export interface ConnectionStats {
+  /** Connections that failed after being established (terminated, reset, server shut down). */
+  connectionErrors: number;
+}
+
 export type DatabaseKind = 'postgres' | 'embedded';
 
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
+  /** Present for PostgreSQL; the embedded database has no connections to lose. */
+  stats?: ConnectionStats;
   close(): Promise<void>;
 }
 
@@ -100,6 +108,23 @@ export function maintenancePool(size: number, connectTimeoutMs = 10_000): Config
     recycleSeconds: 0,
     connectTimeoutMs,
     checkAfterIdleMs: 0,
+    statementTimeoutMs: 0,
+  };
+}
+
+/**
+ * A client class that listens for its own 'error' event from the moment it exists. pg-pool listens only while a
+ * client sits idle; a connection that dies while checked out (a transaction in progress, a terminated backend, a
+ * server restart) emits 'error' with nobody listening, and Node ends the process on an unheard 'error'. With this
+ * listener the failure reaches the running query as a rejected promise (the request answers 503), the client is
+ * marked unusable and pg-pool discards it on release.
+ */
+function clientClassReporting(onError: (err: Error) => void): typeof pg.Client {
+  return class ListenedClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      this.on('error', onError);
+    }
   };
 }
 
@@ -107,9 +132,11 @@ export function createPool(
   url: string,
   config: Config['database']['pool'],
   applicationName = 'iris-api',
+  onConnectionError: (err: Error) => void = () => undefined,
 ): pg.Pool {
   return new CheckedPool(
     {
+      Client: clientClassReporting(onConnectionError),
       connectionString: url,
       // spec §8: pool_size 10 + max_overflow 20; connections above `min` are reaped after the idle timeout.
       min: config.size,
@@ -119,6 +146,8 @@ export function createPool(
       connectionTimeoutMillis: config.connectTimeoutMs,
       keepAlive: true,
       application_name: applicationName,
+      // Server-side bound on every statement: a request never waits on the database longer than this.
+      ...(config.statementTimeoutMs > 0 ? { statement_timeout: config.statementTimeoutMs } : {}),
     },
     config.checkAfterIdleMs,
   );
@@ -128,16 +157,25 @@ export function openPostgres(
   url: string,
   config: Config['database']['pool'],
   logger?: WarnLogger,
+  applicationName = 'iris-api',
 ): Promise<DatabaseHandle> {
-  const pool = createPool(url, config);
-  // An idle connection dying (server restart, pooler recycling) must never crash the process.
-  pool.on('error', (err) =>
-    logger?.warn({ err: { message: err.message } }, 'idle database connection dropped'),
-  );
+  const stats: ConnectionStats = { connectionErrors: 0 };
+  // A connection dying, idle or checked out (server restart, failover, pooler recycling, an administrator's
+  // pg_terminate_backend), must never crash the process: the request using it fails, the pool replaces it.
+  const pool = createPool(url, config, applicationName, (err) => {
+    stats.connectionErrors += 1;
+    logger?.warn(
+      { err: { message: err.message, code: (err as { code?: unknown }).code } },
+      'database connection lost',
+    );
+  });
+  // pg-pool re-emits an idle client's error on the pool; the client listener above has already counted it.
+  pool.on('error', () => undefined);
   const db = drizzlePg({ client: pool, schema }) as unknown as Database;
   return Promise.resolve({
     db,
     kind: 'postgres',
+    stats,
     close: () => pool.end(),
   });
 }

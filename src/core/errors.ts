@@ -44,6 +44,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVALID_CREDENTIALS':
       return http(401, 'AuthenticationError');
     case 'FORBIDDEN':
+    case 'EMAIL_NOT_VERIFIED':
       return http(403, 'ForbiddenError');
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
@@ -70,8 +71,14 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVOICE_NOT_AVAILABLE':
     case 'IDEMPOTENCY_KEY_IN_USE':
       return http(409, 'ConflictError');
+    case 'REQUEST_TIMEOUT':
+      return http(408, 'RequestTimeoutError');
     case 'PAYLOAD_TOO_LARGE':
       return http(413, 'PayloadTooLargeError');
+    case 'URI_TOO_LONG':
+      return http(414, 'UriTooLongError');
+    case 'HEADERS_TOO_LARGE':
+      return http(431, 'RequestHeaderFieldsTooLargeError');
     case 'UNSUPPORTED_MEDIA_TYPE':
       return http(415, 'UnsupportedMediaTypeError');
     case 'UNPROCESSABLE':

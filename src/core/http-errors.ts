@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import {
@@ -86,6 +89,58 @@ export function toDomainError(error: unknown): DomainError {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
   const envelope = toEnvelope(error, request.id);
   return reply.status(envelope.status).type('application/json; charset=utf-8').send(envelope);
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors the router raises before any route or hook runs (a path segment over
+ * `maxParamLength`, malformed percent-encoding), answered in the envelope with a request id like any other.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const domainError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new DomainError('URI_TOO_LONG', 'A path segment is longer than the server accepts (100 characters)')
+      : error.code === 'FST_ERR_BAD_URL'
+        ? new DomainError('MALFORMED_REQUEST', 'The request path is not valid percent-encoding')
+        : toDomainError(error);
+  request.log.info({ code: domainError.code, framework_code: error.code }, 'request rejected');
+  // No route context yet, so the app's onSend hooks do not run: set the request id header here.
+  void reply.header('x-request-id', request.id);
+  void sendError(request, reply, domainError);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's HTTP parser refused the request before Fastify saw it (request line or
+ * headers over 16 KB → 431, a request that took too long to arrive → 408, anything unparsable → 400). There is
+ * no request object, so the envelope is written to the socket directly with a fresh request id, and the
+ * connection is closed as Node does.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const domainError =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new DomainError(
+          'HEADERS_TOO_LARGE',
+          'The request line or headers are larger than the server accepts (16 KB)',
+        )
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new DomainError('REQUEST_TIMEOUT', 'The request did not arrive in time')
+        : new DomainError('MALFORMED_REQUEST', 'The request could not be parsed as HTTP');
+  const requestId = randomUUID();
+  const envelope = toEnvelope(domainError, requestId);
+  const body = JSON.stringify(envelope);
+  this.log.info({ code: domainError.code, parser_code: err.code, request_id: requestId }, 'request rejected');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${envelope.status} ${STATUS_CODES[envelope.status] ?? ''}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 /** Route templates per method, so an unmatched request can be told apart as 404 or 405. */

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
 import type { HttpMetrics } from './metrics.js';
@@ -12,6 +12,28 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
+ * The operator rule shared by /metrics and, in production, the API docs: a bearer METRICS_TOKEN or an address in
+ * METRICS_ALLOW_CIDRS gets in; no credentials → 401, a wrong token → 403.
+ */
+export function operatorGate(config: Config['metrics']) {
+  const allowed = buildBlockList(config.allowCidrs);
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer (.+)$/.exec(header);
+      if (!config.token || !match?.[1] || !sameSecret(match[1], config.token)) {
+        throw new DomainError('FORBIDDEN', 'The operator token is not valid');
+      }
+    } else if (!addressIn(allowed, request.ip)) {
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'This needs the operator (metrics) token or an allow-listed address',
+      );
+    }
+  };
+}
+
+/**
  * GET /metrics for Prometheus (spec §13): never public. A bearer METRICS_TOKEN or an address in
  * METRICS_ALLOW_CIDRS gets in; no credentials → 401, a wrong token → 403.
  */
@@ -20,17 +42,9 @@ export function registerMetricsRoute(
   metrics: Pick<HttpMetrics, 'registry'>,
   config: Config['metrics'],
 ): void {
-  const allowed = buildBlockList(config.allowCidrs);
+  const gate = operatorGate(config);
   app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (request, reply) => {
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const match = /^Bearer (.+)$/.exec(header);
-      if (!config.token || !match?.[1] || !sameSecret(match[1], config.token)) {
-        throw new DomainError('FORBIDDEN', 'The metrics token is not valid');
-      }
-    } else if (!addressIn(allowed, request.ip)) {
-      throw new DomainError('UNAUTHENTICATED', 'Metrics need a bearer token or an allow-listed address');
-    }
+    await gate(request);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }

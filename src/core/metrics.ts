@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { processFaultCounts } from './process-guard.js';
 
 /**
  * Prometheus metrics (spec §13). One registry per app instance, so tests can build many apps.
@@ -170,5 +171,47 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
 export function createProcessRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'iris_process_' });
+  // iris_process_faults_total: unhandled rejections and uncaught exceptions caught by the process guard.
+  new Counter({
+    name: 'iris_process_faults_total',
+    help: 'Unhandled promise rejections and uncaught exceptions caught by the process guard (label: kind)',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, count] of Object.entries(processFaultCounts())) this.inc({ kind }, count);
+    },
+  });
   return registry;
+}
+
+/**
+ * iris_db_connection_errors_total: established PostgreSQL connections that failed (terminated, reset, server
+ * shut down); each failed the request or job using it, and the pool replaced it.
+ */
+export function registerDatabaseMetrics(registry: Registry, stats: { connectionErrors: number }): void {
+  new Counter({
+    name: 'iris_db_connection_errors_total',
+    help: 'Established database connections that failed (terminated, reset, server shut down)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(stats.connectionErrors);
+    },
+  });
+}
+
+/**
+ * iris_redis_up: 1 while the API's Redis connection is ready, 0 while it is down (readiness then reports
+ * `degraded`: rate limits fail open and events wait in the outbox). Read at scrape time, without a round trip.
+ */
+export function registerRedisMetric(registry: Registry, isUp: () => boolean): void {
+  new Gauge({
+    name: 'iris_redis_up',
+    help: 'Whether the Redis connection is ready (1) or down (0); readiness reports degraded while it is 0',
+    registers: [registry],
+    collect() {
+      this.set(isUp() ? 1 : 0);
+    },
+  });
 }

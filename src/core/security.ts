@@ -36,7 +36,14 @@ interface Verified {
 
 export type VerifiedToken =
   | { kind: 'local-user'; accountId: string }
-  | { kind: 'clerk-user'; externalId: string; email: string | undefined; name: string | undefined }
+  | {
+      kind: 'clerk-user';
+      externalId: string;
+      email: string | undefined;
+      /** The token's `email_verified` claim is true: only then may the e-mail link an existing account. */
+      emailVerified: boolean;
+      name: string | undefined;
+    }
   | { kind: 'service'; name: string; scopes: string[] };
 
 export interface TokenVerifier {
@@ -120,6 +127,13 @@ function keySourceUnavailable(err: unknown): boolean {
   );
 }
 
+/** jose checks `iat` only against a maximum age; a token claiming to be issued later than now (beyond the skew) is refused. */
+function refuseFutureIssue(payload: { iat?: number }): void {
+  if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
+    throw unauthenticated('Token is issued in the future');
+  }
+}
+
 export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
   const secret = secretKey(auth.appSecret);
   const clerkKey = auth.provider === 'clerk' ? clerkKeySource(auth.clerk) : undefined;
@@ -133,6 +147,7 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       requiredClaims: ['sub', 'exp', 'iat'],
     });
+    refuseFutureIssue(payload);
     const scope = claimString(payload, 'scope');
     if (payload.typ !== 'service' || !scope || !payload.sub?.startsWith('service:'))
       throw unauthenticated('Not a service token');
@@ -150,6 +165,7 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       requiredClaims: ['sub', 'exp', 'iat'],
     });
+    refuseFutureIssue(payload);
     if (!payload.sub || !/^[0-9a-f-]{36}$/i.test(payload.sub))
       throw unauthenticated('Token subject is not an account');
     return { token: { kind: 'local-user', accountId: payload.sub }, exp: payload.exp };
@@ -168,6 +184,7 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
       typeof clerkKey === 'function'
         ? await jwtVerify(token, clerkKey, options)
         : await jwtVerify(token, clerkKey, options);
+    refuseFutureIssue(payload);
     const azp = claimString(payload, 'azp');
     if (auth.clerk.authorizedParties.length > 0 && (!azp || !auth.clerk.authorizedParties.includes(azp))) {
       throw unauthenticated('Token was issued for another party');
@@ -178,6 +195,9 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
         kind: 'clerk-user',
         externalId: payload.sub,
         email: claimString(payload, 'email'),
+        // Clerk's session token template: "email_verified": "{{user.primary_email_address.verification.status == 'verified'}}"
+        // renders a boolean; the string "true" is accepted for templates that render it as text.
+        emailVerified: payload.email_verified === true || payload.email_verified === 'true',
         name: claimString(payload, 'name'),
       },
       exp: payload.exp,

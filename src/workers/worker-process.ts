@@ -5,7 +5,7 @@ import { openPostgres } from '../core/database.js';
 import { QUEUE_NAMES, type QueueName } from '../core/jobs.js';
 import { loggerOptions } from '../core/logger.js';
 import { startMetricsServer } from '../core/metrics-server.js';
-import { createProcessRegistry } from '../core/metrics.js';
+import { createProcessRegistry, registerDatabaseMetrics } from '../core/metrics.js';
 import { createJobServices } from '../services.js';
 import { createJobRegistry } from './registry.js';
 import { type JobRuntime, startJobRuntime } from './runtime.js';
@@ -57,9 +57,10 @@ export async function startWorkerProcess(
     );
   }
   const log = options.log ?? workerLogger(config);
-  const database = await openPostgres(config.database.url, config.database.pool);
+  const database = await openPostgres(config.database.url, config.database.pool, log, 'iris-worker');
   const services = await createJobServices({ config, db: database.db });
   const registry = createProcessRegistry();
+  if (database.stats) registerDatabaseMetrics(registry, database.stats);
   let runtime: JobRuntime;
   try {
     runtime = await startJobRuntime({

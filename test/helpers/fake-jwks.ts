@@ -8,7 +8,7 @@ export interface FakeJwks {
   publicPem: string;
   sign(
     claims: Record<string, unknown>,
-    options?: { kid?: string; exp?: number; header?: Record<string, unknown> },
+    options?: { kid?: string; exp?: number; iat?: number; header?: Record<string, unknown> },
   ): Promise<string>;
   close(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function startFakeJwks(): Promise<FakeJwks> {
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'clerk-key-1', ...options.header })
-        .setIssuedAt(now)
+        .setIssuedAt(options.iat ?? now)
         .setExpirationTime(options.exp ?? now + 300)
         .sign(privateKey);
     },

@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { issueServiceToken } from '../../src/core/security.js';
+import { queryRows } from '../../src/db/rows.js';
 import { findAccountById, insertAccount } from '../../src/domain/accounts/accounts.repository.js';
 import { createTestContext, TEST_SECRET, testConfig, type TestContext } from '../helpers/app.js';
 import { startFakeJwks, type FakeJwks } from '../helpers/fake-jwks.js';
@@ -65,10 +67,38 @@ describe('clerk mode', () => {
 
   it('links an account an admin pre-created by e-mail, keeping its role', async () => {
     const pre = await insertAccount(ctx.database.db, { email: 'pre@krog.se', role: 'SUPPLIER' });
-    const res = await me(ctx.app, await jwks.sign(session({ sub: 'user_pre', email: 'PRE@krog.se' })));
+    const res = await me(
+      ctx.app,
+      await jwks.sign(session({ sub: 'user_pre', email: 'PRE@krog.se', email_verified: true })),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: pre.id, role: 'SUPPLIER' });
     expect((await findAccountById(ctx.database.db, pre.id))?.externalId).toBe('user_pre');
+  });
+
+  it.each([
+    ['no email_verified claim', {}],
+    ['email_verified: false', { email_verified: false }],
+  ])('never links an existing account to a token with %s, and audits the refusal', async (_label, claim) => {
+    const admin = await insertAccount(ctx.database.db, {
+      email: `admin-${Object.keys(claim).length}@iris.local`,
+      role: 'ADMIN',
+    });
+    const res = await me(
+      ctx.app,
+      await jwks.sign(
+        session({ sub: `user_squatter_${Object.keys(claim).length}`, email: admin.email, ...claim }),
+      ),
+    );
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'EMAIL_NOT_VERIFIED', status: 403 });
+    expect((await findAccountById(ctx.database.db, admin.id))?.externalId).toBeNull();
+    const rows = await queryRows<{ details: Record<string, unknown> }>(
+      ctx.database.db,
+      sql`SELECT details FROM audit_log WHERE action = 'auth.clerk.link_refused' AND resource_id = ${admin.id}`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.details).toMatchObject({ reason: 'email_not_verified' });
   });
 
   it('asks for an email claim when an unknown user has none', async () => {
@@ -88,6 +118,10 @@ describe('clerk mode', () => {
           .sign(new TextEncoder().encode(TEST_SECRET)),
     ],
     ['an expired token', async () => jwks.sign(session(), { exp: Math.floor(Date.now() / 1000) - 60 })],
+    [
+      'a token issued in the future',
+      async () => jwks.sign(session(), { iat: Math.floor(Date.now() / 1000) + 60 }),
+    ],
     ['a future nbf', async () => jwks.sign(session({ nbf: Math.floor(Date.now() / 1000) + 600 }))],
     ['a wrong issuer', async () => jwks.sign(session({ iss: 'https://evil.clerk.test' }))],
     ['a wrong azp', async () => jwks.sign(session({ azp: 'https://evil.example' }))],

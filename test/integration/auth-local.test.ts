@@ -130,7 +130,12 @@ describe('POST /auth/dev/login', () => {
   it('does not exist in clerk mode or in production', async () => {
     for (const env of [
       { AUTH_PROVIDER: 'clerk', CLERK_JWT_KEY: 'unused', CLERK_ISSUERS: 'https://clerk.test' },
-      { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1' },
+      {
+        NODE_ENV: 'production',
+        REDIS_URL: 'redis://127.0.0.1:1',
+        AUTH_PROVIDER: 'local',
+        ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
+      },
     ]) {
       const pem = (await generateKeyPair('RS256', { extractable: true })).publicKey;
       const { exportSPKI } = await import('jose');
@@ -196,6 +201,13 @@ describe('token verification (local mode)', () => {
       'not yet valid',
       async () =>
         `Bearer ${await hs256(claims({ sub: accountId }), { nbf: Math.floor(Date.now() / 1000) + 600 })}`,
+    ],
+    [
+      'issued in the future (beyond the 5 s skew)',
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        return `Bearer ${await hs256(claims({ sub: accountId }), { iat: now + 60, exp: now + 600 })}`;
+      },
     ],
     ['wrong issuer', async () => `Bearer ${await hs256(claims({ sub: accountId, iss: 'evil' }))}`],
     ['wrong audience', async () => `Bearer ${await hs256(claims({ sub: accountId, aud: 'other-api' }))}`],

@@ -167,7 +167,11 @@ describe('health', () => {
   it('readiness checks the database and migrations', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ready: true, checks: { database: { ok: true }, migrations: { ok: true } } });
+    expect(res.json()).toEqual({
+      ready: true,
+      status: 'ready',
+      checks: { database: { ok: true }, migrations: { ok: true } },
+    });
   });
 });
 

@@ -66,12 +66,51 @@ describe('config', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/iris',
       REDIS_URL: 'redis://localhost',
+      AUTH_PROVIDER: 'local',
+      ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
     };
     expect(parseConfig(base).http.validateResponses).toBe(true);
     expect(parseConfig(production).http.validateResponses).toBe(false);
     expect(parseConfig({ ...production, RESPONSE_VALIDATION: 'on' }).http.validateResponses).toBe(true);
     expect(parseConfig({ ...base, RESPONSE_VALIDATION: 'off' }).http.validateResponses).toBe(false);
     expect(errorOf({ ...base, RESPONSE_VALIDATION: 'maybe' }).variable).toBe('RESPONSE_VALIDATION');
+  });
+
+  it('refuses production on implicit or local auth unless told to, and keeps its docs private', () => {
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/iris',
+      REDIS_URL: 'redis://localhost',
+    };
+    expect(errorOf(production).variable).toBe('AUTH_PROVIDER');
+    expect(errorOf({ ...production, AUTH_PROVIDER: 'local' }).message).toMatch(
+      /ALLOW_LOCAL_AUTH_IN_PRODUCTION/,
+    );
+    const local = parseConfig({
+      ...production,
+      AUTH_PROVIDER: 'local',
+      ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
+    });
+    expect(local.auth).toMatchObject({ provider: 'local', localInProduction: true });
+    const clerk = parseConfig({
+      ...production,
+      AUTH_PROVIDER: 'clerk',
+      CLERK_JWKS_URL: 'https://clerk.example/jwks',
+      CLERK_ISSUERS: 'https://clerk.example',
+    });
+    expect(clerk.auth.localInProduction).toBe(false);
+    expect(clerk.http).toMatchObject({ apiDocsEnabled: false, apiDocsProtected: true });
+    expect(
+      parseConfig({
+        ...production,
+        AUTH_PROVIDER: 'clerk',
+        CLERK_JWKS_URL: 'https://c/j',
+        CLERK_ISSUERS: 'https://c',
+        API_DOCS_ENABLED: 'true',
+      }).http,
+    ).toMatchObject({ apiDocsEnabled: true, apiDocsProtected: true });
+    expect(parseConfig(base).http).toMatchObject({ apiDocsEnabled: true, apiDocsProtected: false });
   });
 
   it('refuses production without DATABASE_URL', () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/core/config.js';
 import { createSecretBox } from '../../src/core/secret-box.js';
-import { isForbiddenAddress, signWebhook } from '../../src/domain/notifications/notifications.webhooks.js';
+import {
+  checkWebhookUrl,
+  isForbiddenAddress,
+  signWebhook,
+} from '../../src/domain/notifications/notifications.webhooks.js';
 
 const base = { APP_SECRET: 'x'.repeat(32) };
 
@@ -25,7 +29,11 @@ describe('job and notification configuration', () => {
       concurrency: 5,
     });
     expect(config.notifications.fcm.credentials).toBeUndefined();
-    expect(config.notifications.webhooks).toEqual({ allowInsecureTargets: false, timeoutMs: 5000 });
+    expect(config.notifications.webhooks).toEqual({
+      allowInsecureTargets: false,
+      timeoutMs: 5000,
+      allowedPorts: [443],
+    });
   });
 
   it('reads an inline service-account key', () => {
@@ -54,7 +62,13 @@ describe('job and notification configuration', () => {
   });
 
   it('refuses test-only switches in production', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x/y',
+      REDIS_URL: 'redis://x',
+      AUTH_PROVIDER: 'local',
+      ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
+    };
     expect(variableOf({ ...production, WEBHOOK_ALLOW_INSECURE_TARGETS: 'true' })).toBe(
       'WEBHOOK_ALLOW_INSECURE_TARGETS',
     );
@@ -115,6 +129,27 @@ describe('webhook targets and signatures', () => {
   it('allows loopback, and only loopback, when insecure targets are allowed', () => {
     expect([isForbiddenAddress('127.0.0.1', true), isForbiddenAddress('::1', true)]).toEqual([false, false]);
     expect(isForbiddenAddress('10.0.0.1', true)).toBe(true);
+  });
+
+  it.each([
+    ['https://8.8.8.8/hook', undefined, undefined],
+    ['https://8.8.8.8:443/hook', undefined, undefined],
+    ['https://8.8.8.8:8443/hook', undefined, 'must use port 443'],
+    ['https://8.8.8.8:22/hook', undefined, 'must use port 443'],
+    ['https://8.8.8.8:8443/hook', [443, 8443], undefined],
+    ['https://8.8.8.8/hook', [8443], 'must use port 8443'],
+  ])('target %s with ports %o: %s', async (url, allowedPorts, refusal) => {
+    expect(
+      await checkWebhookUrl(url, { allowInsecure: false, ...(allowedPorts ? { allowedPorts } : {}) }),
+    ).toBe(refusal);
+  });
+
+  it('reads WEBHOOK_ALLOWED_PORTS, default 443', () => {
+    expect(parseConfig(base).notifications.webhooks.allowedPorts).toEqual([443]);
+    expect(
+      parseConfig({ ...base, WEBHOOK_ALLOWED_PORTS: '443, 8443' }).notifications.webhooks.allowedPorts,
+    ).toEqual([443, 8443]);
+    expect(() => parseConfig({ ...base, WEBHOOK_ALLOWED_PORTS: 'https' })).toThrow(/WEBHOOK_ALLOWED_PORTS/);
   });
 
   it('signs "<t>.<body>" with HMAC-SHA256 (known vector)', () => {

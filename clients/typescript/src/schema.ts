@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database round trip, migrations current, Redis when configured */
+        /** Readiness: 503 only when the database or migrations fail; Redis down answers 200 with status "degraded" */
         get: operations["getReadyz"];
         put?: never;
         post?: never;
@@ -632,7 +632,7 @@ export interface components {
              * @description Stable machine-readable code; branch on this
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "RECONCILIATION_FAILED" | "CONNECTOR_AUTH_FAILED" | "PAYMENT_PROCESSING_ERROR" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "RECONCILIATION_FAILED" | "CONNECTOR_AUTH_FAILED" | "PAYMENT_PROCESSING_ERROR" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE";
             /** @description Human-readable explanation; wording may change */
             message: string;
             /** @description The HTTP status, repeated */
@@ -1209,10 +1209,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         ready: boolean;
+                        /** @enum {string} */
+                        status: "ready" | "degraded" | "unavailable";
                         checks: {
                             [key: string]: {
                                 ok: boolean;
                                 detail?: string;
+                                degraded?: boolean;
                             };
                         };
                     };
@@ -1235,10 +1238,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         ready: boolean;
+                        /** @enum {string} */
+                        status: "ready" | "degraded" | "unavailable";
                         checks: {
                             [key: string]: {
                                 ok: boolean;
                                 detail?: string;
+                                degraded?: boolean;
                             };
                         };
                     };

@@ -1,6 +1,11 @@
 import { DomainError } from '../../core/errors.js';
 
-export const ACCOUNT_ERROR_CODES = ['INVALID_CREDENTIALS', 'ACCOUNT_NOT_FOUND', 'EMAIL_TAKEN'] as const;
+export const ACCOUNT_ERROR_CODES = [
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_NOT_FOUND',
+  'EMAIL_TAKEN',
+  'EMAIL_NOT_VERIFIED',
+] as const;
 
 export const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Wrong e-mail or password');
 export const accountNotFound = (id: string) =>
@@ -14,6 +19,11 @@ export const clerkEmailMissing = () =>
   );
 export const accountLinkedElsewhere = () =>
   new DomainError('UNAUTHENTICATED', 'This e-mail address belongs to an account linked to another sign-in');
+export const emailNotVerified = () =>
+  new DomainError(
+    'EMAIL_NOT_VERIFIED',
+    'An account with this e-mail address exists; it is linked only when the token says the address is verified (email_verified: true)',
+  );
 export const emailTaken = () =>
   new DomainError('EMAIL_TAKEN', 'Another account already uses this e-mail address');
 export const lastAdmin = () => new DomainError('CONFLICT', 'The last administrator cannot be demoted');

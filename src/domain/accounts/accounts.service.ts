@@ -12,6 +12,7 @@ import {
   accountLinkedElsewhere,
   accountNotFound,
   clerkEmailMissing,
+  emailNotVerified,
   invalidCredentials,
   lastAdmin,
 } from './accounts.errors.js';
@@ -127,11 +128,14 @@ export function createAccountService(deps: { db: Database; config: Config }) {
       }
       if (!token.email) throw clerkEmailMissing();
       const email = token.email.toLowerCase();
-      return db.transaction(async (tx) => {
+      const refused = await db.transaction(async (tx) => {
         const byEmail = await repo.findAccountByEmail(tx, email);
         if (byEmail?.deletedAt) throw accountGone();
         // An account already linked to another Clerk user is never taken over through a matching e-mail claim.
         if (byEmail?.externalId && byEmail.externalId !== token.externalId) throw accountLinkedElsewhere();
+        // Anyone can put any address on a new Clerk user: an existing account (an admin's, a pre-created
+        // supplier's) is linked only to a user whose address Clerk has verified.
+        if (byEmail && !token.emailVerified) return byEmail.id;
         const linked = byEmail ? await repo.linkExternalId(tx, byEmail.id, token.externalId) : undefined;
         if (byEmail && !linked) throw accountLinkedElsewhere();
         const row = linked
@@ -154,6 +158,14 @@ export function createAccountService(deps: { db: Database; config: Config }) {
         );
         return principalOf(row);
       });
+      if (typeof refused !== 'string') return refused;
+      await recordAudit(db, ctx, {
+        action: 'auth.clerk.link_refused',
+        resourceType: 'account',
+        resourceId: refused,
+        details: { provider: 'clerk', reason: 'email_not_verified', external_id: token.externalId },
+      });
+      throw emailNotVerified();
     },
 
     async me(ctx: UserContext) {

@@ -5,10 +5,14 @@ import { pingDatabase } from './health.repository.js';
 export interface CheckResult {
   ok: boolean;
   detail?: string;
+  /** A failing check the API can serve without (Redis): it degrades readiness instead of failing it. */
+  degraded?: boolean;
 }
 
 export interface Readiness {
   ready: boolean;
+  /** `ready`, `degraded` (serving, with a non-critical dependency down) or `unavailable`. */
+  status: 'ready' | 'degraded' | 'unavailable';
   checks: Record<string, CheckResult>;
 }
 
@@ -44,7 +48,11 @@ async function runCheck(work: () => Promise<CheckResult>, ms: number): Promise<C
   }
 }
 
-/** Liveness touches nothing; readiness proves the database answers, the schema is current and Redis (if any) answers. */
+/**
+ * Liveness touches nothing. Readiness fails only on what stops the API from serving: the database and pending
+ * migrations. Redis down degrades it (rate limits fail open, events wait in the outbox) but an instance stays in
+ * service: taking every instance out because the shared Redis is down would turn a degradation into an outage.
+ */
 export function createHealthService(deps: HealthDeps) {
   const timeoutMs = deps.checkTimeoutMs ?? 2_000;
   return {
@@ -67,12 +75,15 @@ export function createHealthService(deps: HealthDeps) {
         : { ok: false, detail: 'database unreachable' };
       const redis = deps.redis;
       if (redis) {
-        checks.redis = await runCheck(async () => {
+        const result = await runCheck(async () => {
           await redis.ping();
           return { ok: true };
         }, timeoutMs);
+        checks.redis = result.ok ? result : { ...result, degraded: true };
       }
-      return { ready: Object.values(checks).every((c) => c.ok), checks };
+      const ready = checks.database.ok && checks.migrations.ok;
+      const degraded = Object.values(checks).some((c) => !c.ok && c.degraded);
+      return { ready, status: !ready ? 'unavailable' : degraded ? 'degraded' : 'ready', checks };
     },
   };
 }

@@ -62,8 +62,37 @@ export function validateKey(key: string | string[] | undefined): string {
   return key;
 }
 
+/** A claim's lock is taken over after this long anyway; releasing it later than that is pointless. */
+const STALE_LOCK_MS = 90_000;
+/** Releases waiting for the database to come back, at most; beyond it a claim waits for its lock to go stale. */
+const MAX_PENDING_RELEASES = 10_000;
+
 export function createIdempotencyService(deps: { db: Database; ttlSeconds: number }) {
   const { db, ttlSeconds } = deps;
+  const pendingReleases = new Set<NodeJS.Timeout>();
+
+  /**
+   * Releases a claim whose request failed with a 5xx. When the database itself is what failed (a dropped
+   * connection, a failover), the first attempt may fail too: it is retried with backoff until the database
+   * answers, so the client's retry is processed as soon as the database is back instead of waiting 90 s for the
+   * lock to go stale. Releasing only ever deletes a claim still in progress under this request's lock time, so a
+   * late release can never touch a completed answer or a later request's claim.
+   */
+  async function release(claim: repo.ClaimHandle): Promise<void> {
+    const deadline = Date.now() + STALE_LOCK_MS;
+    let delayMs = 100;
+    const retryLater = () => {
+      if (Date.now() + delayMs > deadline || pendingReleases.size >= MAX_PENDING_RELEASES) return;
+      const timer = setTimeout(() => {
+        pendingReleases.delete(timer);
+        repo.deleteClaim(db, claim).catch(retryLater);
+      }, delayMs);
+      timer.unref();
+      pendingReleases.add(timer);
+      delayMs = Math.min(delayMs * 2, 2_000);
+    };
+    await repo.deleteClaim(db, claim).catch(retryLater);
+  }
 
   async function claim(accountId: string, key: string, print: string): Promise<Claim> {
     const fresh = await repo.insertClaim(db, { accountId, key, fingerprint: print, ttlSeconds });
@@ -141,7 +170,7 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
           if (!(await repo.completeClaim(db, claimed.claim, status, body))) throw claimLost();
           return { status, body, replayed: false };
         }
-        await repo.deleteClaim(db, claimed.claim).catch(() => undefined);
+        await release(claimed.claim);
         throw err;
       }
     },

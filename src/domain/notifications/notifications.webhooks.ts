@@ -69,9 +69,13 @@ export function isForbiddenAddress(address: string, allowLoopback: boolean): boo
 }
 
 export interface TargetPolicy {
-  /** Tests only: allow http:// and loopback targets. */
+  /** Tests only: allow http:// and loopback targets, on any port. */
   allowInsecure: boolean;
+  /** Ports a target may use (WEBHOOK_ALLOWED_PORTS, default 443): not an open door to any service on a host. */
+  allowedPorts?: readonly number[];
 }
+
+const DEFAULT_PORTS = [443];
 
 function bareHost(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
@@ -82,6 +86,9 @@ function checkUrlShape(url: URL, policy: TargetPolicy): string | undefined {
   if (url.protocol !== 'https:' && !(policy.allowInsecure && url.protocol === 'http:'))
     return 'must use https';
   if (url.username || url.password) return 'must not contain credentials';
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const ports = policy.allowedPorts ?? DEFAULT_PORTS;
+  if (!policy.allowInsecure && !ports.includes(port)) return `must use port ${ports.join(' or ')}`;
   const host = bareHost(url);
   if (isIP(host) !== 0 && isForbiddenAddress(host, policy.allowInsecure)) {
     return 'points at a private, loopback or reserved address';
