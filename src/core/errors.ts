@@ -55,6 +55,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'WEBHOOK_NOT_FOUND':
     case 'PRODUCT_NOT_FOUND':
     case 'ORDER_NOT_FOUND':
+    case 'SUPPLIER_INVOICE_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');
@@ -69,6 +70,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVALID_ORDER_TRANSITION':
     case 'INVOICE_NOT_AVAILABLE':
     case 'IDEMPOTENCY_KEY_IN_USE':
+    case 'INVALID_SUPPLIER_INVOICE_TRANSITION':
       return http(409, 'ConflictError');
     case 'PAYLOAD_TOO_LARGE':
       return http(413, 'PayloadTooLargeError');
@@ -82,6 +84,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'BULK_VALIDATION_FAILED':
     case 'PRODUCT_UNAVAILABLE':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'SUPPLIER_INVOICE_UNREADABLE':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');

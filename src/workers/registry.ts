@@ -9,6 +9,8 @@ import type { IdempotencyService } from '../domain/idempotency/idempotency.servi
 import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
 import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
+import type { ExtractionService } from '../domain/supplier-invoices/supplier-invoices.extraction.js';
+import { supplierInvoicesExtractJob } from './supplier-invoices-extract.processor.js';
 
 /** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -20,11 +22,14 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
 export const EVENT_ROUTES: EventRoutes = {
   'order.placed': ['notifications.dispatch'],
   'order.status_changed': ['notifications.dispatch'],
+  'supplier_invoice.received': ['supplier-invoices.extract'],
+  'supplier_invoice.disputed': ['notifications.dispatch'],
 };
 
 export interface JobServices {
   deliveries: DeliveryService;
   idempotency: IdempotencyService;
+  invoiceExtraction: ExtractionService;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -34,6 +39,7 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       notificationsDispatchJob(services.deliveries),
       deviceTokensPruneJob(services.deliveries),
       idempotencyPurgeJob(services.idempotency),
+      supplierInvoicesExtractJob(services.invoiceExtraction),
     ],
     SCHEDULES,
     EVENT_ROUTES,
