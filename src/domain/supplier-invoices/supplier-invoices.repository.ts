@@ -122,7 +122,8 @@ export async function insertHistory(
   ex: Executor,
   values: typeof supplierInvoiceHistory.$inferInsert,
 ): Promise<void> {
-  await ex.insert(supplierInvoiceHistory).values(values);
+  // clock_timestamp, not the transaction's now(): several moves in one transaction keep their order.
+  await ex.insert(supplierInvoiceHistory).values({ createdAt: sql`clock_timestamp()`, ...values });
 }
 
 export interface InvoiceFilters {
