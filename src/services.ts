@@ -1,4 +1,9 @@
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { registerInvoiceMetrics } from './core/metrics.js';
+import { createObjectStore } from './core/storage/create-store.js';
+import { createExtractionService } from './domain/supplier-invoices/supplier-invoices.extraction.js';
+import { createSupplierInvoiceService } from './domain/supplier-invoices/supplier-invoices.service.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './core/config.js';
 import type { Database } from './core/db.types.js';
@@ -55,6 +60,15 @@ export function createServices(deps: ServiceDeps) {
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
       ...(deps.clock ? { now: deps.clock } : {}),
     }),
+    supplierInvoices: createSupplierInvoiceService({
+      db: deps.db,
+      store: createObjectStore(deps.config.storage),
+      settings: {
+        maxBytes: deps.config.supplierInvoices.maxBytes,
+        defaultToleranceBp: deps.config.supplierInvoices.toleranceBp,
+      },
+      ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+    }),
   };
 }
 
@@ -64,7 +78,7 @@ export type Services = ReturnType<typeof createServices>;
 const webhookSecrets = (config: Config) => createSecretBox(config.auth.appSecret, 'webhook-signing-secret');
 
 /** What the job processors and the outbox relay use, in the worker process and in embedded mode. */
-export async function createJobServices(deps: { config: Config; db: Database }) {
+export async function createJobServices(deps: { config: Config; db: Database; metrics?: Registry }) {
   const { config, db } = deps;
   const push = await createFcmChannel(config.notifications.fcm);
   return {
@@ -82,6 +96,15 @@ export async function createJobServices(deps: { config: Config; db: Database }) 
     }),
     idempotency: createIdempotencyService({ db, ttlSeconds: config.idempotencyTtlSeconds }),
     popularity: createPopularityService({ db }),
+    invoiceExtraction: createExtractionService({
+      db,
+      store: createObjectStore(config.storage),
+      settings: {
+        defaultToleranceBp: config.supplierInvoices.toleranceBp,
+        maxPdfPages: config.supplierInvoices.maxPdfPages,
+      },
+      metrics: deps.metrics ? registerInvoiceMetrics(deps.metrics) : undefined,
+    }),
     close: () => push.close(),
   };
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import {
@@ -155,6 +156,18 @@ const envSchema = z.object({
     ),
   ),
   DEVICE_TOKEN_STALE_DAYS: int(270, 1, 3650),
+  STORAGE_DRIVER: z.preprocess(emptyToUndefined, z.enum(['local', 's3']).default('local')),
+  STORAGE_LOCAL_DIR: optionalString,
+  S3_BUCKET: optionalString,
+  S3_PREFIX: z.preprocess(emptyToUndefined, z.string().default('')),
+  S3_REGION: z.preprocess(emptyToUndefined, z.string().default('eu-north-1')),
+  S3_ENDPOINT: z.preprocess(emptyToUndefined, z.url().optional()),
+  S3_FORCE_PATH_STYLE: bool(false),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  SUPPLIER_INVOICE_MAX_BYTES: int(20 * 1_048_576, 1024, 200 * 1_048_576),
+  SUPPLIER_INVOICE_TOLERANCE_BP: int(50, 0, 10_000),
+  SUPPLIER_INVOICE_MAX_PDF_PAGES: int(100, 1, 10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -246,7 +259,28 @@ export interface Config {
     webhooks: { allowInsecureTargets: boolean; timeoutMs: number; allowedPorts: number[] };
     deviceTokenStaleDays: number;
   };
+  storage: StorageConfig;
+  supplierInvoices: {
+    maxBytes: number;
+    /** Default per-line price tolerance in basis points (50 = ±0.5 %); a supplier may have its own. */
+    toleranceBp: number;
+    maxPdfPages: number;
+  };
 }
+
+export type StorageConfig =
+  | { driver: 'local'; localDir: string }
+  | {
+      driver: 's3';
+      s3: {
+        bucket: string;
+        prefix: string;
+        region: string;
+        endpoint: string | undefined;
+        forcePathStyle: boolean;
+        credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      };
+    };
 
 export class ConfigError extends Error {
   constructor(
@@ -334,6 +368,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     throw new ConfigError('CORS_ORIGINS', 'must list explicit origins; "*" is not allowed with credentials');
   }
   return {
+    storage: storageConfig(e),
+    supplierInvoices: {
+      maxBytes: e.SUPPLIER_INVOICE_MAX_BYTES,
+      toleranceBp: e.SUPPLIER_INVOICE_TOLERANCE_BP,
+      maxPdfPages: e.SUPPLIER_INVOICE_MAX_PDF_PAGES,
+    },
     env: e.NODE_ENV,
     isProduction,
     http: {
@@ -418,6 +458,37 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         allowedPorts: e.WEBHOOK_ALLOWED_PORTS.length > 0 ? e.WEBHOOK_ALLOWED_PORTS : [443],
       },
       deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
+    },
+  };
+}
+
+/** Local files default to a folder beside the embedded database; S3 needs a bucket and both keys or neither. */
+function storageConfig(e: Env): StorageConfig {
+  if (e.STORAGE_DRIVER === 'local') {
+    if (e.NODE_ENV === 'production' && !e.STORAGE_LOCAL_DIR) {
+      throw new ConfigError(
+        'STORAGE_LOCAL_DIR',
+        'is required when NODE_ENV=production and STORAGE_DRIVER=local',
+      );
+    }
+    return { driver: 'local', localDir: e.STORAGE_LOCAL_DIR ?? join(dirname(e.EMBEDDED_DB_DIR), 'files') };
+  }
+  if (!e.S3_BUCKET) throw new ConfigError('S3_BUCKET', 'is required when STORAGE_DRIVER=s3');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('S3_ACCESS_KEY_ID', 'and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  return {
+    driver: 's3',
+    s3: {
+      bucket: e.S3_BUCKET,
+      prefix: e.S3_PREFIX,
+      region: e.S3_REGION,
+      endpoint: e.S3_ENDPOINT,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      credentials:
+        e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+          : undefined,
     },
   };
 }

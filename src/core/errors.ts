@@ -56,6 +56,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'WEBHOOK_NOT_FOUND':
     case 'PRODUCT_NOT_FOUND':
     case 'ORDER_NOT_FOUND':
+    case 'SUPPLIER_INVOICE_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');
@@ -70,6 +71,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVALID_ORDER_TRANSITION':
     case 'INVOICE_NOT_AVAILABLE':
     case 'IDEMPOTENCY_KEY_IN_USE':
+    case 'INVALID_SUPPLIER_INVOICE_TRANSITION':
       return http(409, 'ConflictError');
     case 'REQUEST_TIMEOUT':
       return http(408, 'RequestTimeoutError');
@@ -89,6 +91,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'BULK_VALIDATION_FAILED':
     case 'PRODUCT_UNAVAILABLE':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'SUPPLIER_INVOICE_UNREADABLE':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');

@@ -167,6 +167,41 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
   };
 }
 
+/** Supplier-invoice intake (spec §12, §13), registered wherever the extraction job runs. */
+export interface InvoiceMetrics {
+  /** iris_invoice_extraction_seconds: time to extract one document, by source (xml, pdf-xml, pdf-text, ocr). */
+  extraction: Histogram<'source'>;
+  /** iris_invoices_total: processed supplier invoices by outcome (the status extraction left them in). */
+  invoices: Counter<'outcome'>;
+  /** iris_reconciliation_discrepancies_total: discrepancies found, by reason code. */
+  discrepancies: Counter<'reason'>;
+}
+
+export function registerInvoiceMetrics(registry: Registry): InvoiceMetrics {
+  const registers = [registry];
+  return {
+    extraction: new Histogram({
+      name: 'iris_invoice_extraction_seconds',
+      help: 'Time to extract a supplier invoice in seconds (label: source)',
+      labelNames: ['source'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    invoices: new Counter({
+      name: 'iris_invoices_total',
+      help: 'Processed supplier invoices by outcome: matched, disputed, needs_review, failed, credit_note (label: outcome)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    discrepancies: new Counter({
+      name: 'iris_reconciliation_discrepancies_total',
+      help: 'Discrepancies found reconciling supplier invoices against orders (label: reason)',
+      labelNames: ['reason'],
+      registers,
+    }),
+  };
+}
+
 /** A registry with prom-client's process and Node.js metrics; the API and the worker process each have one. */
 export function createProcessRegistry(): Registry {
   const registry = new Registry();

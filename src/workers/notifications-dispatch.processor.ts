@@ -23,6 +23,13 @@ const eventJobData = z.union([
       payload: eventSchemas['order.status_changed'],
     })
     .transform(asEvent),
+  z
+    .object({
+      ...envelope,
+      event_type: z.literal('supplier_invoice.disputed'),
+      payload: eventSchemas['supplier_invoice.disputed'],
+    })
+    .transform(asEvent),
 ]);
 
 /**

@@ -11,6 +11,8 @@ import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
 import type { PopularityService } from '../domain/products/popularity.service.js';
 import { productsPopularityJob } from './products-popularity.processor.js';
+import type { ExtractionService } from '../domain/supplier-invoices/supplier-invoices.extraction.js';
+import { supplierInvoicesExtractJob } from './supplier-invoices-extract.processor.js';
 
 /** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -23,12 +25,15 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
 export const EVENT_ROUTES: EventRoutes = {
   'order.placed': ['notifications.dispatch'],
   'order.status_changed': ['notifications.dispatch'],
+  'supplier_invoice.received': ['supplier-invoices.extract'],
+  'supplier_invoice.disputed': ['notifications.dispatch'],
 };
 
 export interface JobServices {
   deliveries: DeliveryService;
   idempotency: IdempotencyService;
   popularity: PopularityService;
+  invoiceExtraction: ExtractionService;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -39,6 +44,7 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       deviceTokensPruneJob(services.deliveries),
       idempotencyPurgeJob(services.idempotency),
       productsPopularityJob(services.popularity),
+      supplierInvoicesExtractJob(services.invoiceExtraction),
     ],
     SCHEDULES,
     EVENT_ROUTES,

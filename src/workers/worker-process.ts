@@ -58,8 +58,8 @@ export async function startWorkerProcess(
   }
   const log = options.log ?? workerLogger(config);
   const database = await openPostgres(config.database.url, config.database.pool, log, 'iris-worker');
-  const services = await createJobServices({ config, db: database.db });
   const registry = createProcessRegistry();
+  const services = await createJobServices({ config, db: database.db, metrics: registry });
   if (database.stats) registerDatabaseMetrics(registry, database.stats);
   let runtime: JobRuntime;
   try {

@@ -42,6 +42,7 @@ function realRegistry() {
       deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
       idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
       popularity: { refresh: vi.fn() },
+      invoiceExtraction: { extract: vi.fn() },
     },
     config.jobs.timezone,
   );

@@ -564,6 +564,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supplier-invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List supplier invoices the caller is a party to */
+        get: operations["getSupplierInvoices"];
+        put?: never;
+        /** Upload a supplier invoice or credit note (multipart: file, restaurant_id, supplier_id, document_type) */
+        post: operations["postSupplierInvoices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier-invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One supplier invoice with its fields, lines, discrepancies and history */
+        get: operations["getSupplierInvoicesById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier-invoices/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The original file */
+        get: operations["getSupplierInvoicesByIdFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier-invoices/{id}/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct extracted fields or the matched order (audited) */
+        post: operations["postSupplierInvoicesByIdCorrections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier-invoices/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a matched supplier invoice */
+        post: operations["postSupplierInvoicesByIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier-invoices/{id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispute a supplier invoice and request a credit note */
+        post: operations["postSupplierInvoicesByIdDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier-invoices/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run extraction again after a failure */
+        post: operations["postSupplierInvoicesByIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier-invoices/tolerances/{supplier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A supplier's own per-line price tolerance (basis points; 50 = ±0.5 %) */
+        put: operations["putSupplierInvoicesTolerancesBySupplierId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -632,7 +769,7 @@ export interface components {
              * @description Stable machine-readable code; branch on this
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "RECONCILIATION_FAILED" | "CONNECTOR_AUTH_FAILED" | "PAYMENT_PROCESSING_ERROR" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "CONNECTOR_AUTH_FAILED" | "PAYMENT_PROCESSING_ERROR" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED";
             /** @description Human-readable explanation; wording may change */
             message: string;
             /** @description The HTTP status, repeated */
@@ -1136,7 +1273,7 @@ export interface components {
         WebhookCreateInput: {
             /** Format: uri */
             url: string;
-            events?: ("order.placed" | "order.status_changed")[];
+            events?: ("order.placed" | "order.status_changed" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed")[];
             description?: string;
         };
         WebhookList: {
@@ -5303,6 +5440,1489 @@ export interface operations {
             };
             /** @description Conflict with the current state. Codes: INVALID_ORDER_TRANSITION, CONCURRENT_UPDATE */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSupplierInvoices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                status?: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                supplier_id?: string;
+                restaurant_id?: string;
+                from?: string;
+                to?: string;
+                has_discrepancies?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                            document_type: ("invoice" | "credit_note") | null;
+                            restaurant_id: string | null;
+                            supplier_id: string | null;
+                            order_id: string | null;
+                            credits_invoice_id: string | null;
+                            /** @enum {string} */
+                            format: "pdf" | "png" | "jpeg" | "tiff" | "ubl" | "cii";
+                            file_name: string | null;
+                            file_sha256: string;
+                            file_size: number;
+                            extraction_source: string | null;
+                            invoice_number: string | null;
+                            issue_date: string | null;
+                            currency: string | null;
+                            payable_cents: number | null;
+                            disputed_cents: number;
+                            credited_cents: number;
+                            review_reasons: {
+                                code: string;
+                                message: string;
+                                amount_cents?: number;
+                                candidates?: string[];
+                            }[];
+                            failure_reason: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                        pagination: {
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, RESTAURANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSupplierInvoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                        document_type: ("invoice" | "credit_note") | null;
+                        restaurant_id: string | null;
+                        supplier_id: string | null;
+                        order_id: string | null;
+                        credits_invoice_id: string | null;
+                        /** @enum {string} */
+                        format: "pdf" | "png" | "jpeg" | "tiff" | "ubl" | "cii";
+                        file_name: string | null;
+                        file_sha256: string;
+                        file_size: number;
+                        extraction_source: string | null;
+                        invoice_number: string | null;
+                        issue_date: string | null;
+                        currency: string | null;
+                        payable_cents: number | null;
+                        disputed_cents: number;
+                        credited_cents: number;
+                        review_reasons: {
+                            code: string;
+                            message: string;
+                            amount_cents?: number;
+                            candidates?: string[];
+                        }[];
+                        failure_reason: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        fields: {
+                            [key: string]: {
+                                value: string | number | null;
+                                source: string;
+                                confidence: number;
+                            };
+                        };
+                        vat: {
+                            category: string;
+                            rate_bp: number;
+                            taxable_cents: number;
+                            tax_cents: number;
+                        }[];
+                        lines: {
+                            line_no: number;
+                            seller_item_id: string | null;
+                            gtin: string | null;
+                            description: string;
+                            quantity: string;
+                            unit_code: string | null;
+                            unit_price_cents: number;
+                            net_cents: number;
+                            vat_category: string | null;
+                            vat_rate_bp: number | null;
+                            order_line_no: number | null;
+                        }[];
+                        discrepancies: {
+                            /** @enum {string} */
+                            reason: "PRICE_DIFFERS" | "QUANTITY_DIFFERS" | "LINE_NOT_ORDERED" | "LINE_MISSING" | "VAT_RATE_WRONG" | "TOTALS_INCONSISTENT" | "DUPLICATE_INVOICE" | "CURRENCY_DIFFERS";
+                            invoice_line_no: number | null;
+                            order_line_no: number | null;
+                            amount_cents: number;
+                            expected: string | null;
+                            actual: string | null;
+                        }[];
+                        history: {
+                            action: string;
+                            from: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            to: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            actor_account_id: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                        document_type: ("invoice" | "credit_note") | null;
+                        restaurant_id: string | null;
+                        supplier_id: string | null;
+                        order_id: string | null;
+                        credits_invoice_id: string | null;
+                        /** @enum {string} */
+                        format: "pdf" | "png" | "jpeg" | "tiff" | "ubl" | "cii";
+                        file_name: string | null;
+                        file_sha256: string;
+                        file_size: number;
+                        extraction_source: string | null;
+                        invoice_number: string | null;
+                        issue_date: string | null;
+                        currency: string | null;
+                        payable_cents: number | null;
+                        disputed_cents: number;
+                        credited_cents: number;
+                        review_reasons: {
+                            code: string;
+                            message: string;
+                            amount_cents?: number;
+                            candidates?: string[];
+                        }[];
+                        failure_reason: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        fields: {
+                            [key: string]: {
+                                value: string | number | null;
+                                source: string;
+                                confidence: number;
+                            };
+                        };
+                        vat: {
+                            category: string;
+                            rate_bp: number;
+                            taxable_cents: number;
+                            tax_cents: number;
+                        }[];
+                        lines: {
+                            line_no: number;
+                            seller_item_id: string | null;
+                            gtin: string | null;
+                            description: string;
+                            quantity: string;
+                            unit_code: string | null;
+                            unit_price_cents: number;
+                            net_cents: number;
+                            vat_category: string | null;
+                            vat_rate_bp: number | null;
+                            order_line_no: number | null;
+                        }[];
+                        discrepancies: {
+                            /** @enum {string} */
+                            reason: "PRICE_DIFFERS" | "QUANTITY_DIFFERS" | "LINE_NOT_ORDERED" | "LINE_MISSING" | "VAT_RATE_WRONG" | "TOTALS_INCONSISTENT" | "DUPLICATE_INVOICE" | "CURRENCY_DIFFERS";
+                            invoice_line_no: number | null;
+                            order_line_no: number | null;
+                            amount_cents: number;
+                            expected: string | null;
+                            actual: string | null;
+                        }[];
+                        history: {
+                            action: string;
+                            from: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            to: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            actor_account_id: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, RESTAURANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: SUPPLIER_INVOICE_UNREADABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSupplierInvoicesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                        document_type: ("invoice" | "credit_note") | null;
+                        restaurant_id: string | null;
+                        supplier_id: string | null;
+                        order_id: string | null;
+                        credits_invoice_id: string | null;
+                        /** @enum {string} */
+                        format: "pdf" | "png" | "jpeg" | "tiff" | "ubl" | "cii";
+                        file_name: string | null;
+                        file_sha256: string;
+                        file_size: number;
+                        extraction_source: string | null;
+                        invoice_number: string | null;
+                        issue_date: string | null;
+                        currency: string | null;
+                        payable_cents: number | null;
+                        disputed_cents: number;
+                        credited_cents: number;
+                        review_reasons: {
+                            code: string;
+                            message: string;
+                            amount_cents?: number;
+                            candidates?: string[];
+                        }[];
+                        failure_reason: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        fields: {
+                            [key: string]: {
+                                value: string | number | null;
+                                source: string;
+                                confidence: number;
+                            };
+                        };
+                        vat: {
+                            category: string;
+                            rate_bp: number;
+                            taxable_cents: number;
+                            tax_cents: number;
+                        }[];
+                        lines: {
+                            line_no: number;
+                            seller_item_id: string | null;
+                            gtin: string | null;
+                            description: string;
+                            quantity: string;
+                            unit_code: string | null;
+                            unit_price_cents: number;
+                            net_cents: number;
+                            vat_category: string | null;
+                            vat_rate_bp: number | null;
+                            order_line_no: number | null;
+                        }[];
+                        discrepancies: {
+                            /** @enum {string} */
+                            reason: "PRICE_DIFFERS" | "QUANTITY_DIFFERS" | "LINE_NOT_ORDERED" | "LINE_MISSING" | "VAT_RATE_WRONG" | "TOTALS_INCONSISTENT" | "DUPLICATE_INVOICE" | "CURRENCY_DIFFERS";
+                            invoice_line_no: number | null;
+                            order_line_no: number | null;
+                            amount_cents: number;
+                            expected: string | null;
+                            actual: string | null;
+                        }[];
+                        history: {
+                            action: string;
+                            from: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            to: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            actor_account_id: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSupplierInvoicesByIdFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSupplierInvoicesByIdCorrections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fields?: {
+                        invoice_number?: string | null;
+                        issue_date?: string | null;
+                        due_date?: string | null;
+                        delivery_date?: string | null;
+                        currency?: string | null;
+                        order_reference?: string | null;
+                        buyer_reference?: string | null;
+                        billing_reference?: string | null;
+                        seller_name?: string | null;
+                        seller_org_number?: string | null;
+                        seller_vat_number?: string | null;
+                        buyer_name?: string | null;
+                        buyer_org_number?: string | null;
+                        buyer_vat_number?: string | null;
+                        bankgiro?: string | null;
+                        plusgiro?: string | null;
+                        iban?: string | null;
+                        ocr_reference?: string | null;
+                        line_total_cents?: number | null;
+                        allowance_total_cents?: number | null;
+                        charge_total_cents?: number | null;
+                        net_total_cents?: number | null;
+                        vat_total_cents?: number | null;
+                        gross_total_cents?: number | null;
+                        prepaid_cents?: number | null;
+                        rounding_cents?: number | null;
+                        payable_cents?: number | null;
+                    };
+                    /** Format: uuid */
+                    order_id?: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                        document_type: ("invoice" | "credit_note") | null;
+                        restaurant_id: string | null;
+                        supplier_id: string | null;
+                        order_id: string | null;
+                        credits_invoice_id: string | null;
+                        /** @enum {string} */
+                        format: "pdf" | "png" | "jpeg" | "tiff" | "ubl" | "cii";
+                        file_name: string | null;
+                        file_sha256: string;
+                        file_size: number;
+                        extraction_source: string | null;
+                        invoice_number: string | null;
+                        issue_date: string | null;
+                        currency: string | null;
+                        payable_cents: number | null;
+                        disputed_cents: number;
+                        credited_cents: number;
+                        review_reasons: {
+                            code: string;
+                            message: string;
+                            amount_cents?: number;
+                            candidates?: string[];
+                        }[];
+                        failure_reason: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        fields: {
+                            [key: string]: {
+                                value: string | number | null;
+                                source: string;
+                                confidence: number;
+                            };
+                        };
+                        vat: {
+                            category: string;
+                            rate_bp: number;
+                            taxable_cents: number;
+                            tax_cents: number;
+                        }[];
+                        lines: {
+                            line_no: number;
+                            seller_item_id: string | null;
+                            gtin: string | null;
+                            description: string;
+                            quantity: string;
+                            unit_code: string | null;
+                            unit_price_cents: number;
+                            net_cents: number;
+                            vat_category: string | null;
+                            vat_rate_bp: number | null;
+                            order_line_no: number | null;
+                        }[];
+                        discrepancies: {
+                            /** @enum {string} */
+                            reason: "PRICE_DIFFERS" | "QUANTITY_DIFFERS" | "LINE_NOT_ORDERED" | "LINE_MISSING" | "VAT_RATE_WRONG" | "TOTALS_INCONSISTENT" | "DUPLICATE_INVOICE" | "CURRENCY_DIFFERS";
+                            invoice_line_no: number | null;
+                            order_line_no: number | null;
+                            amount_cents: number;
+                            expected: string | null;
+                            actual: string | null;
+                        }[];
+                        history: {
+                            action: string;
+                            from: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            to: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            actor_account_id: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_INVOICE_NOT_FOUND, ORDER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: INVALID_SUPPLIER_INVOICE_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSupplierInvoicesByIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                        document_type: ("invoice" | "credit_note") | null;
+                        restaurant_id: string | null;
+                        supplier_id: string | null;
+                        order_id: string | null;
+                        credits_invoice_id: string | null;
+                        /** @enum {string} */
+                        format: "pdf" | "png" | "jpeg" | "tiff" | "ubl" | "cii";
+                        file_name: string | null;
+                        file_sha256: string;
+                        file_size: number;
+                        extraction_source: string | null;
+                        invoice_number: string | null;
+                        issue_date: string | null;
+                        currency: string | null;
+                        payable_cents: number | null;
+                        disputed_cents: number;
+                        credited_cents: number;
+                        review_reasons: {
+                            code: string;
+                            message: string;
+                            amount_cents?: number;
+                            candidates?: string[];
+                        }[];
+                        failure_reason: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        fields: {
+                            [key: string]: {
+                                value: string | number | null;
+                                source: string;
+                                confidence: number;
+                            };
+                        };
+                        vat: {
+                            category: string;
+                            rate_bp: number;
+                            taxable_cents: number;
+                            tax_cents: number;
+                        }[];
+                        lines: {
+                            line_no: number;
+                            seller_item_id: string | null;
+                            gtin: string | null;
+                            description: string;
+                            quantity: string;
+                            unit_code: string | null;
+                            unit_price_cents: number;
+                            net_cents: number;
+                            vat_category: string | null;
+                            vat_rate_bp: number | null;
+                            order_line_no: number | null;
+                        }[];
+                        discrepancies: {
+                            /** @enum {string} */
+                            reason: "PRICE_DIFFERS" | "QUANTITY_DIFFERS" | "LINE_NOT_ORDERED" | "LINE_MISSING" | "VAT_RATE_WRONG" | "TOTALS_INCONSISTENT" | "DUPLICATE_INVOICE" | "CURRENCY_DIFFERS";
+                            invoice_line_no: number | null;
+                            order_line_no: number | null;
+                            amount_cents: number;
+                            expected: string | null;
+                            actual: string | null;
+                        }[];
+                        history: {
+                            action: string;
+                            from: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            to: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            actor_account_id: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: INVALID_SUPPLIER_INVOICE_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSupplierInvoicesByIdDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                        document_type: ("invoice" | "credit_note") | null;
+                        restaurant_id: string | null;
+                        supplier_id: string | null;
+                        order_id: string | null;
+                        credits_invoice_id: string | null;
+                        /** @enum {string} */
+                        format: "pdf" | "png" | "jpeg" | "tiff" | "ubl" | "cii";
+                        file_name: string | null;
+                        file_sha256: string;
+                        file_size: number;
+                        extraction_source: string | null;
+                        invoice_number: string | null;
+                        issue_date: string | null;
+                        currency: string | null;
+                        payable_cents: number | null;
+                        disputed_cents: number;
+                        credited_cents: number;
+                        review_reasons: {
+                            code: string;
+                            message: string;
+                            amount_cents?: number;
+                            candidates?: string[];
+                        }[];
+                        failure_reason: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        fields: {
+                            [key: string]: {
+                                value: string | number | null;
+                                source: string;
+                                confidence: number;
+                            };
+                        };
+                        vat: {
+                            category: string;
+                            rate_bp: number;
+                            taxable_cents: number;
+                            tax_cents: number;
+                        }[];
+                        lines: {
+                            line_no: number;
+                            seller_item_id: string | null;
+                            gtin: string | null;
+                            description: string;
+                            quantity: string;
+                            unit_code: string | null;
+                            unit_price_cents: number;
+                            net_cents: number;
+                            vat_category: string | null;
+                            vat_rate_bp: number | null;
+                            order_line_no: number | null;
+                        }[];
+                        discrepancies: {
+                            /** @enum {string} */
+                            reason: "PRICE_DIFFERS" | "QUANTITY_DIFFERS" | "LINE_NOT_ORDERED" | "LINE_MISSING" | "VAT_RATE_WRONG" | "TOTALS_INCONSISTENT" | "DUPLICATE_INVOICE" | "CURRENCY_DIFFERS";
+                            invoice_line_no: number | null;
+                            order_line_no: number | null;
+                            amount_cents: number;
+                            expected: string | null;
+                            actual: string | null;
+                        }[];
+                        history: {
+                            action: string;
+                            from: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            to: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            actor_account_id: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: INVALID_SUPPLIER_INVOICE_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSupplierInvoicesByIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited";
+                        document_type: ("invoice" | "credit_note") | null;
+                        restaurant_id: string | null;
+                        supplier_id: string | null;
+                        order_id: string | null;
+                        credits_invoice_id: string | null;
+                        /** @enum {string} */
+                        format: "pdf" | "png" | "jpeg" | "tiff" | "ubl" | "cii";
+                        file_name: string | null;
+                        file_sha256: string;
+                        file_size: number;
+                        extraction_source: string | null;
+                        invoice_number: string | null;
+                        issue_date: string | null;
+                        currency: string | null;
+                        payable_cents: number | null;
+                        disputed_cents: number;
+                        credited_cents: number;
+                        review_reasons: {
+                            code: string;
+                            message: string;
+                            amount_cents?: number;
+                            candidates?: string[];
+                        }[];
+                        failure_reason: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        fields: {
+                            [key: string]: {
+                                value: string | number | null;
+                                source: string;
+                                confidence: number;
+                            };
+                        };
+                        vat: {
+                            category: string;
+                            rate_bp: number;
+                            taxable_cents: number;
+                            tax_cents: number;
+                        }[];
+                        lines: {
+                            line_no: number;
+                            seller_item_id: string | null;
+                            gtin: string | null;
+                            description: string;
+                            quantity: string;
+                            unit_code: string | null;
+                            unit_price_cents: number;
+                            net_cents: number;
+                            vat_category: string | null;
+                            vat_rate_bp: number | null;
+                            order_line_no: number | null;
+                        }[];
+                        discrepancies: {
+                            /** @enum {string} */
+                            reason: "PRICE_DIFFERS" | "QUANTITY_DIFFERS" | "LINE_NOT_ORDERED" | "LINE_MISSING" | "VAT_RATE_WRONG" | "TOTALS_INCONSISTENT" | "DUPLICATE_INVOICE" | "CURRENCY_DIFFERS";
+                            invoice_line_no: number | null;
+                            order_line_no: number | null;
+                            amount_cents: number;
+                            expected: string | null;
+                            actual: string | null;
+                        }[];
+                        history: {
+                            action: string;
+                            from: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            to: ("received" | "extracting" | "extracted" | "needs_review" | "failed" | "matched" | "disputed" | "approved" | "credited") | null;
+                            actor_account_id: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: INVALID_SUPPLIER_INVOICE_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    putSupplierInvoicesTolerancesBySupplierId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supplier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    tolerance_bp: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        supplier_id: string;
+                        tolerance_bp: number;
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

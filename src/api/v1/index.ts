@@ -6,6 +6,7 @@ import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
 import { orderRoutes } from './orders.routes.js';
 import { productRoutes } from './products.routes.js';
+import { supplierInvoiceRoutes } from './supplier-invoices.routes.js';
 
 /** Every /api/v1 domain router. A route without a role guard (and not marked public) fails start-up. */
 export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
@@ -48,4 +49,5 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   });
   await app.register(productRoutes, { prefix: '/products' });
   await app.register(orderRoutes);
+  await app.register(supplierInvoiceRoutes);
 };

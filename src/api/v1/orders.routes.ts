@@ -60,12 +60,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
         '/api/v1/orders',
         request.body,
       );
-      return sendStoredJson(
-        reply,
-        stored,
-        { 201: s.orderDto },
-        app.config.http.validateResponses,
-      );
+      return sendStoredJson(reply, stored, { 201: s.orderDto }, app.config.http.validateResponses);
     },
   );
 

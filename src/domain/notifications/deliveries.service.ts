@@ -79,7 +79,9 @@ export function createDeliveryService(deps: {
       }
     }
     const body = webhookBody(event);
-    for (const endpoint of await repo.webhooksForEvent(db, event.payload.supplier_id, event.type)) {
+    const supplierId = event.payload.supplier_id;
+    const endpoints = supplierId ? await repo.webhooksForEvent(db, supplierId, event.type) : [];
+    for (const endpoint of endpoints) {
       targets.push({
         channel: 'webhook',
         target: endpoint.id,

@@ -28,29 +28,48 @@ function formatAmount(cents: number, currency: string): string {
 
 /**
  * `order.placed` goes to the supplier's members; `order.status_changed` to confirmed, dispatched, delivered or
- * cancelled goes to the restaurant's members; anything else notifies nobody by push.
+ * cancelled goes to the restaurant's members; `supplier_invoice.disputed` (a credit-note request) goes to the
+ * supplier's members; anything else notifies nobody by push.
  */
 export function pushAudience(event: NotifiableEvent): Audience | undefined {
-  const base = { event_id: event.id, event_type: event.type, order_id: event.payload.order_id };
-  if (event.type === 'order.placed') {
-    const p = event.payload;
-    return {
-      kind: 'supplier',
-      orgId: p.supplier_id,
-      message: {
-        title: 'New order',
-        body: `A restaurant placed an order of ${formatAmount(p.total_cents, p.currency)}.`,
-        data: base,
-      },
-    };
+  const base = { event_id: event.id, event_type: event.type };
+  switch (event.type) {
+    case 'order.placed': {
+      const p = event.payload;
+      return {
+        kind: 'supplier',
+        orgId: p.supplier_id,
+        message: {
+          title: 'New order',
+          body: `A restaurant placed an order of ${formatAmount(p.total_cents, p.currency)}.`,
+          data: { ...base, order_id: p.order_id },
+        },
+      };
+    }
+    case 'order.status_changed': {
+      const text = STATUS_MESSAGES[event.payload.to];
+      if (!text) return undefined;
+      return {
+        kind: 'restaurant',
+        orgId: event.payload.restaurant_id,
+        message: { ...text, data: { ...base, order_id: event.payload.order_id, status: event.payload.to } },
+      };
+    }
+    case 'supplier_invoice.disputed': {
+      const p = event.payload;
+      return {
+        kind: 'supplier',
+        orgId: p.supplier_id,
+        message: {
+          title: 'Invoice disputed',
+          body: `A restaurant disputed an invoice and requests a credit note of ${formatAmount(p.disputed_cents, p.currency)}.`,
+          data: { ...base, supplier_invoice_id: p.supplier_invoice_id },
+        },
+      };
+    }
+    default:
+      return undefined;
   }
-  const text = STATUS_MESSAGES[event.payload.to];
-  if (!text) return undefined;
-  return {
-    kind: 'restaurant',
-    orgId: event.payload.restaurant_id,
-    message: { ...text, data: { ...base, status: event.payload.to } },
-  };
 }
 
 /** The body a supplier's webhook receives: the event's id, type, time and its ids-only payload. */

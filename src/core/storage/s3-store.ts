@@ -1,0 +1,87 @@
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { assertKey, keyFor, type ObjectStore, ObjectNotFoundError, sha256Hex } from './storage.js';
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** Prepended to every key, e.g. "iris/prod/"; empty for none. */
+  prefix: string;
+  region: string;
+  /** An S3-compatible endpoint (MinIO, R2, a local test server); undefined for AWS. */
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+  /** Static credentials; undefined uses the SDK's default chain (environment, instance role, …). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
+
+const status = (err: unknown) =>
+  err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+
+/**
+ * Objects in an S3 bucket. A put first asks whether the key exists, then writes with `If-None-Match: *`, so a
+ * racing writer of the same bytes gets 412 from S3 instead of overwriting (content-addressed: same bytes anyway).
+ */
+export function createS3Store(options: S3StoreOptions): ObjectStore & { client: S3Client } {
+  const client = new S3Client({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    forcePathStyle: options.forcePathStyle,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+  const objectKey = (key: string) => `${options.prefix}${key}`;
+
+  async function exists(key: string): Promise<boolean> {
+    assertKey(key);
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: objectKey(key) }));
+      return true;
+    } catch (err) {
+      if (err instanceof NotFound || status(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  return {
+    driver: 's3',
+    client,
+    exists,
+    async put(bytes) {
+      const sha256 = sha256Hex(bytes);
+      const key = keyFor(sha256);
+      if (await exists(key)) return { key, sha256, size: bytes.length, created: false };
+      try {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: options.bucket,
+            Key: objectKey(key),
+            Body: bytes,
+            IfNoneMatch: '*',
+            ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
+          }),
+        );
+      } catch (err) {
+        if (status(err) === 412) return { key, sha256, size: bytes.length, created: false };
+        throw err;
+      }
+      return { key, sha256, size: bytes.length, created: true };
+    },
+    async get(key) {
+      assertKey(key);
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: objectKey(key) }));
+        if (!out.Body) throw new ObjectNotFoundError(key);
+        return Buffer.from(await out.Body.transformToByteArray());
+      } catch (err) {
+        if (err instanceof NoSuchKey || status(err) === 404) throw new ObjectNotFoundError(key);
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * File storage (spec §3): objects are addressed by the SHA-256 of their bytes, so the same bytes always land on
+ * the same key and nothing is ever overwritten — a put of bytes already stored is a no-op.
+ */
+export interface StoredObject {
+  key: string;
+  sha256: string;
+  size: number;
+  /** False when the bytes were already stored (nothing was written). */
+  created: boolean;
+}
+
+export interface ObjectStore {
+  readonly driver: 'local' | 's3';
+  put(bytes: Buffer): Promise<StoredObject>;
+  /** The bytes of a stored object; throws `ObjectNotFoundError` for an unknown key. */
+  get(key: string): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
+}
+
+export class ObjectNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`No stored object ${key}`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+export const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** `sha256/ab/cd/abcd…`: two fan-out levels keep directories and S3 listings small. */
+export function keyFor(sha256: string): string {
+  return `sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+}
+
+const KEY_PATTERN = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+
+/** Keys come from our own rows, but a key is a path: refuse anything that is not one of ours. */
+export function assertKey(key: string): void {
+  if (!KEY_PATTERN.test(key)) throw new ObjectNotFoundError(key);
+}
