@@ -1,8 +1,13 @@
+import { runForecastBench } from './forecast.js';
 import { runOrdersBench } from './orders.js';
 import { runSearchBench } from './search.js';
 
-/** npm run bench [suite…] — suites: search, orders. With no argument, every suite runs. */
-const suites: Record<string, () => Promise<unknown>> = { search: runSearchBench, orders: runOrdersBench };
+/** npm run bench [suite…] — suites: search, orders, forecast. With no argument, every suite runs. */
+const suites: Record<string, () => Promise<unknown>> = {
+  search: runSearchBench,
+  orders: runOrdersBench,
+  forecast: runForecastBench,
+};
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(suites);
 for (const name of wanted) {
   const suite = suites[name];

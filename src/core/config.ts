@@ -141,6 +141,22 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_INSECURE_TARGETS: bool(false),
   WEBHOOK_TIMEOUT_MS: int(5_000, 100, 30_000),
   DEVICE_TOKEN_STALE_DAYS: int(270, 1, 3650),
+  OPENWEATHER_API_KEY: optionalString,
+  OPENWEATHER_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/ }).default('https://api.openweathermap.org'),
+  ),
+  OPENWEATHER_TIMEOUT_MS: int(5_000, 100, 60_000),
+  OPENWEATHER_RETRIES: int(2, 0, 5),
+  FORECAST_THREADS: int(1, 1, 16),
+  FORECAST_HISTORY_DAYS: int(730, 56, 1_825),
+  FORECAST_HOLIDAY_COUNTRY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .default('SE'),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -222,6 +238,14 @@ export interface Config {
     };
     webhooks: { allowInsecureTargets: boolean; timeoutMs: number };
     deviceTokenStaleDays: number;
+  };
+  forecasts: {
+    /** Worker threads the nightly job fits models on: its bound on parallelism. */
+    threads: number;
+    historyDays: number;
+    holidayCountry: string;
+    /** Undefined without OPENWEATHER_API_KEY: forecasts then run without weather regressors and say so. */
+    openWeather: { apiKey: string; baseUrl: string; timeoutMs: number; retries: number } | undefined;
   };
 }
 
@@ -372,6 +396,19 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       },
       webhooks: { allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
       deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
+    },
+    forecasts: {
+      threads: e.FORECAST_THREADS,
+      historyDays: e.FORECAST_HISTORY_DAYS,
+      holidayCountry: e.FORECAST_HOLIDAY_COUNTRY,
+      openWeather: e.OPENWEATHER_API_KEY
+        ? {
+            apiKey: e.OPENWEATHER_API_KEY,
+            baseUrl: e.OPENWEATHER_BASE_URL,
+            timeoutMs: e.OPENWEATHER_TIMEOUT_MS,
+            retries: e.OPENWEATHER_RETRIES,
+          }
+        : undefined,
     },
   };
 }

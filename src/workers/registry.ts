@@ -6,6 +6,8 @@ import {
 } from '../core/jobs.js';
 import type { DeliveryService } from '../domain/notifications/deliveries.service.js';
 import type { IdempotencyService } from '../domain/idempotency/idempotency.service.js';
+import type { ForecastTraining } from '../domain/forecasts/forecasts.training.js';
+import { forecastsRefreshJob } from './forecasts-refresh.processor.js';
 import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
 import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
@@ -14,6 +16,7 @@ import { notificationsDispatchJob } from './notifications-dispatch.processor.js'
 export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'device-tokens.prune', cron: '30 3 * * *' },
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
+  { job: 'forecasts.refresh', cron: '0 2 * * *' },
 ];
 
 /** Jobs the outbox relay enqueues per event type. */
@@ -25,6 +28,7 @@ export const EVENT_ROUTES: EventRoutes = {
 export interface JobServices {
   deliveries: DeliveryService;
   idempotency: IdempotencyService;
+  forecastTraining: ForecastTraining;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -34,6 +38,7 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       notificationsDispatchJob(services.deliveries),
       deviceTokensPruneJob(services.deliveries),
       idempotencyPurgeJob(services.idempotency),
+      forecastsRefreshJob(services.forecastTraining),
     ],
     SCHEDULES,
     EVENT_ROUTES,

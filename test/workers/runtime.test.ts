@@ -41,6 +41,7 @@ function realRegistry() {
     {
       deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
       idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
+      forecastTraining: { refresh: vi.fn() },
     },
     config.jobs.timezone,
   );
@@ -59,13 +60,18 @@ describe('schedules', () => {
           tz: 'Europe/Stockholm',
         }),
         expect.objectContaining({
+          key: 'forecasts.refresh',
+          pattern: '0 2 * * *',
+          tz: 'Europe/Stockholm',
+        }),
+        expect.objectContaining({
           key: 'idempotency-keys.purge',
           pattern: '0 * * * *',
           tz: 'Europe/Stockholm',
         }),
       ]);
       // One upcoming run per schedule, not one per start.
-      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 2 });
+      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 3 });
       await runtime.close();
     }
   });
@@ -76,7 +82,7 @@ describe('schedules', () => {
     await seed.close();
     const runtime = await start();
     const keys = (await runtime.producer!.raw('maintenance').getJobSchedulers()).map((s) => s.key);
-    expect([...keys].sort()).toEqual(['device-tokens.prune', 'idempotency-keys.purge']);
+    expect([...keys].sort()).toEqual(['device-tokens.prune', 'forecasts.refresh', 'idempotency-keys.purge']);
     await runtime.close();
   });
 });

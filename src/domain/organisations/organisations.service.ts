@@ -37,6 +37,9 @@ const COLUMN_OF: Record<string, string> = {
   delivery_address_line: 'deliveryAddressLine',
   delivery_postal_code: 'deliveryPostalCode',
   delivery_city: 'deliveryCity',
+  latitude: 'latitude',
+  longitude: 'longitude',
+  opening_weekdays: 'openingWeekdays',
 };
 
 function toColumns(input: Partial<OrgCreate>): Record<string, unknown> {
@@ -70,6 +73,9 @@ export function orgToDto(row: OrgRow): OrgDto {
     delivery_address_line: row.deliveryAddressLine,
     delivery_postal_code: row.deliveryPostalCode,
     delivery_city: row.deliveryCity,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    opening_weekdays: [...row.openingWeekdays].sort((a, b) => a - b),
   };
 }
 
