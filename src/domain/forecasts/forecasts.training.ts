@@ -116,7 +116,9 @@ export function createForecastTraining(deps: {
           backtestMase: choice.backtest?.mase ?? null,
           backtestSmape: choice.backtest?.smape ?? null,
           backtestOrigins: choice.backtest?.origins ?? 0,
-          candidates: choice.candidates,
+          candidates: Object.fromEntries(
+            Object.entries(choice.candidates).filter(([, v]) => Number.isFinite(v)),
+          ),
           training: {
             open_days: values.length,
             mean_daily_demand: values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length,

@@ -6,7 +6,8 @@ import type { DailySeries } from './series.js';
  * training history. Below 1 beats the seasonal-naive rule of thumb a kitchen already uses.
  */
 export function mase(actual: readonly number[], forecast: readonly number[], training: DailySeries): number {
-  const scale = mean(seasonalNaiveResiduals(training).map(Math.abs));
+  // A perfectly weekly history has a zero naive error; scale by its mean level then, so MASE stays finite.
+  const scale = mean(seasonalNaiveResiduals(training).map(Math.abs)) || mean(training.values.map(Math.abs));
   const mae = mean(actual.map((a, i) => Math.abs(a - (forecast[i] ?? 0))));
   if (scale === 0) return mae === 0 ? 0 : Number.POSITIVE_INFINITY;
   return mae / scale;
