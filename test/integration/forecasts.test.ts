@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/rows.js';
 import { ForecastPool } from '../../src/domain/forecasts/engine/pool.js';
 import { addDays } from '../../src/domain/forecasts/engine/series.js';
 import { createForecastTraining, localToday } from '../../src/domain/forecasts/forecasts.training.js';
@@ -140,10 +141,11 @@ describe('forecasts.refresh and reads', () => {
     // The first restaurant's weather is fetched while OpenWeather is up…
     const first = await training('test-key').refresh(log, (reason) => fallbacks.push(reason));
     expect(first).toMatchObject({ retrained: 3, failed: 0 }); // two restaurants and the supplier-wide series
-    const cached = await ctx.database.db.execute<{ n: number }>(
+    const [cached] = await queryRows<{ n: number }>(
+      ctx.database.db,
       sql`SELECT count(*)::int AS n FROM weather_days WHERE latitude = 59.33`,
     );
-    expect(cached.rows[0]!.n).toBeGreaterThan(60);
+    expect(cached!.n).toBeGreaterThan(60);
 
     // …nothing changed: nothing retrains, and OpenWeather is not asked again.
     const calls = weatherCalls;
