@@ -23,6 +23,11 @@ import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
 import { createNotificationService } from './domain/notifications/notifications.service.js';
 import { createWebhookSender } from './domain/notifications/notifications.webhooks.js';
 import { createOutboxService } from './domain/outbox/outbox.service.js';
+import { createForecastService } from './domain/forecasts/forecasts.service.js';
+import { createForecastTraining } from './domain/forecasts/forecasts.training.js';
+import { ForecastPool } from './domain/forecasts/engine/pool.js';
+import { createWeatherClient } from './domain/forecasts/weather.client.js';
+import { createWeatherProvider } from './domain/forecasts/weather.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -54,6 +59,7 @@ export function createServices(deps: ServiceDeps) {
         allowedPorts: deps.config.notifications.webhooks.allowedPorts,
       },
     }),
+    forecasts: createForecastService({ db: deps.db }),
     orders: createOrderService({
       db: deps.db,
       idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
@@ -81,6 +87,10 @@ const webhookSecrets = (config: Config) => createSecretBox(config.auth.appSecret
 export async function createJobServices(deps: { config: Config; db: Database; metrics?: Registry }) {
   const { config, db } = deps;
   const push = await createFcmChannel(config.notifications.fcm);
+  // Worker threads start with the first forecast job, not with the process.
+  let pool: ForecastPool | undefined;
+  const forecastPool = () => (pool ??= new ForecastPool(config.forecasts.threads));
+  const openWeather = config.forecasts.openWeather;
   return {
     outbox: createOutboxService({ db }),
     deliveries: createDeliveryService({
@@ -105,7 +115,23 @@ export async function createJobServices(deps: { config: Config; db: Database; me
       },
       metrics: deps.metrics ? registerInvoiceMetrics(deps.metrics) : undefined,
     }),
-    close: () => push.close(),
+    forecastTraining: createForecastTraining({
+      db,
+      pool: forecastPool,
+      weather: createWeatherProvider({
+        db,
+        client: openWeather ? createWeatherClient(openWeather) : undefined,
+      }),
+      settings: {
+        historyDays: config.forecasts.historyDays,
+        country: config.forecasts.holidayCountry,
+        timezone: config.jobs.timezone,
+      },
+    }),
+    close: async () => {
+      await pool?.close();
+      await push.close();
+    },
   };
 }
 

@@ -168,6 +168,22 @@ const envSchema = z.object({
   SUPPLIER_INVOICE_MAX_BYTES: int(20 * 1_048_576, 1024, 200 * 1_048_576),
   SUPPLIER_INVOICE_TOLERANCE_BP: int(50, 0, 10_000),
   SUPPLIER_INVOICE_MAX_PDF_PAGES: int(100, 1, 10_000),
+  OPENWEATHER_API_KEY: optionalString,
+  OPENWEATHER_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/ }).default('https://api.openweathermap.org'),
+  ),
+  OPENWEATHER_TIMEOUT_MS: int(5_000, 100, 60_000),
+  OPENWEATHER_RETRIES: int(2, 0, 5),
+  FORECAST_THREADS: int(1, 1, 16),
+  FORECAST_HISTORY_DAYS: int(730, 56, 1_825),
+  FORECAST_HOLIDAY_COUNTRY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .default('SE'),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -265,6 +281,14 @@ export interface Config {
     /** Default per-line price tolerance in basis points (50 = ±0.5 %); a supplier may have its own. */
     toleranceBp: number;
     maxPdfPages: number;
+  };
+  forecasts: {
+    /** Worker threads the nightly job fits models on: its bound on parallelism. */
+    threads: number;
+    historyDays: number;
+    holidayCountry: string;
+    /** Undefined without OPENWEATHER_API_KEY: forecasts then run without weather regressors and say so. */
+    openWeather: { apiKey: string; baseUrl: string; timeoutMs: number; retries: number } | undefined;
   };
 }
 
@@ -458,6 +482,19 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         allowedPorts: e.WEBHOOK_ALLOWED_PORTS.length > 0 ? e.WEBHOOK_ALLOWED_PORTS : [443],
       },
       deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
+    },
+    forecasts: {
+      threads: e.FORECAST_THREADS,
+      historyDays: e.FORECAST_HISTORY_DAYS,
+      holidayCountry: e.FORECAST_HOLIDAY_COUNTRY,
+      openWeather: e.OPENWEATHER_API_KEY
+        ? {
+            apiKey: e.OPENWEATHER_API_KEY,
+            baseUrl: e.OPENWEATHER_BASE_URL,
+            timeoutMs: e.OPENWEATHER_TIMEOUT_MS,
+            retries: e.OPENWEATHER_RETRIES,
+          }
+        : undefined,
     },
   };
 }

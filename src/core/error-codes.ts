@@ -1,4 +1,5 @@
 import { ACCOUNT_ERROR_CODES } from '../domain/accounts/accounts.errors.js';
+import { FORECAST_ERROR_CODES } from '../domain/forecasts/forecasts.errors.js';
 import { IDEMPOTENCY_ERROR_CODES } from '../domain/idempotency/idempotency.errors.js';
 import { NOTIFICATION_ERROR_CODES } from '../domain/notifications/notifications.errors.js';
 import { ORDER_ERROR_CODES } from '../domain/orders/orders.errors.js';
@@ -52,6 +53,7 @@ export const ERROR_CODES = [
   ...ORDER_ERROR_CODES,
   ...IDEMPOTENCY_ERROR_CODES,
   ...SUPPLIER_INVOICE_ERROR_CODES,
+  ...FORECAST_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -57,6 +57,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'PRODUCT_NOT_FOUND':
     case 'ORDER_NOT_FOUND':
     case 'SUPPLIER_INVOICE_NOT_FOUND':
+    case 'FORECAST_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');

@@ -18,6 +18,8 @@ export interface JobContext {
   /** 1 for the first attempt. */
   attempt: number;
   log: FastifyBaseLogger;
+  /** The job metrics, for processors that observe their own (the forecast job); absent in unit runs. */
+  metrics?: JobMetrics | undefined;
 }
 
 export interface JobDefinition<T = unknown> {
@@ -133,7 +135,12 @@ export async function runJob(
     if (!parsed.success) {
       throw new UnrecoverableError(`Invalid payload for "${job.name}": ${z.prettifyError(parsed.error)}`);
     }
-    await definition.process(parsed.data, { jobId: job.id, attempt: job.attempt, log });
+    await definition.process(parsed.data, {
+      jobId: job.id,
+      attempt: job.attempt,
+      log,
+      metrics: deps.metrics,
+    });
     deps.metrics?.completed.inc({ ...labels, outcome: 'success' });
   } catch (err) {
     const final = !definition || err instanceof UnrecoverableError || job.attempt >= definition.attempts;

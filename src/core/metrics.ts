@@ -67,6 +67,8 @@ export interface JobMetricSources {
 export interface JobMetrics {
   /** iris_forecast_job_duration_seconds: the spec's own histogram, observed by the forecast job when it lands. */
   forecastDuration: Histogram;
+  /** iris_forecast_weather_fallbacks_total: series forecast without weather, by reason (no_key, no_coordinates, outage). */
+  forecastWeatherFallbacks: Counter<'reason'>;
   /** iris_job_duration_seconds: wall time of each job attempt, by job name. */
   duration: Histogram<'job'>;
   /**
@@ -124,6 +126,12 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
       name: 'iris_forecast_job_duration_seconds',
       help: 'Duration of forecast retraining jobs',
       buckets: JOB_BUCKETS,
+      registers,
+    }),
+    forecastWeatherFallbacks: new Counter({
+      name: 'iris_forecast_weather_fallbacks_total',
+      help: 'Forecast series trained without weather regressors, by reason: no_key, no_coordinates or outage (label: reason)',
+      labelNames: ['reason'],
       registers,
     }),
     duration: new Histogram({

@@ -8,3 +8,4 @@ export * from '../domain/products/products.models.js';
 export * from '../domain/orders/orders.models.js';
 export * from '../domain/idempotency/idempotency.models.js';
 export * from '../domain/supplier-invoices/supplier-invoices.models.js';
+export * from '../domain/forecasts/forecasts.models.js';

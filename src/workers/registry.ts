@@ -6,6 +6,8 @@ import {
 } from '../core/jobs.js';
 import type { DeliveryService } from '../domain/notifications/deliveries.service.js';
 import type { IdempotencyService } from '../domain/idempotency/idempotency.service.js';
+import type { ForecastTraining } from '../domain/forecasts/forecasts.training.js';
+import { forecastsRefreshJob } from './forecasts-refresh.processor.js';
 import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
 import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
@@ -19,6 +21,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'device-tokens.prune', cron: '30 3 * * *' },
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
   { job: 'products.popularity-refresh', cron: '*/10 * * * *' },
+  { job: 'forecasts.refresh', cron: '0 2 * * *' },
 ];
 
 /** Jobs the outbox relay enqueues per event type. */
@@ -34,6 +37,7 @@ export interface JobServices {
   idempotency: IdempotencyService;
   popularity: PopularityService;
   invoiceExtraction: ExtractionService;
+  forecastTraining: ForecastTraining;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -45,6 +49,7 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       idempotencyPurgeJob(services.idempotency),
       productsPopularityJob(services.popularity),
       supplierInvoicesExtractJob(services.invoiceExtraction),
+      forecastsRefreshJob(services.forecastTraining),
     ],
     SCHEDULES,
     EVENT_ROUTES,

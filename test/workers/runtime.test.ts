@@ -43,6 +43,7 @@ function realRegistry() {
       idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
       popularity: { refresh: vi.fn() },
       invoiceExtraction: { extract: vi.fn() },
+      forecastTraining: { refresh: vi.fn() },
     },
     config.jobs.timezone,
   );
@@ -58,6 +59,11 @@ describe('schedules', () => {
         expect.objectContaining({
           key: 'device-tokens.prune',
           pattern: '30 3 * * *',
+          tz: 'Europe/Stockholm',
+        }),
+        expect.objectContaining({
+          key: 'forecasts.refresh',
+          pattern: '0 2 * * *',
           tz: 'Europe/Stockholm',
         }),
         expect.objectContaining({
@@ -85,6 +91,7 @@ describe('schedules', () => {
     const keys = (await runtime.producer!.raw('maintenance').getJobSchedulers()).map((s) => s.key);
     expect([...keys].sort()).toEqual([
       'device-tokens.prune',
+      'forecasts.refresh',
       'idempotency-keys.purge',
       'products.popularity-refresh',
     ]);

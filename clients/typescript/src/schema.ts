@@ -701,6 +701,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/forecasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Demand forecast for a product: daily points with 80 % intervals and the model that made them */
+        get: operations["getForecasts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forecasts/chart.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The forecast as an SVG chart: history, forecast and interval */
+        get: operations["getForecastsChartSvg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -769,7 +803,7 @@ export interface components {
              * @description Stable machine-readable code; branch on this
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "CONNECTOR_AUTH_FAILED" | "PAYMENT_PROCESSING_ERROR" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "CONNECTOR_AUTH_FAILED" | "PAYMENT_PROCESSING_ERROR" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND";
             /** @description Human-readable explanation; wording may change */
             message: string;
             /** @description The HTTP status, repeated */
@@ -1146,6 +1180,9 @@ export interface components {
             delivery_postal_code: string | null;
             delivery_city: string | null;
             vat_number: string | null;
+            latitude: number | null;
+            longitude: number | null;
+            opening_weekdays: number[];
         };
         RestaurantCreateInput: {
             legal_name: string;
@@ -1160,6 +1197,9 @@ export interface components {
             delivery_postal_code?: string | null;
             delivery_city?: string | null;
             vat_number?: string | null;
+            latitude?: number | null;
+            longitude?: number | null;
+            opening_weekdays?: number[];
         };
         RestaurantPage: {
             data: components["schemas"]["Restaurant"][];
@@ -1182,6 +1222,9 @@ export interface components {
             delivery_postal_code?: string | null;
             delivery_city?: string | null;
             vat_number?: string | null;
+            latitude?: number | null;
+            longitude?: number | null;
+            opening_weekdays?: number[];
         };
         RoleChangeInput: {
             /** @enum {string} */
@@ -6941,6 +6984,215 @@ export interface operations {
             };
             /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getForecasts: {
+        parameters: {
+            query: {
+                restaurant_id?: string;
+                supplier_id?: string;
+                product_id: string;
+                horizon_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        scope: "restaurant" | "supplier";
+                        restaurant_id: string | null;
+                        supplier_id: string | null;
+                        /** Format: uuid */
+                        product_id: string;
+                        /** @enum {string} */
+                        model: "prophet_weather" | "prophet" | "seasonal_naive" | "moving_average";
+                        model_reason: string;
+                        weather_used: boolean;
+                        weather_note: string | null;
+                        backtest: {
+                            mase: number;
+                            smape: number;
+                            origins: number;
+                        } | null;
+                        candidates: {
+                            [key: string]: number;
+                        };
+                        training: {
+                            [key: string]: number | string;
+                        };
+                        history_from: string | null;
+                        history_to: string | null;
+                        trained_at: string;
+                        interval_level: number;
+                        points: {
+                            date: string;
+                            quantity: number;
+                            lower: number;
+                            upper: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: FORECAST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getForecastsChartSvg: {
+        parameters: {
+            query: {
+                restaurant_id?: string;
+                supplier_id?: string;
+                product_id: string;
+                horizon_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description image/svg+xml: history, forecast and 80 % interval */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: FORECAST_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

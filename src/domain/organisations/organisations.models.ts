@@ -2,10 +2,12 @@ import { sql } from 'drizzle-orm';
 import {
   char,
   check,
+  doublePrecision,
   index,
   integer,
   pgEnum,
   pgTable,
+  smallint,
   text,
   unique,
   uniqueIndex,
@@ -63,6 +65,14 @@ export const restaurants = pgTable(
     deliveryCity: text('delivery_city'),
     /** Momsregistreringsnummer, when the restaurant has one; shown as the buyer's on invoices. */
     vatNumber: text('vat_number'),
+    /** Coordinates of the kitchen, for weather (forecasts) and distance (supplier recommendations). */
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+    /** ISO weekdays the kitchen is open (1 = Monday); demand on other days is not a zero, it is no day at all. */
+    openingWeekdays: smallint('opening_weekdays')
+      .array()
+      .notNull()
+      .default(sql`'{1,2,3,4,5,6,7}'::smallint[]`),
   },
   (t) => [
     uniqueIndex('restaurants_org_number_live_key')
@@ -70,6 +80,12 @@ export const restaurants = pgTable(
       .where(sql`${t.deletedAt} IS NULL`),
     check('restaurants_org_number_digits', sql`${t.orgNumber} ~ '^[0-9]{10}$'`),
     check('restaurants_vat_number_form', sql`${t.vatNumber} ~ '^SE[0-9]{10}01$'`),
+    check('restaurants_latitude_range', sql`${t.latitude} BETWEEN -90 AND 90`),
+    check('restaurants_longitude_range', sql`${t.longitude} BETWEEN -180 AND 180`),
+    check(
+      'restaurants_opening_weekdays_valid',
+      sql`cardinality(${t.openingWeekdays}) BETWEEN 1 AND 7 AND ${t.openingWeekdays} <@ '{1,2,3,4,5,6,7}'::smallint[]`,
+    ),
   ],
 );
 

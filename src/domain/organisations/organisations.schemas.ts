@@ -80,6 +80,15 @@ export const restaurantCreate = z.strictObject({
     .regex(/^SE\d{10}01$/, 'must be a Swedish VAT registration number: SE, the organisation number, 01')
     .nullable()
     .optional(),
+  latitude: z.number().min(-90).max(90).nullable().optional(),
+  longitude: z.number().min(-180).max(180).nullable().optional(),
+  /** ISO weekdays the kitchen is open, 1 = Monday; forecasts leave the other days out. */
+  opening_weekdays: z
+    .array(z.number().int().min(1).max(7))
+    .min(1)
+    .max(7)
+    .refine((days) => new Set(days).size === days.length, 'must not repeat a weekday')
+    .optional(),
 });
 
 export const supplierUpdate = supplierCreate.partial();
@@ -113,6 +122,9 @@ export const restaurantDto = z.object({
   delivery_postal_code: z.string().nullable(),
   delivery_city: z.string().nullable(),
   vat_number: z.string().nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  opening_weekdays: z.array(z.number().int()),
 });
 export const supplierPage = paginated(supplierDto);
 export const restaurantPage = paginated(restaurantDto);

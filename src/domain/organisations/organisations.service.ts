@@ -40,6 +40,9 @@ const COLUMN_OF: Record<string, string> = {
   delivery_city: 'deliveryCity',
   vat_number: 'vatNumber',
   bankgiro: 'bankgiro',
+  latitude: 'latitude',
+  longitude: 'longitude',
+  opening_weekdays: 'openingWeekdays',
 };
 
 function toColumns(kind: OrgKind, input: Partial<OrgCreate>): Record<string, unknown> {
@@ -82,6 +85,9 @@ export function orgToDto(row: OrgRow): OrgDto {
     delivery_postal_code: row.deliveryPostalCode,
     delivery_city: row.deliveryCity,
     vat_number: row.vatNumber,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    opening_weekdays: [...row.openingWeekdays].sort((a, b) => a - b),
   };
 }
 

@@ -1,0 +1,78 @@
+import { mase, mean, smape } from './metrics.js';
+import { runModel, type ModelContext, type ModelName } from './models.js';
+import { addDays, headOf, sliceFuture, type DailySeries } from './series.js';
+
+export interface BacktestPlan {
+  /** Calendar days forecast from each origin. */
+  horizonDays: number;
+  /** How many origins, each `horizonDays` apart, ending at the end of the series. */
+  origins: number;
+  /** Leave this many most recent origins out (held out for testing while tuning on earlier ones). */
+  skipLatest?: number;
+  /** An origin needs at least this many training days to be used. */
+  minTrainingDays?: number;
+}
+
+export interface OriginResult {
+  origin: string;
+  actual: number[];
+  forecast: number[];
+  mase: number;
+  smape: number;
+}
+
+export interface BacktestResult {
+  model: ModelName;
+  origins: OriginResult[];
+  mase: number;
+  smape: number;
+}
+
+/** Origins (the first forecast day), oldest first, for a series; each test window is `horizonDays` calendar days. */
+export function originDates(series: DailySeries, plan: BacktestPlan): string[] {
+  const last = series.dates.at(-1);
+  if (!last) return [];
+  const out: string[] = [];
+  for (let k = plan.skipLatest ?? 0; k < (plan.skipLatest ?? 0) + plan.origins; k++) {
+    out.push(addDays(last, -plan.horizonDays * (k + 1) + 1));
+  }
+  return out.reverse();
+}
+
+/**
+ * Rolling-origin backtest: for each origin, train on everything before it and forecast the open days in the next
+ * `horizonDays` calendar days. Only history is ever used to fit.
+ */
+export function backtest(
+  model: ModelName,
+  series: DailySeries,
+  plan: BacktestPlan,
+  ctx: ModelContext,
+): BacktestResult {
+  const origins: OriginResult[] = [];
+  for (const origin of originDates(series, plan)) {
+    const start = series.dates.findIndex((d) => d >= origin);
+    if (start < 0 || start < (plan.minTrainingDays ?? 7)) continue;
+    const end = addDays(origin, plan.horizonDays);
+    let stop = start;
+    while (stop < series.dates.length && (series.dates[stop] ?? end) < end) stop++;
+    if (stop === start) continue;
+    const history = headOf(series, start);
+    const future = sliceFuture(series, start, stop - start);
+    const actual = series.values.slice(start, stop);
+    const forecast = runModel(model, history, future, { ...ctx, pointsOnly: true }).points;
+    origins.push({
+      origin,
+      actual,
+      forecast,
+      mase: mase(actual, forecast, history),
+      smape: smape(actual, forecast),
+    });
+  }
+  return {
+    model,
+    origins,
+    mase: mean(origins.map((o) => o.mase)),
+    smape: mean(origins.map((o) => o.smape)),
+  };
+}

@@ -1,0 +1,39 @@
+import { backtest, type BacktestPlan, type BacktestResult } from './backtest.js';
+import type { PointForecast } from './baselines.js';
+import { runModel, type ModelContext, type ModelName } from './models.js';
+import { chooseModel, forecastWith, SELECTION_PLAN, type ModelChoice } from './select.js';
+import type { DailySeries, FutureDays } from './series.js';
+
+/** Work a forecast worker thread does; plain data in and out so it crosses the thread boundary. */
+export type ForecastTask =
+  | { kind: 'forecast'; model: ModelName; history: DailySeries; future: FutureDays; ctx: ModelContext }
+  | {
+      kind: 'select-and-forecast';
+      history: DailySeries;
+      future: FutureDays;
+      ctx: ModelContext;
+      plan?: BacktestPlan;
+    }
+  | { kind: 'backtest'; model: ModelName; series: DailySeries; plan: BacktestPlan; ctx: ModelContext };
+
+export type ForecastTaskResult =
+  | { kind: 'forecast'; forecast: PointForecast; fitMs: number }
+  | { kind: 'select-and-forecast'; choice: ModelChoice; forecast: PointForecast; fitMs: number }
+  | { kind: 'backtest'; result: BacktestResult };
+
+export function runTask(task: ForecastTask): ForecastTaskResult {
+  const started = performance.now();
+  switch (task.kind) {
+    case 'forecast': {
+      const forecast = runModel(task.model, task.history, task.future, { ...task.ctx, pointsOnly: false });
+      return { kind: 'forecast', forecast, fitMs: performance.now() - started };
+    }
+    case 'select-and-forecast': {
+      const choice = chooseModel(task.history, task.ctx, task.plan ?? SELECTION_PLAN);
+      const forecast = forecastWith(choice, task.history, task.future, task.ctx);
+      return { kind: 'select-and-forecast', choice, forecast, fitMs: performance.now() - started };
+    }
+    case 'backtest':
+      return { kind: 'backtest', result: backtest(task.model, task.series, task.plan, task.ctx) };
+  }
+}

@@ -1,0 +1,201 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../../core/db.types.js';
+import type { ForecastScope } from './forecasts.models.js';
+import * as repo from './forecasts.repository.js';
+import type { ForecastPool } from './engine/pool.js';
+import { publicHolidays } from './engine/holidays.js';
+import { addDays, buildDailySeries, openDays, type OpeningRules } from './engine/series.js';
+import { MAX_HORIZON_DAYS } from './forecasts.schemas.js';
+import { WEATHER_REGRESSORS, type WeatherOutcome, type WeatherProvider } from './weather.service.js';
+
+export interface TrainingSettings {
+  historyDays: number;
+  country: string;
+  timezone: string;
+}
+
+export interface RefreshSummary {
+  considered: number;
+  retrained: number;
+  unchanged: number;
+  failed: number;
+  weatherFallbacks: Record<string, number>;
+}
+
+const ALL_DAYS: OpeningRules = { openWeekdays: [1, 2, 3, 4, 5, 6, 7] };
+
+/** Today's date in the business time zone. */
+export function localToday(timezone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
+/**
+ * Retrains the series whose demand changed since they were last trained (the digest differs), `pool.size` at a
+ * time in worker threads, and stores each with its chosen model, backtest error and 90 days of points.
+ */
+export function createForecastTraining(deps: {
+  db: Database;
+  pool: () => ForecastPool;
+  weather: WeatherProvider;
+  settings: TrainingSettings;
+}) {
+  const { db, settings } = deps;
+
+  async function trainOne(
+    key: repo.SeriesKey & { digest: string },
+    today: string,
+    weatherCache: Map<string, WeatherOutcome>,
+    onWeatherFallback: (reason: string) => void,
+  ) {
+    const from = addDays(today, -settings.historyDays);
+    const observations = await repo.demandOf(db, key, from);
+    const place = key.scope === 'restaurant' ? await repo.placeOf(db, key.ownerId) : undefined;
+    const rules: OpeningRules = place ? { openWeekdays: place.openingWeekdays } : ALL_DAYS;
+    const first = observations[0]?.date ?? addDays(today, -1);
+    const history = buildDailySeries(observations, { from: first, to: addDays(today, -1) }, rules);
+    const futureDates = openDays(today, addDays(today, MAX_HORIZON_DAYS - 1), rules);
+    const holidays = publicHolidays(
+      settings.country,
+      Number(first.slice(0, 4)),
+      Number(today.slice(0, 4)) + 1,
+    );
+
+    let weather: WeatherOutcome = {
+      ok: false,
+      reason: 'no_coordinates',
+      note: 'supplier-wide demand has no single place: forecast made without weather',
+    };
+    if (place) {
+      const placeKey = `${place.latitude}:${place.longitude}:${first}`;
+      weather =
+        weatherCache.get(placeKey) ??
+        (await deps.weather.forPlace(
+          place.latitude,
+          place.longitude,
+          first,
+          futureDates.at(-1) ?? today,
+          today,
+        ));
+      weatherCache.set(placeKey, weather);
+      if (!weather.ok) onWeatherFallback(weather.reason);
+    }
+    const regressorsFor = (dates: string[]) =>
+      weather.ok
+        ? {
+            regressors: {
+              temperature: dates.map((d) => weather.byDay.get(d)?.temperature ?? 0),
+              precipitation: dates.map((d) => weather.byDay.get(d)?.precipitation ?? 0),
+            },
+          }
+        : {};
+    const result = await deps.pool().run({
+      kind: 'select-and-forecast',
+      history: { ...history, ...regressorsFor(history.dates) },
+      future: { dates: futureDates, ...regressorsFor(futureDates) },
+      ctx: { holidays, weather: weather.ok ? [...WEATHER_REGRESSORS] : [] },
+    });
+    if (result.kind !== 'select-and-forecast') throw new Error('unexpected forecast task result');
+    const { choice, forecast } = result;
+    const values = history.values;
+    await db.transaction((tx) =>
+      repo.saveForecast(
+        tx,
+        {
+          scope: key.scope,
+          restaurantId: key.scope === 'restaurant' ? key.ownerId : null,
+          supplierId: key.scope === 'supplier' ? key.ownerId : null,
+          productId: key.productId,
+          model: choice.model,
+          weatherUsed: weather.ok && choice.model === 'prophet_weather',
+          weatherNote: weather.ok ? null : weather.note,
+          backtestMase: choice.backtest?.mase ?? null,
+          backtestSmape: choice.backtest?.smape ?? null,
+          backtestOrigins: choice.backtest?.origins ?? 0,
+          candidates: Object.fromEntries(
+            Object.entries(choice.candidates).filter(([, v]) => Number.isFinite(v)),
+          ),
+          training: {
+            open_days: values.length,
+            mean_daily_demand: values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length,
+            fit_ms: Math.round(result.fitMs),
+          },
+          historyFrom: history.dates[0] ?? null,
+          historyTo: history.dates.at(-1) ?? null,
+          dataDigest: key.digest,
+          trainedAt: new Date(),
+        },
+        futureDates.map((day, i) => {
+          const quantity = forecast.points[i] ?? 0;
+          return {
+            day,
+            quantity,
+            lower: Math.min(quantity, forecast.lower[i] ?? quantity),
+            upper: Math.max(quantity, forecast.upper[i] ?? quantity),
+          };
+        }),
+      ),
+    );
+  }
+
+  return {
+    /** `onWeatherFallback` is told the reason each time a restaurant series trains without weather. */
+    async refresh(
+      log: FastifyBaseLogger,
+      onWeatherFallback: (reason: string) => void = () => {},
+      now = new Date(),
+    ): Promise<RefreshSummary> {
+      const today = localToday(settings.timezone, now);
+      const from = addDays(today, -settings.historyDays);
+      const summary: RefreshSummary = {
+        considered: 0,
+        retrained: 0,
+        unchanged: 0,
+        failed: 0,
+        weatherFallbacks: {},
+      };
+      const todo: (repo.SeriesKey & { digest: string })[] = [];
+      for (const scope of ['restaurant', 'supplier'] as ForecastScope[]) {
+        const stored = await repo.storedDigests(db, scope);
+        for (const key of await repo.demandDigests(db, scope, from)) {
+          summary.considered++;
+          if (stored.get(`${key.ownerId}:${key.productId}`) === key.digest) summary.unchanged++;
+          else todo.push(key);
+        }
+      }
+      const weatherCache = new Map<string, WeatherOutcome>();
+      const width = Math.max(1, deps.pool().size);
+      let next = 0;
+      // `width` series in flight: enough to keep every worker thread busy while the others read and write.
+      await Promise.all(
+        Array.from({ length: width }, async () => {
+          while (next < todo.length) {
+            const key = todo[next++];
+            if (!key) break;
+            try {
+              await trainOne(key, today, weatherCache, onWeatherFallback);
+              summary.retrained++;
+            } catch (err) {
+              summary.failed++;
+              log.error(
+                { err, scope: key.scope, product_id: key.productId },
+                'forecast series failed to train',
+              );
+            }
+          }
+        }),
+      );
+      for (const outcome of weatherCache.values()) {
+        if (!outcome.ok)
+          summary.weatherFallbacks[outcome.reason] = (summary.weatherFallbacks[outcome.reason] ?? 0) + 1;
+      }
+      return summary;
+    },
+  };
+}
+
+export type ForecastTraining = ReturnType<typeof createForecastTraining>;

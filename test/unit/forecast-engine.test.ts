@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { seasonalNaive } from '../../src/domain/forecasts/engine/baselines.js';
+import { publicHolidays } from '../../src/domain/forecasts/engine/holidays.js';
+import { mase, smape } from '../../src/domain/forecasts/engine/metrics.js';
+import { candidateModels } from '../../src/domain/forecasts/engine/models.js';
+import { ForecastPool } from '../../src/domain/forecasts/engine/pool.js';
+import { prophetForecast } from '../../src/domain/forecasts/engine/prophet.js';
+import { chooseModel } from '../../src/domain/forecasts/engine/select.js';
+import { addDays, buildDailySeries, type DailySeries } from '../../src/domain/forecasts/engine/series.js';
+import { renderChart } from '../../src/domain/forecasts/chart.js';
+
+const weekly = [10, 12, 14, 16, 30, 40, 5];
+function series(days: number, noise = 0): DailySeries {
+  const dates = Array.from({ length: days }, (_, i) => addDays('2025-01-06', i)); // a Monday
+  return {
+    dates,
+    values: dates.map((_, i) => weekly[i % 7]! + (noise ? Math.sin(i * 1.7) * noise : 0)),
+    regressors: { temperature: dates.map((_, i) => 10 + Math.sin(i / 20) * 8) },
+  };
+}
+
+describe('series', () => {
+  it('leaves closed days out instead of counting them as zero, and fills open days without orders with zero', () => {
+    const s = buildDailySeries(
+      [
+        { date: '2025-01-06', quantity: 3 },
+        { date: '2025-01-06', quantity: 2 },
+        { date: '2025-01-12', quantity: 9 }, // a Sunday: closed
+      ],
+      { from: '2025-01-06', to: '2025-01-13' },
+      { openWeekdays: [1, 2, 3, 4, 5, 6], closedDates: ['2025-01-08'] },
+    );
+    expect(s.dates).toEqual([
+      '2025-01-06',
+      '2025-01-07',
+      '2025-01-09',
+      '2025-01-10',
+      '2025-01-11',
+      '2025-01-13',
+    ]);
+    expect(s.values).toEqual([5, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('baselines and metrics', () => {
+  it('seasonal naive repeats the same weekday of the last week', () => {
+    const s = series(21);
+    const f = seasonalNaive(s, { dates: [addDays('2025-01-06', 21), addDays('2025-01-06', 25)] });
+    expect(f.points).toEqual([10, 30]);
+  });
+
+  it('MASE is 1 for a forecast exactly as wrong as seasonal naive in sample, sMAPE is symmetric', () => {
+    const training: DailySeries = {
+      dates: Array.from({ length: 14 }, (_, i) => addDays('2025-01-06', i)),
+      values: Array.from({ length: 14 }, (_, i) => (i < 7 ? 10 : 12)),
+    };
+    expect(mase([10], [12], training)).toBeCloseTo(1);
+    expect(smape([100], [50])).toBeCloseTo(smape([50], [100]));
+    expect(smape([0], [0])).toBe(0);
+  });
+});
+
+describe('model choice', () => {
+  it('offers Prophet only from eight weeks of history, and with weather only when the series has it', () => {
+    expect(candidateModels(series(30), { holidays: [], weather: ['temperature'] })).toEqual([
+      'seasonal_naive',
+      'moving_average',
+    ]);
+    expect(candidateModels(series(60), { holidays: [], weather: ['temperature'] })).toEqual([
+      'prophet_weather',
+      'prophet',
+      'seasonal_naive',
+      'moving_average',
+    ]);
+    expect(candidateModels(series(60), { holidays: [], weather: [] })).not.toContain('prophet_weather');
+  });
+
+  it('keeps seasonal naive when nothing beats it on the series backtest (a pure weekly pattern)', () => {
+    const choice = chooseModel(series(120), { holidays: [], weather: [] });
+    expect(choice.model).toBe('seasonal_naive');
+    expect(choice.backtest?.mase).toBe(0);
+    expect(Object.keys(choice.candidates)).toContain('prophet');
+  });
+
+  it('never picks a model whose backtest MASE is worse than seasonal naive', () => {
+    const choice = chooseModel(series(150, 4), { holidays: [], weather: ['temperature'] });
+    const naive = choice.candidates.seasonal_naive!;
+    expect(choice.backtest!.mase).toBeLessThanOrEqual(naive);
+  });
+
+  it('a very short series is forecast by moving average without a backtest', () => {
+    const choice = chooseModel(series(5), { holidays: [], weather: [] });
+    expect(choice).toMatchObject({ model: 'moving_average', backtest: null });
+  });
+});
+
+describe('prophet', () => {
+  it('fits with holidays and a weather regressor and returns 80 % intervals around the points', () => {
+    const s = series(120, 2);
+    const futureDates = Array.from({ length: 14 }, (_, i) => addDays(s.dates.at(-1)!, i + 1));
+    const f = prophetForecast({
+      history: s,
+      future: { dates: futureDates, regressors: { temperature: futureDates.map(() => 12) } },
+      holidays: ['2025-01-06', '2025-04-18'],
+      regressors: ['temperature'],
+    });
+    expect(f.points).toHaveLength(14);
+    f.points.forEach((p, i) => {
+      expect(p).toBeGreaterThanOrEqual(0);
+      expect(f.lower[i]!).toBeLessThanOrEqual(f.upper[i]!);
+    });
+    // Saturday (weekday 6 → 40) is forecast well above Sunday (5).
+    const saturday = futureDates.findIndex((d) => new Date(d).getUTCDay() === 6);
+    const sunday = futureDates.findIndex((d) => new Date(d).getUTCDay() === 0);
+    expect(f.points[saturday]!).toBeGreaterThan(f.points[sunday]! + 15);
+  });
+});
+
+describe('holidays', () => {
+  it('knows Swedish public holidays and the de facto ones (midsummer eve, Christmas eve)', () => {
+    const days = publicHolidays('SE', 2026, 2026);
+    expect(days).toEqual(expect.arrayContaining(['2026-06-06', '2026-06-19', '2026-12-24', '2026-12-25']));
+    expect(days).not.toContain('2026-03-01'); // Vasaloppet is an observance, not a day off
+  });
+});
+
+describe('worker pool', () => {
+  it('runs forecast tasks in worker threads and reports a failing task as an error', async () => {
+    const pool = new ForecastPool(1);
+    try {
+      const s = series(21);
+      const result = await pool.run({
+        kind: 'forecast',
+        model: 'seasonal_naive',
+        history: s,
+        future: { dates: [addDays('2025-01-06', 21)] },
+        ctx: { holidays: [], weather: [] },
+      });
+      expect(result).toMatchObject({ kind: 'forecast', forecast: { points: [10] } });
+      await expect(
+        pool.run({
+          kind: 'forecast',
+          model: 'prophet_weather',
+          history: series(60),
+          future: { dates: ['2025-03-10'] },
+          ctx: { holidays: [], weather: ['missing'] },
+        }),
+      ).rejects.toThrow(/regressor missing/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('chart', () => {
+  it('is a self-contained SVG with history, forecast, interval and an escaped title', () => {
+    const svg = renderChart({
+      title: 'Lax <fryst> & "färsk"',
+      history: [
+        { date: '2025-01-01', quantity: 3 },
+        { date: '2025-01-02', quantity: 5 },
+      ],
+      forecast: [
+        { date: '2025-01-03', quantity: 4, lower: 2, upper: 6 },
+        { date: '2025-01-04', quantity: 4, lower: 1, upper: 7 },
+      ],
+    });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toContain('Lax &lt;fryst&gt; &amp; &quot;färsk&quot;');
+    expect(svg).toContain('<title>80 % interval</title>');
+    expect(svg).toContain('<title>forecast</title>');
+    expect(svg).not.toContain('<script');
+  });
+});
