@@ -17,6 +17,13 @@ import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
 import { createNotificationService } from './domain/notifications/notifications.service.js';
 import { createWebhookSender } from './domain/notifications/notifications.webhooks.js';
 import { createOutboxService } from './domain/outbox/outbox.service.js';
+import { pino } from 'pino';
+import { Registry as PromRegistry, type Registry } from 'prom-client';
+import { paymentMetrics } from './core/metrics.js';
+import { createPaymentService } from './domain/payments/payments.service.js';
+import { createPaymentSync } from './domain/payments/payments.sync.js';
+import { createStripeWebhooks } from './domain/payments/payments.webhooks.js';
+import { createStripeGateway } from './domain/payments/stripe.gateway.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -31,6 +38,7 @@ export interface ServiceDeps {
 
 /** The composition root: every domain service, wired once per app instance. */
 export function createServices(deps: ServiceDeps) {
+  const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
   return {
     health: createHealthService({ db: deps.db, migrations: deps.migrations, redis: deps.redis }),
     accounts: createAccountService({ db: deps.db, config: deps.config }),
@@ -47,7 +55,41 @@ export function createServices(deps: ServiceDeps) {
       db: deps.db,
       idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+      payments: payments.service,
     }),
+    payments: payments.service,
+    stripeWebhooks: payments.webhooks,
+  };
+}
+
+/** Stripe Connect: one SDK client, the sync that drives it, the API-facing service and the webhook receiver. */
+function paymentParts(deps: {
+  config: Config;
+  db: Database;
+  log: FastifyBaseLogger;
+  registry: Registry;
+  afterOrderCommit?: () => void;
+}) {
+  const metrics = paymentMetrics(deps.registry);
+  const stripe = createStripeGateway(deps.config, metrics);
+  const common = {
+    db: deps.db,
+    stripe,
+    metrics,
+    log: deps.log,
+    ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+  };
+  const sync = createPaymentSync(common);
+  return {
+    sync,
+    service: createPaymentService({
+      db: deps.db,
+      stripe,
+      sync,
+      platformFeeBp: deps.config.payments.platformFeeBp,
+      onboardingReturnUrl: deps.config.payments.onboardingReturnUrl,
+    }),
+    webhooks: createStripeWebhooks(common),
   };
 }
 
@@ -57,8 +99,15 @@ export type Services = ReturnType<typeof createServices>;
 const webhookSecrets = (config: Config) => createSecretBox(config.auth.appSecret, 'webhook-signing-secret');
 
 /** What the job processors and the outbox relay use, in the worker process and in embedded mode. */
-export async function createJobServices(deps: { config: Config; db: Database }) {
+export async function createJobServices(deps: {
+  config: Config;
+  db: Database;
+  /** Where payment jobs log and count (the worker's registry, or the API's in embedded mode). */
+  log?: FastifyBaseLogger;
+  metrics?: Registry;
+}) {
   const { config, db } = deps;
+  const log = deps.log ?? (pino({ level: 'silent' }));
   const push = await createFcmChannel(config.notifications.fcm);
   return {
     outbox: createOutboxService({ db }),
@@ -73,6 +122,7 @@ export async function createJobServices(deps: { config: Config; db: Database }) 
       deviceTokenStaleDays: config.notifications.deviceTokenStaleDays,
     }),
     idempotency: createIdempotencyService({ db, ttlSeconds: config.idempotencyTtlSeconds }),
+    paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,
     close: () => push.close(),
   };
 }

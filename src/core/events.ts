@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { orderEventSchemas } from '../domain/orders/orders.events.js';
+import { paymentEventSchemas } from '../domain/payments/payments.events.js';
 
 /**
  * Every domain event type with its payload schema. Each domain declares its own in `<d>.events.ts`; this
@@ -9,6 +10,7 @@ import { orderEventSchemas } from '../domain/orders/orders.events.js';
  */
 export const eventSchemas = {
   ...orderEventSchemas,
+  ...paymentEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

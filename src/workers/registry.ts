@@ -9,22 +9,32 @@ import type { IdempotencyService } from '../domain/idempotency/idempotency.servi
 import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
 import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
+import type { PaymentSync } from '../domain/payments/payments.sync.js';
+import { paymentsReconcileJob, paymentsSyncJob } from './payments.processor.js';
 
 /** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'device-tokens.prune', cron: '30 3 * * *' },
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
+  { job: 'payments.reconcile', cron: '*/10 * * * *' },
 ];
 
 /** Jobs the outbox relay enqueues per event type. */
 export const EVENT_ROUTES: EventRoutes = {
-  'order.placed': ['notifications.dispatch'],
-  'order.status_changed': ['notifications.dispatch'],
+  'order.placed': ['notifications.dispatch', 'payments.sync'],
+  'order.status_changed': ['notifications.dispatch', 'payments.sync'],
+  'payment.authorised': ['notifications.dispatch', 'payments.sync'],
+  'payment.authorisation_expired': ['notifications.dispatch', 'payments.sync'],
+  'payment.captured': ['notifications.dispatch'],
+  'payment.refunded': ['notifications.dispatch'],
+  'payment.failed': ['notifications.dispatch'],
+  'payment.disputed': ['notifications.dispatch'],
 };
 
 export interface JobServices {
   deliveries: DeliveryService;
   idempotency: IdempotencyService;
+  paymentSync: PaymentSync;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -34,6 +44,8 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       notificationsDispatchJob(services.deliveries),
       deviceTokensPruneJob(services.deliveries),
       idempotencyPurgeJob(services.idempotency),
+      paymentsSyncJob(services.paymentSync),
+      paymentsReconcileJob(services.paymentSync),
     ],
     SCHEDULES,
     EVENT_ROUTES,

@@ -44,6 +44,7 @@ export function pushAudience(event: NotifiableEvent): Audience | undefined {
       },
     };
   }
+  if (event.type !== 'order.status_changed') return paymentAudience(event, base);
   const text = STATUS_MESSAGES[event.payload.to];
   if (!text) return undefined;
   return {
@@ -51,6 +52,50 @@ export function pushAudience(event: NotifiableEvent): Audience | undefined {
     orgId: event.payload.restaurant_id,
     message: { ...text, data: { ...base, status: event.payload.to } },
   };
+}
+
+type PaymentEvent = Exclude<NotifiableEvent, { type: 'order.placed' | 'order.status_changed' }>;
+
+/**
+ * Card payments (the payments domain): the restaurant hears about its charge, refunds, failures and a lapsed
+ * authorisation it must confirm again; the supplier hears about authorisations and disputes.
+ */
+function paymentAudience(event: PaymentEvent, base: Record<string, string>): Audience {
+  const p = event.payload;
+  const data = { ...base, payment_status: p.status };
+  const restaurant = (title: string, body: string): Audience => ({
+    kind: 'restaurant',
+    orgId: p.restaurant_id,
+    message: { title, body, data },
+  });
+  const supplier = (title: string, body: string): Audience => ({
+    kind: 'supplier',
+    orgId: p.supplier_id,
+    message: { title, body, data },
+  });
+  switch (event.type) {
+    case 'payment.authorised':
+      return supplier(
+        'Card payment authorised',
+        `${formatAmount(event.payload.amount_cents, p.currency)} is reserved.`,
+      );
+    case 'payment.captured':
+      return restaurant(
+        'Card charged',
+        `${formatAmount(event.payload.amount_cents, p.currency)} was charged.`,
+      );
+    case 'payment.refunded':
+      return restaurant(
+        'Refund issued',
+        `${formatAmount(event.payload.amount_cents, p.currency)} is refunded.`,
+      );
+    case 'payment.failed':
+      return restaurant('Card payment failed', 'The card payment was declined; try another card.');
+    case 'payment.authorisation_expired':
+      return restaurant('Confirm your card again', 'The card authorisation lapsed before delivery.');
+    case 'payment.disputed':
+      return supplier('Payment disputed', 'A card payment was disputed; see the order.');
+  }
 }
 
 /** The body a supplier's webhook receives: the event's id, type, time and its ids-only payload. */

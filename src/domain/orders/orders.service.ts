@@ -23,6 +23,21 @@ import { orderToDto, type OrderView } from './orders.mapper.js';
 import * as repo from './orders.repository.js';
 import type { OrderCreate, OrderDto, OrderListQuery } from './orders.schemas.js';
 import { stockholmDate, vatRateBp } from './vat.js';
+import { pendingCardPayment, type PaymentSummary } from '../payments/payments.schemas.js';
+import type { PaymentMethod } from '../payments/payments.events.js';
+
+/** The payments domain's hooks into orders (card payments); without them, card orders are refused. */
+export interface OrderPaymentHooks {
+  /** Inside placement's transaction, after the order is written: may refuse (422) and records the payment. */
+  cardPlacement(
+    tx: Transaction,
+    order: { id: string; supplierId: string; currency: string; totalCents: number },
+  ): Promise<void>;
+  summaries(
+    ex: Executor,
+    orders: { id: string; paymentMethod: PaymentMethod }[],
+  ): Promise<Map<string, PaymentSummary>>;
+}
 
 /** Longest wait for product row locks while placing an order; well under the 90 s idempotency lock. */
 const LOCK_WAIT_MS = 5_000;
@@ -32,6 +47,7 @@ export interface OrderServiceDeps {
   idempotency: IdempotencyService;
   /** Called after an order transaction commits, to publish its outbox events promptly. */
   afterCommit?: () => void;
+  payments?: OrderPaymentHooks;
   now?: () => Date;
 }
 
@@ -43,6 +59,8 @@ export function createOrderService(deps: OrderServiceDeps) {
   const { db, idempotency } = deps;
   const now = deps.now ?? (() => new Date());
   const published = () => deps.afterCommit?.();
+  const paymentsOf = async (ex: Executor, rows: { id: string; paymentMethod: PaymentMethod }[]) =>
+    (await deps.payments?.summaries(ex, rows)) ?? new Map<string, PaymentSummary>();
 
   async function partyOf(ex: Executor, ctx: UserContext, order: OrderRow): Promise<Party> {
     if (ctx.principal.role === 'ADMIN') return 'admin';
@@ -142,6 +160,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       deliveryDate: input.delivery_date ?? null,
       vatDate,
       note: input.note ?? null,
+      paymentMethod: input.payment_method ?? 'invoice',
       placedBy: ctx.principal.accountId,
     };
     const lines = priced.map((p, index) => ({
@@ -168,7 +187,11 @@ export function createOrderService(deps: OrderServiceDeps) {
       cancelledAt: null,
       cancelReason: null,
     };
-    const body = JSON.stringify(orderToDto(placed, lines));
+    const card = order.paymentMethod === 'card';
+    if (card && !deps.payments) throw e.cardPaymentsOff();
+    const body = JSON.stringify(
+      orderToDto(placed, lines, card ? pendingCardPayment(order.totalCents) : null),
+    );
     const written = await repo.recordPlacement(tx, {
       order,
       lines,
@@ -203,6 +226,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       completion: completion.write(tx, 201, body),
     });
     completion.confirm(written.completed);
+    if (card) await deps.payments?.cardPlacement(tx, order);
     return body;
   }
 
@@ -306,7 +330,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           resourceId: id,
           details: { from, to: check.to, ...(reason ? { reason } : {}) },
         });
-        return orderToDto(updated, lines);
+        return orderToDto(updated, lines, (await paymentsOf(tx, [updated])).get(id) ?? null);
       });
       published();
       return result;
@@ -314,7 +338,7 @@ export function createOrderService(deps: OrderServiceDeps) {
 
     async get(ctx: UserContext, id: string): Promise<OrderDto> {
       const order = await visibleOrder(ctx, id);
-      return orderToDto(order, await repo.linesOf(db, id));
+      return orderToDto(order, await repo.linesOf(db, id), (await paymentsOf(db, [order])).get(id) ?? null);
     },
 
     async list(ctx: UserContext, query: OrderListQuery): Promise<Paginated<OrderDto>> {
@@ -350,11 +374,13 @@ export function createOrderService(deps: OrderServiceDeps) {
         db,
         rows.map((r) => r.id),
       );
+      const payments = await paymentsOf(db, rows);
       return toPage(
         rows.map((r) =>
           orderToDto(
             r,
             lines.filter((l) => l.orderId === r.id),
+            payments.get(r.id) ?? null,
           ),
         ),
         page,
