@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeStripe } from '../../src/dev/fake-stripe/server.js';
+import type { FakeEvent } from '../../src/dev/fake-stripe/state.js';
+import { createTestContext, type TestContext } from '../helpers/app.js';
+import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
+import { createProduct, placeOrder } from '../helpers/orders.js';
+
+/*
+ * Card payments end to end: the real `stripe` SDK (PAYMENTS_PROVIDER=stripe, STRIPE_API_BASE) talks to the fake
+ * Stripe server on 127.0.0.1; its signed events are delivered to /webhooks/stripe by the test (so each delivery
+ * is awaited), and the payments.sync job's work is run by calling the sync the job processor calls.
+ */
+const SECRET_KEY = 'sk_test_payments_suite';
+const WEBHOOK_SECRET = 'whsec_payments_suite';
+const FEE_BP = 750;
+
+let fake: FakeStripe;
+let ctx: TestContext;
+let chef: TestUser;
+let owner: TestUser;
+let admin: TestUser;
+let restaurantId: string;
+let supplierId: string;
+let productId: string;
+let accountId: string;
+
+const inject = (user: TestUser, method: 'GET' | 'POST', url: string, payload?: object) =>
+  ctx.app.inject({ method, url, headers: user.headers, ...(payload ? { payload } : {}) });
+
+const deliver = (event: FakeEvent | string, signature?: string) => {
+  const signed = fake.sign(event);
+  return ctx.app.inject({
+    method: 'POST',
+    url: '/webhooks/stripe',
+    headers: {
+      'content-type': 'application/json',
+      ...(signature === '' ? {} : { 'stripe-signature': signature ?? signed.signature }),
+    },
+    payload: signed.payload,
+  });
+};
+
+/** Delivers every event the fake emitted since `from` (in order); the index to continue from. */
+async function deliverSince(from: number): Promise<number> {
+  const events = fake.state.events.slice(from);
+  for (const event of events) expect((await deliver(event)).statusCode).toBe(200);
+  return from + events.length;
+}
+
+const sync = (orderId: string) => ctx.app.services.payments.sync(orderId);
+const payment = async (orderId: string) =>
+  (await inject(admin, 'GET', `/api/v1/orders/${orderId}/payment`)).json();
+
+async function cardOrder(quantity = 2): Promise<string> {
+  const res = await placeOrder(ctx.app, chef.headers, {
+    restaurant_id: restaurantId,
+    supplier_id: supplierId,
+    payment_method: 'card',
+    lines: [{ product_id: productId, quantity }],
+  });
+  expect(res.statusCode).toBe(201);
+  expect(res.json().payment.status).toBe('pending');
+  return res.json().id as string;
+}
+
+/** A card order whose intent exists and whose customer has confirmed (authorised, webhook applied). */
+async function authorisedOrder(quantity = 2): Promise<{ id: string; intentId: string }> {
+  const id = await cardOrder(quantity);
+  await sync(id);
+  const created = await payment(id);
+  expect(created.status).toBe('requires_confirmation');
+  const mark = fake.state.events.length;
+  fake.state.confirm(created.payment_intent_id, { payment_method: 'pm_card_visa' });
+  await deliverSince(mark);
+  expect((await payment(id)).status).toBe('authorised');
+  return { id, intentId: created.payment_intent_id as string };
+}
+
+async function drive(id: string, ...steps: string[]) {
+  for (const step of steps)
+    expect((await inject(admin, 'POST', `/api/v1/orders/${id}/${step}`, {})).statusCode).toBe(200);
+}
+
+beforeAll(async () => {
+  fake = await new FakeStripe({ secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET }).start();
+  ctx = await createTestContext({
+    PAYMENTS_PROVIDER: 'stripe',
+    STRIPE_SECRET_KEY: SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    STRIPE_API_BASE: fake.url,
+    STRIPE_TIMEOUT_MS: '2000',
+    PAYMENTS_PLATFORM_FEE_BP: String(FEE_BP),
+  });
+  const db = ctx.database.db;
+  chef = await createUser(db, ctx.config, 'RESTAURANT');
+  owner = await createUser(db, ctx.config, 'SUPPLIER');
+  admin = await createUser(db, ctx.config, 'ADMIN');
+  restaurantId = await createOrg(db, 'restaurant', 'Krogen Kortet AB', [{ user: chef, role: 'owner' }]);
+  supplierId = await createOrg(db, 'supplier', 'Kortfisk AB', [{ user: owner, role: 'owner' }]);
+  productId = await createProduct(db, supplierId, {
+    priceCents: 12_500,
+    vatCategory: 'food',
+    stockQuantity: '10000.000',
+  });
+});
+afterAll(async () => {
+  await ctx.close();
+  await fake.stop();
+});
+
+describe('onboarding', () => {
+  it('refuses card orders before the supplier can take charges', async () => {
+    const res = await placeOrder(ctx.app, chef.headers, {
+      restaurant_id: restaurantId,
+      supplier_id: supplierId,
+      payment_method: 'card',
+      lines: [{ product_id: productId, quantity: 1 }],
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('CARD_PAYMENTS_UNAVAILABLE');
+  });
+
+  it('creates one Express account however often it is asked', async () => {
+    const first = await inject(owner, 'POST', `/api/v1/suppliers/${supplierId}/payments/onboarding`, {});
+    expect(first.statusCode).toBe(200);
+    const second = await inject(owner, 'POST', `/api/v1/suppliers/${supplierId}/payments/onboarding`, {});
+    expect(second.statusCode).toBe(200);
+    accountId = first.json().stripe_account_id;
+    expect(second.json().stripe_account_id).toBe(accountId);
+    expect(fake.state.accounts.size).toBe(1);
+    expect(first.json().charges_enabled).toBe(false);
+    expect(first.json().onboarding_url).toContain(accountId);
+  });
+
+  it('is kept current by account.updated', async () => {
+    const event = fake.state.events.length;
+    fake.state.completeOnboarding(accountId);
+    await deliverSince(event);
+    const res = await inject(owner, 'GET', `/api/v1/suppliers/${supplierId}/payments`);
+    expect(res.json()).toMatchObject({ charges_enabled: true, payouts_enabled: true, fee_bp: FEE_BP });
+    expect(res.json().requirements.currently_due).toEqual([]);
+  });
+});
+
+describe('card order lifecycle', () => {
+  it('authorises with a manual-capture destination charge and captures the order total at delivery', async () => {
+    const { id, intentId } = await authorisedOrder(2);
+    const intent = fake.state.intent(intentId);
+    const order = (await inject(chef, 'GET', `/api/v1/orders/${id}`)).json();
+    expect(intent.capture_method).toBe('manual');
+    expect(intent.transfer_data).toEqual({ destination: accountId });
+    expect(intent.amount).toBe(order.total_cents);
+    expect(intent.application_fee_amount).toBe(Math.round((order.total_cents * FEE_BP) / 10_000));
+    expect(intent.metadata.order_id).toBe(id);
+    expect(order.payment.client_secret).toBe(intent.client_secret);
+
+    await drive(id, 'confirm', 'dispatch', 'deliver');
+    const mark = fake.state.events.length;
+    await sync(id);
+    await deliverSince(mark); // payment_intent.succeeded after our own capture: no second effect
+    const paid = await payment(id);
+    expect(paid.status).toBe('captured');
+    expect(paid.captured_cents).toBe(order.total_cents);
+    expect(fake.state.intent(intentId).amount_received).toBe(order.total_cents);
+    const captures = fake.requests.filter((r) => r.path.endsWith('/capture') && r.status === 200);
+    expect(captures).toHaveLength(1);
+  });
+
+  it('cancels the intent when the order is cancelled before capture', async () => {
+    const { id, intentId } = await authorisedOrder(1);
+    await drive(id, 'cancel');
+    const mark = fake.state.events.length;
+    await sync(id);
+    await deliverSince(mark);
+    expect(fake.state.intent(intentId).status).toBe('canceled');
+    expect((await payment(id)).status).toBe('cancelled');
+  });
+
+  it('refuses a refund over the captured amount and refunds partly', async () => {
+    const { id } = await authorisedOrder(3);
+    await drive(id, 'confirm', 'dispatch', 'deliver');
+    await sync(id);
+    const captured = (await payment(id)).captured_cents as number;
+    const over = await inject(owner, 'POST', `/api/v1/orders/${id}/refunds`, {
+      amount_cents: captured + 1,
+      reason: 'för mycket',
+    });
+    expect(over.statusCode).toBe(422);
+    expect(over.json().code).toBe('REFUND_EXCEEDS_CAPTURED');
+    expect(fake.requests.filter((r) => r.path === '/v1/refunds')).toHaveLength(0);
+
+    const mark = fake.state.events.length;
+    const part = await inject(owner, 'POST', `/api/v1/orders/${id}/refunds`, {
+      amount_cents: 1000,
+      reason: 'skadad låda',
+    });
+    expect(part.statusCode).toBe(201);
+    expect(part.json()).toMatchObject({ amount_cents: 1000, status: 'succeeded' });
+    await deliverSince(mark); // charge.refunded for the same refund: no double count
+    const after = await payment(id);
+    expect(after).toMatchObject({ status: 'partially_refunded', refunded_cents: 1000 });
+
+    const rest = await inject(owner, 'POST', `/api/v1/orders/${id}/refunds`, {
+      amount_cents: captured - 1000 + 1,
+      reason: 'allt',
+    });
+    expect(rest.statusCode).toBe(422);
+  });
+});
