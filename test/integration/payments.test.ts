@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/rows.js';
 import { FakeStripe } from '../../src/dev/fake-stripe/server.js';
 import type { FakeEvent } from '../../src/dev/fake-stripe/state.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
@@ -205,5 +207,110 @@ describe('card order lifecycle', () => {
       reason: 'allt',
     });
     expect(rest.statusCode).toBe(422);
+  });
+});
+
+/** The payment events written to the outbox for an order's payment. */
+async function paymentEvents(orderId: string): Promise<string[]> {
+  const rows = await queryRows<{ event_type: string }>(
+    ctx.database.db,
+    sql`SELECT event_type FROM outbox_events WHERE aggregate_type = 'payment'
+        AND payload->>'order_id' = ${orderId} ORDER BY created_at`,
+  );
+  return rows.map((r) => r.event_type);
+}
+
+const storedEvents = async (eventId: string) =>
+  (
+    await queryRows<{ n: number }>(
+      ctx.database.db,
+      sql`SELECT count(*)::int AS n FROM stripe_events WHERE event_id = ${eventId}`,
+    )
+  )[0]?.n;
+
+/** A card order with an intent; the customer's confirmation happened at the fake but was not delivered yet. */
+async function confirmedUndelivered(): Promise<{ id: string; intentId: string; event: FakeEvent }> {
+  const id = await cardOrder(1);
+  await sync(id);
+  const intentId = (await payment(id)).payment_intent_id as string;
+  const mark = fake.state.events.length;
+  fake.state.confirm(intentId, { payment_method: 'pm_card_visa' });
+  const event = fake.state.events
+    .slice(mark)
+    .find((e) => e.type === 'payment_intent.amount_capturable_updated');
+  if (!event) throw new Error('the fake emitted no amount_capturable_updated');
+  return { id, intentId, event };
+}
+
+describe('webhooks', () => {
+  it('rejects a missing, wrong or re-serialised signature with 400 and applies nothing', async () => {
+    const { id, event } = await confirmedUndelivered();
+    const missing = await deliver(event, '');
+    expect(missing.statusCode).toBe(400);
+    const wrong = await deliver(event, `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    const { signature } = fake.sign(event);
+    const reserialised = await ctx.app.inject({
+      method: 'POST',
+      url: '/webhooks/stripe',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      payload: JSON.stringify(event),
+    });
+    expect(reserialised.statusCode).toBe(400);
+    const stale = fake.sign(event, Math.floor(Date.now() / 1000) - 600);
+    const old = await ctx.app.inject({
+      method: 'POST',
+      url: '/webhooks/stripe',
+      headers: { 'content-type': 'application/json', 'stripe-signature': stale.signature },
+      payload: stale.payload,
+    });
+    expect(old.statusCode).toBe(400);
+    expect((await payment(id)).status).toBe('requires_confirmation');
+    expect(await storedEvents(event.id)).toBe(0);
+    expect(await paymentEvents(id)).toEqual([]);
+  });
+
+  it('applies one event delivered 20 times concurrently exactly once', async () => {
+    const { id, event } = await confirmedUndelivered();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => deliver(event)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(answers.filter((a) => a.json().outcome === 'applied')).toHaveLength(1);
+    expect(await storedEvents(event.id)).toBe(1);
+    expect(await paymentEvents(id)).toEqual(['payment.authorised']);
+    expect((await payment(id)).status).toBe('authorised');
+  });
+
+  it('ends captured when succeeded arrives before amount_capturable_updated', async () => {
+    const { id, intentId, event: authorised } = await confirmedUndelivered();
+    const mark = fake.state.events.length;
+    fake.state.capture(intentId, {});
+    const succeeded = fake.state.events.slice(mark).find((e) => e.type === 'payment_intent.succeeded');
+    if (!succeeded) throw new Error('the fake emitted no payment_intent.succeeded');
+    expect((await deliver(succeeded)).statusCode).toBe(200);
+    expect((await deliver(authorised)).statusCode).toBe(200);
+    const state = await payment(id);
+    expect(state.status).toBe('captured');
+    expect(state.captured_cents).toBe(fake.state.intent(intentId).amount_received);
+    expect(await paymentEvents(id)).toEqual(['payment.captured']);
+  });
+
+  it('answers 200 to unknown event types and records them without effect', async () => {
+    const event = fake.state.event('customer.created', { id: 'cus_123', object: 'customer' });
+    const res = await deliver(event);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().outcome).toBe('unhandled');
+    expect(await storedEvents(event.id)).toBe(1);
+  });
+
+  it('ignores an event whose livemode differs from the configured key', async () => {
+    const { id, event } = await confirmedUndelivered();
+    const live = { ...event, id: `${event.id}_live`, livemode: true };
+    const res = await deliver(live);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().outcome).toBe('livemode_mismatch');
+    expect((await payment(id)).status).toBe('requires_confirmation');
+    expect(await paymentEvents(id)).toEqual([]);
+    expect((await deliver(event)).json().outcome).toBe('applied');
   });
 });
