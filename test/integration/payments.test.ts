@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
 import { FakeStripe } from '../../src/dev/fake-stripe/server.js';
 import type { FakeEvent } from '../../src/dev/fake-stripe/state.js';
@@ -312,5 +312,69 @@ describe('webhooks', () => {
     expect((await payment(id)).status).toBe('requires_confirmation');
     expect(await paymentEvents(id)).toEqual([]);
     expect((await deliver(event)).json().outcome).toBe('applied');
+  });
+});
+
+describe('Stripe failures', () => {
+  const CAPTURE = /^POST \/v1\/payment_intents\/[^/]+\/capture$/;
+  const capturesOf = (intentId: string) =>
+    fake.requests.filter((r) => r.path === `/v1/payment_intents/${intentId}/capture`);
+
+  it('retries a capture that got a 500 with the same idempotency key, capturing once', async () => {
+    const { id, intentId } = await authorisedOrder(1);
+    await drive(id, 'confirm', 'dispatch', 'deliver');
+    fake.faults.push({ match: CAPTURE, kind: 'server_error', times: 1 });
+    await expect(sync(id)).rejects.toThrow(/capture/);
+    expect((await payment(id)).status).toBe('authorised');
+    await sync(id);
+    const calls = capturesOf(intentId);
+    expect(calls.map((c) => c.status)).toEqual([500, 200]);
+    expect(new Set(calls.map((c) => c.idempotencyKey)).size).toBe(1);
+    expect(fake.state.intent(intentId).status).toBe('succeeded');
+    expect(await payment(id)).toMatchObject({
+      status: 'captured',
+      captured_cents: fake.state.intent(intentId).amount_received,
+    });
+  });
+
+  it('retries a capture whose answer timed out with the same key; the replay is the one capture', async () => {
+    const { id, intentId } = await authorisedOrder(1);
+    await drive(id, 'confirm', 'dispatch', 'deliver');
+    fake.faults.push({ match: CAPTURE, kind: 'slow_response', times: 1, delayMs: 3_000 });
+    await expect(sync(id)).rejects.toThrow(/capture/);
+    await sync(id);
+    // The timed-out request is logged by the fake once its late answer goes out.
+    await vi.waitFor(
+      () => {
+        expect(capturesOf(intentId)).toHaveLength(2);
+      },
+      { timeout: 10_000 },
+    );
+    const keys = capturesOf(intentId).map((c) => c.idempotencyKey);
+    expect(new Set(keys).size).toBe(1);
+    const succeeded = fake.state.events.filter(
+      (e) => e.type === 'payment_intent.succeeded' && (e.data.object as { id: string }).id === intentId,
+    );
+    expect(succeeded).toHaveLength(1);
+    expect((await payment(id)).status).toBe('captured');
+  });
+
+  it('places a card order while Stripe is down and creates its intent later', async () => {
+    await fake.stop();
+    let id: string;
+    try {
+      id = await cardOrder(1);
+      await expect(sync(id)).rejects.toThrow();
+      const waiting = await payment(id);
+      expect(waiting).toMatchObject({ status: 'pending', client_secret: null, payment_intent_id: null });
+      expect(waiting.last_error).toEqual(expect.any(String));
+    } finally {
+      await fake.start();
+    }
+    await sync(id);
+    const later = await payment(id);
+    expect(later.status).toBe('requires_confirmation');
+    const order = (await inject(chef, 'GET', `/api/v1/orders/${id}`)).json();
+    expect(order.payment.client_secret).toBe(fake.state.intent(later.payment_intent_id).client_secret);
   });
 });
