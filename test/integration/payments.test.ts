@@ -378,3 +378,21 @@ describe('Stripe failures', () => {
     expect(order.payment.client_secret).toBe(fake.state.intent(later.payment_intent_id).client_secret);
   });
 });
+
+describe('authorisation expiry', () => {
+  it('shows a lapsed authorisation and requests a new one on a fresh intent', async () => {
+    const { id, intentId } = await authorisedOrder(1);
+    const mark = fake.state.events.length;
+    fake.state.expire(intentId);
+    await deliverSince(mark);
+    const lapsed = await payment(id);
+    expect(lapsed).toMatchObject({ status: 'expired', authorised_cents: 0 });
+    expect(lapsed.expired_at).toEqual(expect.any(String));
+    expect(await paymentEvents(id)).toEqual(['payment.authorised', 'payment.authorisation_expired']);
+    await sync(id);
+    const renewed = await payment(id);
+    expect(renewed).toMatchObject({ status: 'requires_confirmation', intent_attempt: 2 });
+    expect(renewed.payment_intent_id).not.toBe(intentId);
+    expect(fake.state.intent(renewed.payment_intent_id).amount).toBe(fake.state.intent(intentId).amount);
+  });
+});
