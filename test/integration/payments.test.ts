@@ -396,3 +396,47 @@ describe('authorisation expiry', () => {
     expect(fake.state.intent(renewed.payment_intent_id).amount).toBe(fake.state.intent(intentId).amount);
   });
 });
+
+describe('refund, dispute and payout events', () => {
+  it('counts a repeated charge.refunded once and marks a dispute', async () => {
+    const { id, intentId } = await authorisedOrder(1);
+    await drive(id, 'confirm', 'dispatch', 'deliver');
+    await sync(id);
+    const mark = fake.state.events.length;
+    fake.state.refund({ payment_intent: intentId, amount: '500' });
+    const refunded = fake.state.events.slice(mark).find((e) => e.type === 'charge.refunded');
+    if (!refunded) throw new Error('the fake emitted no charge.refunded');
+    expect((await deliver(refunded)).json().outcome).toBe('applied');
+    expect((await deliver(refunded)).json().outcome).toBe('duplicate');
+    expect((await deliver({ ...refunded, id: `${refunded.id}_again` })).json().outcome).toBe('stale');
+    expect(await payment(id)).toMatchObject({ status: 'partially_refunded', refunded_cents: 500 });
+
+    const dispute = fake.state.dispute(intentId, 'product_not_received');
+    expect((await deliver(dispute)).json().outcome).toBe('applied');
+    expect(await payment(id)).toMatchObject({ disputed: true, dispute_reason: 'product_not_received' });
+    expect(await paymentEvents(id)).toEqual([
+      'payment.authorised',
+      'payment.captured',
+      'payment.refunded',
+      'payment.disputed',
+    ]);
+  });
+
+  it('records payouts of a connected account and answers 200 for an unknown account', async () => {
+    const paid = fake.state.payout(accountId, 42_000, 'paid');
+    expect((await deliver(paid)).json().outcome).toBe('applied');
+    const failed = fake.state.payout(accountId, 1_000, 'failed');
+    expect((await deliver(failed)).json().outcome).toBe('applied');
+    const list = (await inject(owner, 'GET', `/api/v1/suppliers/${supplierId}/payouts`)).json();
+    expect(list.payouts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ amount_cents: 42_000, status: 'paid' }),
+        expect.objectContaining({ amount_cents: 1_000, status: 'failed', failure_code: 'account_closed' }),
+      ]),
+    );
+    const stranger = fake.state.createAccount({ type: 'express' });
+    const res = await deliver(fake.state.payout(stranger.id, 5_000, 'paid'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().outcome).toBe('unknown_account');
+  });
+});
