@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
+import { createJobServices } from '../../src/services.js';
+import { paymentsSyncJob } from '../../src/workers/payments.processor.js';
 import { FakeStripe } from '../../src/dev/fake-stripe/server.js';
 import type { FakeEvent } from '../../src/dev/fake-stripe/state.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
@@ -438,5 +440,32 @@ describe('refund, dispute and payout events', () => {
     const res = await deliver(fake.state.payout(stranger.id, 5_000, 'paid'));
     expect(res.statusCode).toBe(200);
     expect(res.json().outcome).toBe('unknown_account');
+  });
+});
+
+describe('payments.sync job', () => {
+  it('creates the intent from the order.placed outbox event, in the worker process wiring', async () => {
+    const id = await cardOrder(1);
+    const [placed] = await queryRows<{ id: string; event_type: string; payload: unknown }>(
+      ctx.database.db,
+      sql`SELECT id, event_type, payload FROM outbox_events WHERE aggregate_id = ${id} AND event_type = 'order.placed'`,
+    );
+    if (!placed) throw new Error('no order.placed in the outbox');
+    const services = await createJobServices({ config: ctx.config, db: ctx.database.db });
+    try {
+      const job = paymentsSyncJob(services.paymentSync);
+      const data = job.payload.parse({
+        event_id: placed.id,
+        event_type: placed.event_type,
+        occurred_at: new Date().toISOString(),
+        payload: placed.payload,
+      });
+      await job.process(data, { jobId: 'test', attempt: 1, log: ctx.app.log });
+    } finally {
+      await services.close();
+    }
+    const created = await payment(id);
+    expect(created.status).toBe('requires_confirmation');
+    expect(fake.state.intent(created.payment_intent_id).metadata.order_id).toBe(id);
   });
 });
