@@ -17,6 +17,7 @@ import { contractDocumentObject, registerContract } from './api/contract.js';
 import { registerAuthentication } from './api/guards.js';
 import { healthRoutes } from './api/health.routes.js';
 import { apiV1Routes } from './api/v1/index.js';
+import { webhookRoutes } from './api/webhooks.routes.js';
 import type { Config } from './core/config.js';
 import { type DatabaseHandle, openDatabase } from './core/database.js';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './core/http-errors.js';
@@ -259,6 +260,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   if (config.auth.provider === 'local' && !config.isProduction) {
     await app.register(authRoutes, { authMax: config.rateLimit.authMax });
   }
+  await app.register(webhookRoutes);
   await app.register(apiV1Routes, { prefix: '/api/v1' });
   return app;
 }

@@ -6,6 +6,7 @@ import { installProcessGuards } from './core/process-guard.js';
 import { loadMigrations, migrateUp } from './db/migrator.js';
 import { seedDemoData } from './db/seed.js';
 import { DEMO_PASSWORD } from './domain/accounts/demo-users.js';
+import { startEmbeddedFakeStripe } from './dev/fake-stripe/embedded.js';
 
 async function prepareEmbedded(config: Config, log: (msg: string) => void): Promise<DatabaseHandle> {
   const database = await openEmbedded(config.database.embeddedDir);
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
   const app = await buildApp(config, embedded ? { database: embedded } : {});
   for (const note of notes) app.log.warn(note);
 
+  const fakeStripe =
+    config.payments.provider === 'fake' ? await startEmbeddedFakeStripe(config, app.log) : undefined;
+
   let closing = false;
   const shutdown = (signal: string, exitCode = 0) => {
     if (closing) return;
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
     force.unref();
     app
       .close()
+      .then(() => fakeStripe?.stop())
       .then(() => embedded?.close())
       .then(() => process.exit(exitCode))
       .catch((err: unknown) => {

@@ -1,6 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
-import { registerInvoiceMetrics } from './core/metrics.js';
 import { createObjectStore } from './core/storage/create-store.js';
 import { createExtractionService } from './domain/supplier-invoices/supplier-invoices.extraction.js';
 import { createSupplierInvoiceService } from './domain/supplier-invoices/supplier-invoices.service.js';
@@ -28,6 +26,13 @@ import { createForecastTraining } from './domain/forecasts/forecasts.training.js
 import { ForecastPool } from './domain/forecasts/engine/pool.js';
 import { createWeatherClient } from './domain/forecasts/weather.client.js';
 import { createWeatherProvider } from './domain/forecasts/weather.service.js';
+import { pino } from 'pino';
+import { Registry as PromRegistry, type Registry } from 'prom-client';
+import { paymentMetrics, registerInvoiceMetrics } from './core/metrics.js';
+import { createPaymentService } from './domain/payments/payments.service.js';
+import { createPaymentSync } from './domain/payments/payments.sync.js';
+import { createStripeWebhooks } from './domain/payments/payments.webhooks.js';
+import { createStripeGateway } from './domain/payments/stripe.gateway.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -44,6 +49,7 @@ export interface ServiceDeps {
 
 /** The composition root: every domain service, wired once per app instance. */
 export function createServices(deps: ServiceDeps) {
+  const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
   return {
     health: createHealthService({ db: deps.db, migrations: deps.migrations, redis: deps.redis }),
     accounts: createAccountService({ db: deps.db, config: deps.config }),
@@ -65,6 +71,7 @@ export function createServices(deps: ServiceDeps) {
       idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
       ...(deps.clock ? { now: deps.clock } : {}),
+      payments: payments.service,
     }),
     supplierInvoices: createSupplierInvoiceService({
       db: deps.db,
@@ -75,6 +82,39 @@ export function createServices(deps: ServiceDeps) {
       },
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
     }),
+    payments: payments.service,
+    stripeWebhooks: payments.webhooks,
+  };
+}
+
+/** Stripe Connect: one SDK client, the sync that drives it, the API-facing service and the webhook receiver. */
+function paymentParts(deps: {
+  config: Config;
+  db: Database;
+  log: FastifyBaseLogger;
+  registry: Registry;
+  afterOrderCommit?: () => void;
+}) {
+  const metrics = paymentMetrics(deps.registry);
+  const stripe = createStripeGateway(deps.config, metrics);
+  const common = {
+    db: deps.db,
+    stripe,
+    metrics,
+    log: deps.log,
+    ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+  };
+  const sync = createPaymentSync(common);
+  return {
+    sync,
+    service: createPaymentService({
+      db: deps.db,
+      stripe,
+      sync,
+      platformFeeBp: deps.config.payments.platformFeeBp,
+      onboardingReturnUrl: deps.config.payments.onboardingReturnUrl,
+    }),
+    webhooks: createStripeWebhooks(common),
   };
 }
 
@@ -84,8 +124,15 @@ export type Services = ReturnType<typeof createServices>;
 const webhookSecrets = (config: Config) => createSecretBox(config.auth.appSecret, 'webhook-signing-secret');
 
 /** What the job processors and the outbox relay use, in the worker process and in embedded mode. */
-export async function createJobServices(deps: { config: Config; db: Database; metrics?: Registry }) {
+export async function createJobServices(deps: {
+  config: Config;
+  db: Database;
+  /** Where payment jobs log and count (the worker's registry, or the API's in embedded mode). */
+  log?: FastifyBaseLogger;
+  metrics?: Registry;
+}) {
   const { config, db } = deps;
+  const log = deps.log ?? pino({ level: 'silent' });
   const push = await createFcmChannel(config.notifications.fcm);
   // Worker threads start with the first forecast job, not with the process.
   let pool: ForecastPool | undefined;
@@ -128,6 +175,7 @@ export async function createJobServices(deps: { config: Config; db: Database; me
         timezone: config.jobs.timezone,
       },
     }),
+    paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,
     close: async () => {
       await pool?.close();
       await push.close();

@@ -4,6 +4,7 @@ import { IDEMPOTENCY_ERROR_CODES } from '../domain/idempotency/idempotency.error
 import { NOTIFICATION_ERROR_CODES } from '../domain/notifications/notifications.errors.js';
 import { ORDER_ERROR_CODES } from '../domain/orders/orders.errors.js';
 import { ORGANISATION_ERROR_CODES } from '../domain/organisations/organisations.errors.js';
+import { PAYMENT_ERROR_CODES } from '../domain/payments/payments.errors.js';
 import { PRODUCT_ERROR_CODES } from '../domain/products/products.errors.js';
 import { SUPPLIER_INVOICE_ERROR_CODES } from '../domain/supplier-invoices/supplier-invoices.errors.js';
 
@@ -37,10 +38,10 @@ export const CORE_ERROR_CODES = [
 ] as const;
 
 /**
- * Spec §5 business codes whose domains (connectors, payments) are not built yet; each moves
- * into its domain's errors file when that domain arrives.
+ * Spec §5 business codes whose domain (connectors) is not built yet; it moves into its domain's errors file when
+ * that domain arrives.
  */
-export const PENDING_SPEC_ERROR_CODES = ['CONNECTOR_AUTH_FAILED', 'PAYMENT_PROCESSING_ERROR'] as const;
+export const PENDING_SPEC_ERROR_CODES = ['CONNECTOR_AUTH_FAILED'] as const;
 
 /** One registry line per domain (docs/adding-a-domain.md). */
 export const ERROR_CODES = [
@@ -54,6 +55,7 @@ export const ERROR_CODES = [
   ...IDEMPOTENCY_ERROR_CODES,
   ...SUPPLIER_INVOICE_ERROR_CODES,
   ...FORECAST_ERROR_CODES,
+  ...PAYMENT_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -37,6 +37,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'MALFORMED_REQUEST':
+    case 'WEBHOOK_SIGNATURE_INVALID':
     case 'IDEMPOTENCY_KEY_REQUIRED':
     case 'IDEMPOTENCY_KEY_INVALID':
       return http(400, 'ValidationError');
@@ -58,6 +59,8 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'ORDER_NOT_FOUND':
     case 'SUPPLIER_INVOICE_NOT_FOUND':
     case 'FORECAST_NOT_FOUND':
+    case 'PAYMENT_NOT_FOUND':
+    case 'PAYMENT_ACCOUNT_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');
@@ -93,6 +96,9 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'PRODUCT_UNAVAILABLE':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'SUPPLIER_INVOICE_UNREADABLE':
+    case 'CARD_PAYMENTS_UNAVAILABLE':
+    case 'REFUND_NOT_ALLOWED':
+    case 'REFUND_EXCEEDS_CAPTURED':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import { orderEventSchemas } from '../domain/orders/orders.events.js';
 import { supplierInvoiceEventSchemas } from '../domain/supplier-invoices/supplier-invoices.events.js';
+import { paymentEventSchemas } from '../domain/payments/payments.events.js';
 
 /**
  * Every domain event type with its payload schema. Each domain declares its own in `<d>.events.ts`; this
@@ -11,6 +12,7 @@ import { supplierInvoiceEventSchemas } from '../domain/supplier-invoices/supplie
 export const eventSchemas = {
   ...orderEventSchemas,
   ...supplierInvoiceEventSchemas,
+  ...paymentEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

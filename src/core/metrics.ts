@@ -210,6 +210,45 @@ export function registerInvoiceMetrics(registry: Registry): InvoiceMetrics {
   };
 }
 
+/**
+ * Payment metrics (spec §13), joined to whichever registry the caller runs with (API, worker, or the API's in
+ * embedded mode, where both sides share one registry: the metrics are then created once and shared).
+ */
+export interface PaymentMetrics {
+  /** iris_payment_events_total: Stripe webhook events and payment steps by type and outcome. */
+  events: Counter<'type' | 'outcome'>;
+  /** iris_stripe_request_seconds: duration of each Stripe API call by operation. */
+  stripeRequest: Histogram<'operation' | 'outcome'>;
+}
+
+const paymentMetricsByRegistry = new WeakMap<Registry, PaymentMetrics>();
+
+export function paymentMetrics(registry: Registry): PaymentMetrics {
+  const existing = paymentMetricsByRegistry.get(registry);
+  if (existing) return existing;
+  const created = createPaymentMetrics(registry);
+  paymentMetricsByRegistry.set(registry, created);
+  return created;
+}
+
+function createPaymentMetrics(registry: Registry): PaymentMetrics {
+  return {
+    events: new Counter({
+      name: 'iris_payment_events_total',
+      help: 'Stripe webhook events and payment steps (labels: type, outcome: applied, duplicate, ignored, stale, failed)',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    stripeRequest: new Histogram({
+      name: 'iris_stripe_request_seconds',
+      help: 'Duration of Stripe API requests in seconds (labels: operation, outcome: ok, declined, error)',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+  };
+}
+
 /** A registry with prom-client's process and Node.js metrics; the API and the worker process each have one. */
 export function createProcessRegistry(): Registry {
   const registry = new Registry();

@@ -9,3 +9,4 @@ export * from '../domain/orders/orders.models.js';
 export * from '../domain/idempotency/idempotency.models.js';
 export * from '../domain/supplier-invoices/supplier-invoices.models.js';
 export * from '../domain/forecasts/forecasts.models.js';
+export * from '../domain/payments/payments.models.js';

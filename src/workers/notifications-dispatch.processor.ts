@@ -3,6 +3,16 @@ import { eventSchemas } from '../core/events.js';
 import { defineJob } from '../core/jobs.js';
 import type { DeliveryService } from '../domain/notifications/deliveries.service.js';
 
+/** The payment events notifications go out for (routed in registry.ts). */
+export const PAYMENT_NOTIFICATIONS = [
+  'payment.authorised',
+  'payment.captured',
+  'payment.refunded',
+  'payment.failed',
+  'payment.authorisation_expired',
+  'payment.disputed',
+] as const;
+
 const envelope = { event_id: z.uuid(), occurred_at: z.iso.datetime() };
 const asEvent = <T, P>(d: { event_id: string; event_type: T; occurred_at: string; payload: P }) => ({
   id: d.event_id,
@@ -28,6 +38,44 @@ const eventJobData = z.union([
       ...envelope,
       event_type: z.literal('supplier_invoice.disputed'),
       payload: eventSchemas['supplier_invoice.disputed'],
+    })
+    .transform(asEvent),
+  z
+    .object({
+      ...envelope,
+      event_type: z.literal('payment.authorised'),
+      payload: eventSchemas['payment.authorised'],
+    })
+    .transform(asEvent),
+  z
+    .object({
+      ...envelope,
+      event_type: z.literal('payment.captured'),
+      payload: eventSchemas['payment.captured'],
+    })
+    .transform(asEvent),
+  z
+    .object({
+      ...envelope,
+      event_type: z.literal('payment.refunded'),
+      payload: eventSchemas['payment.refunded'],
+    })
+    .transform(asEvent),
+  z
+    .object({ ...envelope, event_type: z.literal('payment.failed'), payload: eventSchemas['payment.failed'] })
+    .transform(asEvent),
+  z
+    .object({
+      ...envelope,
+      event_type: z.literal('payment.authorisation_expired'),
+      payload: eventSchemas['payment.authorisation_expired'],
+    })
+    .transform(asEvent),
+  z
+    .object({
+      ...envelope,
+      event_type: z.literal('payment.disputed'),
+      payload: eventSchemas['payment.disputed'],
     })
     .transform(asEvent),
 ]);

@@ -15,6 +15,8 @@ import type { PopularityService } from '../domain/products/popularity.service.js
 import { productsPopularityJob } from './products-popularity.processor.js';
 import type { ExtractionService } from '../domain/supplier-invoices/supplier-invoices.extraction.js';
 import { supplierInvoicesExtractJob } from './supplier-invoices-extract.processor.js';
+import type { PaymentSync } from '../domain/payments/payments.sync.js';
+import { paymentsReconcileJob, paymentsSyncJob } from './payments.processor.js';
 
 /** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -22,12 +24,19 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
   { job: 'products.popularity-refresh', cron: '*/10 * * * *' },
   { job: 'forecasts.refresh', cron: '0 2 * * *' },
+  { job: 'payments.reconcile', cron: '*/10 * * * *' },
 ];
 
 /** Jobs the outbox relay enqueues per event type. */
 export const EVENT_ROUTES: EventRoutes = {
-  'order.placed': ['notifications.dispatch'],
-  'order.status_changed': ['notifications.dispatch'],
+  'order.placed': ['notifications.dispatch', 'payments.sync'],
+  'order.status_changed': ['notifications.dispatch', 'payments.sync'],
+  'payment.authorised': ['notifications.dispatch', 'payments.sync'],
+  'payment.authorisation_expired': ['notifications.dispatch', 'payments.sync'],
+  'payment.captured': ['notifications.dispatch'],
+  'payment.refunded': ['notifications.dispatch'],
+  'payment.failed': ['notifications.dispatch'],
+  'payment.disputed': ['notifications.dispatch'],
   'supplier_invoice.received': ['supplier-invoices.extract'],
   'supplier_invoice.disputed': ['notifications.dispatch'],
 };
@@ -38,6 +47,7 @@ export interface JobServices {
   popularity: PopularityService;
   invoiceExtraction: ExtractionService;
   forecastTraining: ForecastTraining;
+  paymentSync: PaymentSync;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -50,6 +60,8 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       productsPopularityJob(services.popularity),
       supplierInvoicesExtractJob(services.invoiceExtraction),
       forecastsRefreshJob(services.forecastTraining),
+      paymentsSyncJob(services.paymentSync),
+      paymentsReconcileJob(services.paymentSync),
     ],
     SCHEDULES,
     EVENT_ROUTES,

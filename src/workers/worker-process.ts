@@ -59,7 +59,7 @@ export async function startWorkerProcess(
   const log = options.log ?? workerLogger(config);
   const database = await openPostgres(config.database.url, config.database.pool, log, 'iris-worker');
   const registry = createProcessRegistry();
-  const services = await createJobServices({ config, db: database.db, metrics: registry });
+  const services = await createJobServices({ config, db: database.db, log, metrics: registry });
   if (database.stats) registerDatabaseMetrics(registry, database.stats);
   let runtime: JobRuntime;
   try {

@@ -44,6 +44,7 @@ function realRegistry() {
       popularity: { refresh: vi.fn() },
       invoiceExtraction: { extract: vi.fn() },
       forecastTraining: { refresh: vi.fn() },
+      paymentSync: { sync: vi.fn(), reconcile: vi.fn(), executeRefund: vi.fn() },
     },
     config.jobs.timezone,
   );

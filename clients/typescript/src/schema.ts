@@ -735,6 +735,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/suppliers/{id}/payments/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the supplier’s Stripe Express account (once) and an onboarding link (supplier owner) */
+        post: operations["postSuppliersByIdPaymentsOnboarding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppliers/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stripe account state: charges and payouts enabled, outstanding requirements */
+        get: operations["getSuppliersByIdPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppliers/{id}/payments/fee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Per-supplier platform commission in basis points (null: the platform default) */
+        put: operations["putSuppliersByIdPaymentsFee"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppliers/{id}/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payouts to the supplier’s bank and the platform fees on its card payments */
+        get: operations["getSuppliersByIdPayouts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The card payment of an order */
+        get: operations["getOrdersByIdPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a captured card payment fully or partly (supplier owner or admin) */
+        post: operations["postOrdersByIdRefunds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -803,7 +905,7 @@ export interface components {
              * @description Stable machine-readable code; branch on this
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "CONNECTOR_AUTH_FAILED" | "PAYMENT_PROCESSING_ERROR" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "CONNECTOR_AUTH_FAILED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID";
             /** @description Human-readable explanation; wording may change */
             message: string;
             /** @description The HTTP status, repeated */
@@ -954,6 +1056,17 @@ export interface components {
             invoiced_at: string | null;
             cancelled_at: string | null;
             cancel_reason: string | null;
+            /** @enum {string} */
+            payment_method: "invoice" | "card";
+            payment: {
+                /** @enum {string} */
+                status: "pending" | "requires_confirmation" | "authorised" | "expired" | "captured" | "partially_refunded" | "refunded" | "failed" | "cancelled";
+                amount_cents: number;
+                captured_cents: number;
+                refunded_cents: number;
+                client_secret: string | null;
+                disputed: boolean;
+            } | null;
             lines: components["schemas"]["OrderLine"][];
         };
         OrderCancelInput: {
@@ -972,6 +1085,11 @@ export interface components {
             /** Format: date */
             delivery_date?: string;
             note?: string;
+            /**
+             * @default invoice
+             * @enum {string}
+             */
+            payment_method: "invoice" | "card";
         };
         OrderLine: {
             line_no: number;
@@ -1316,7 +1434,7 @@ export interface components {
         WebhookCreateInput: {
             /** Format: uri */
             url: string;
-            events?: ("order.placed" | "order.status_changed" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed")[];
+            events?: ("order.placed" | "order.status_changed" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed" | "payment.authorised" | "payment.captured" | "payment.refunded" | "payment.failed" | "payment.authorisation_expired" | "payment.disputed")[];
             description?: string;
         };
         WebhookList: {
@@ -7193,6 +7311,638 @@ export interface operations {
             };
             /** @description Not found. Codes: FORECAST_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSuppliersByIdPaymentsOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    return_url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        supplier_id: string;
+                        stripe_account_id: string;
+                        charges_enabled: boolean;
+                        payouts_enabled: boolean;
+                        details_submitted: boolean;
+                        requirements: {
+                            currently_due: string[];
+                            disabled_reason: string | null;
+                        };
+                        fee_bp: number;
+                        fee_bp_override: number | null;
+                        onboarding_url: string;
+                        expires_at: string;
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSuppliersByIdPayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        supplier_id: string;
+                        stripe_account_id: string;
+                        charges_enabled: boolean;
+                        payouts_enabled: boolean;
+                        details_submitted: boolean;
+                        requirements: {
+                            currently_due: string[];
+                            disabled_reason: string | null;
+                        };
+                        fee_bp: number;
+                        fee_bp_override: number | null;
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    putSuppliersByIdPaymentsFee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fee_bp: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        supplier_id: string;
+                        stripe_account_id: string;
+                        charges_enabled: boolean;
+                        payouts_enabled: boolean;
+                        details_submitted: boolean;
+                        requirements: {
+                            currently_due: string[];
+                            disabled_reason: string | null;
+                        };
+                        fee_bp: number;
+                        fee_bp_override: number | null;
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSuppliersByIdPayouts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        payouts: {
+                            /** Format: uuid */
+                            id: string;
+                            stripe_payout_id: string;
+                            amount_cents: number;
+                            currency: string;
+                            status: string;
+                            arrival_date: string | null;
+                            failure_code: string | null;
+                            updated_at: string;
+                        }[];
+                        captured_cents: number;
+                        application_fees_cents: number;
+                        refunded_cents: number;
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getOrdersByIdPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "pending" | "requires_confirmation" | "authorised" | "expired" | "captured" | "partially_refunded" | "refunded" | "failed" | "cancelled";
+                        amount_cents: number;
+                        captured_cents: number;
+                        refunded_cents: number;
+                        client_secret: string | null;
+                        disputed: boolean;
+                        /** Format: uuid */
+                        order_id: string;
+                        /** Format: uuid */
+                        supplier_id: string;
+                        currency: string;
+                        authorised_cents: number;
+                        application_fee_cents: number;
+                        fee_bp: number;
+                        destination_account_id: string;
+                        payment_intent_id: string | null;
+                        intent_attempt: number;
+                        failure_code: string | null;
+                        last_error: string | null;
+                        authorised_at: string | null;
+                        captured_at: string | null;
+                        expired_at: string | null;
+                        cancelled_at: string | null;
+                        disputed_at: string | null;
+                        dispute_reason: string | null;
+                        refunds: {
+                            /** Format: uuid */
+                            id: string;
+                            amount_cents: number;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            stripe_refund_id: string | null;
+                            created_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postOrdersByIdRefunds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount_cents: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        amount_cents: number;
+                        reason: string;
+                        /** @enum {string} */
+                        status: "pending" | "succeeded" | "failed";
+                        stripe_refund_id: string | null;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

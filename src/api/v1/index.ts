@@ -6,6 +6,7 @@ import { meRoutes } from './me.routes.js';
 import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
 import { orderRoutes } from './orders.routes.js';
+import { paymentRoutes } from './payments.routes.js';
 import { productRoutes } from './products.routes.js';
 import { supplierInvoiceRoutes } from './supplier-invoices.routes.js';
 
@@ -52,4 +53,5 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   await app.register(orderRoutes);
   await app.register(supplierInvoiceRoutes);
   await app.register(forecastRoutes);
+  await app.register(paymentRoutes);
 };

@@ -68,7 +68,55 @@ export function pushAudience(event: NotifiableEvent): Audience | undefined {
       };
     }
     default:
-      return undefined;
+      return isPaymentEvent(event)
+        ? paymentAudience(event, { ...base, order_id: event.payload.order_id })
+        : undefined;
+  }
+}
+
+type PaymentEvent = Extract<NotifiableEvent, { type: `payment.${string}` }>;
+
+const isPaymentEvent = (event: NotifiableEvent): event is PaymentEvent => event.type.startsWith('payment.');
+
+/**
+ * Card payments (the payments domain): the restaurant hears about its charge, refunds, failures and a lapsed
+ * authorisation it must confirm again; the supplier hears about authorisations and disputes.
+ */
+function paymentAudience(event: PaymentEvent, base: Record<string, string>): Audience {
+  const p = event.payload;
+  const data = { ...base, payment_status: p.status };
+  const restaurant = (title: string, body: string): Audience => ({
+    kind: 'restaurant',
+    orgId: p.restaurant_id,
+    message: { title, body, data },
+  });
+  const supplier = (title: string, body: string): Audience => ({
+    kind: 'supplier',
+    orgId: p.supplier_id,
+    message: { title, body, data },
+  });
+  switch (event.type) {
+    case 'payment.authorised':
+      return supplier(
+        'Card payment authorised',
+        `${formatAmount(event.payload.amount_cents, p.currency)} is reserved.`,
+      );
+    case 'payment.captured':
+      return restaurant(
+        'Card charged',
+        `${formatAmount(event.payload.amount_cents, p.currency)} was charged.`,
+      );
+    case 'payment.refunded':
+      return restaurant(
+        'Refund issued',
+        `${formatAmount(event.payload.amount_cents, p.currency)} is refunded.`,
+      );
+    case 'payment.failed':
+      return restaurant('Card payment failed', 'The card payment was declined; try another card.');
+    case 'payment.authorisation_expired':
+      return restaurant('Confirm your card again', 'The card authorisation lapsed before delivery.');
+    case 'payment.disputed':
+      return supplier('Payment disputed', 'A card payment was disputed; see the order.');
   }
 }
 

@@ -39,3 +39,7 @@ export const reasonRequired = () =>
   new DomainError('VALIDATION_FAILED', 'A supplier cancelling an order must give a reason', [
     { path: 'reason', message: 'required' },
   ]);
+export const cardPaymentsOff = () =>
+  new DomainError('CARD_PAYMENTS_UNAVAILABLE', 'Card payments are not configured on this server', [
+    { path: 'payment_method', message: 'use invoice' },
+  ]);

@@ -1,5 +1,6 @@
 import type { OrderLineRow, OrderRow } from './orders.models.js';
 import type { OrderDto } from './orders.schemas.js';
+import type { PaymentSummary } from '../payments/payments.schemas.js';
 import { formatRate } from './documents.js';
 
 /** What the API shows of an order: everything but the bookkeeping columns. */
@@ -7,7 +8,11 @@ export type OrderView = Omit<OrderRow, 'serial' | 'createdAt' | 'updatedAt' | 'd
 export type OrderLineView = Omit<OrderLineRow, 'id' | 'orderId' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
 
 /** The API shape of an order and its lines. */
-export function orderToDto(order: OrderView, lines: OrderLineView[]): OrderDto {
+export function orderToDto(
+  order: OrderView,
+  lines: OrderLineView[],
+  payment: PaymentSummary | null = null,
+): OrderDto {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     id: order.id,
@@ -31,6 +36,8 @@ export function orderToDto(order: OrderView, lines: OrderLineView[]): OrderDto {
     invoiced_at: iso(order.invoicedAt),
     cancelled_at: iso(order.cancelledAt),
     cancel_reason: order.cancelReason,
+    payment_method: order.paymentMethod,
+    payment,
     lines: lines.map((l) => ({
       line_no: l.lineNo,
       product_id: l.productId,

@@ -17,11 +17,13 @@ import {
 } from 'drizzle-orm/pg-core';
 import { baseColumns, instant } from '../../db/base.js';
 import { ORDER_STATUSES } from './orders.events.js';
+import { PAYMENT_METHODS } from '../payments/payments.events.js';
 import { accounts } from '../accounts/accounts.models.js';
 import { restaurants, suppliers } from '../organisations/organisations.models.js';
 import { products, vatCategory } from '../products/products.models.js';
 
 export const orderStatus = pgEnum('order_status', ORDER_STATUSES);
+export const paymentMethod = pgEnum('payment_method', PAYMENT_METHODS);
 
 const money = (name: string) => bigint(name, { mode: 'number' });
 
@@ -72,6 +74,8 @@ export const orders = pgTable(
     seller: jsonb('seller').$type<InvoiceSeller>(),
     buyer: jsonb('buyer').$type<InvoiceParty>(),
     note: text('note'),
+    /** `invoice` (payment terms, OCR reference) or `card` (Stripe, see the payments domain). */
+    paymentMethod: paymentMethod('payment_method').notNull().default('invoice'),
     placedBy: uuid('placed_by').references(() => accounts.id, { onDelete: 'set null' }),
     placedAt: instant('placed_at').notNull().defaultNow(),
     confirmedAt: instant('confirmed_at'),

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ORDER_STATUSES } from './orders.events.js';
 import { paginated, paginationQuery } from '../../core/pagination.js';
 import { VAT_CATEGORIES } from '../products/products.models.js';
+import { PAYMENT_METHODS } from '../payments/payments.events.js';
+import { paymentSummaryDto } from '../payments/payments.schemas.js';
 
 export const MAX_LINES = 200;
 export const MAX_QUANTITY = 100_000;
@@ -21,6 +23,7 @@ export const orderCreate = z.strictObject({
     .max(MAX_LINES),
   delivery_date: z.iso.date().optional(),
   note: z.string().trim().max(1000).optional(),
+  payment_method: z.enum(PAYMENT_METHODS).default('invoice'),
 });
 
 /** Optional: no body at all, {} or {"reason": "…"}. */
@@ -63,6 +66,9 @@ export const orderDto = z.object({
   invoiced_at: z.string().nullable(),
   cancelled_at: z.string().nullable(),
   cancel_reason: z.string().nullable(),
+  payment_method: z.enum(PAYMENT_METHODS),
+  /** The card payment's state and client_secret (payments domain); null for invoice orders. */
+  payment: paymentSummaryDto.nullable(),
   lines: z.array(orderLineDto),
 });
 
@@ -157,7 +163,7 @@ export const invoiceDto = z.object({
   ...documentAmounts,
 });
 
-export type OrderCreate = z.infer<typeof orderCreate>;
+export type OrderCreate = z.input<typeof orderCreate>;
 export type OrderDto = z.infer<typeof orderDto>;
 export type OrderListQuery = z.infer<typeof orderListQuery>;
 export type InvoiceDto = z.infer<typeof invoiceDto>;

@@ -29,6 +29,21 @@ import * as repo from './orders.repository.js';
 import type { InvoiceDto, OrderCreate, OrderDto, OrderListQuery, ReceiptDto } from './orders.schemas.js';
 import { deliverySettlement } from './settlement.js';
 import { stockholmDate, vatRateBp } from './vat.js';
+import { pendingCardPayment, type PaymentSummary } from '../payments/payments.schemas.js';
+import type { PaymentMethod } from '../payments/payments.events.js';
+
+/** The payments domain's hooks into orders (card payments); without them, card orders are refused. */
+export interface OrderPaymentHooks {
+  /** Inside placement's transaction, after the order is written: may refuse (422) and records the payment. */
+  cardPlacement(
+    tx: Transaction,
+    order: { id: string; supplierId: string; currency: string; totalCents: number },
+  ): Promise<void>;
+  summaries(
+    ex: Executor,
+    orders: { id: string; paymentMethod: PaymentMethod }[],
+  ): Promise<Map<string, PaymentSummary>>;
+}
 
 /** Longest wait for product row locks while placing an order; well under the 90 s idempotency lock. */
 const LOCK_WAIT_MS = 5_000;
@@ -38,6 +53,7 @@ export interface OrderServiceDeps {
   idempotency: IdempotencyService;
   /** Called after an order transaction commits, to publish its outbox events promptly. */
   afterCommit?: () => void;
+  payments?: OrderPaymentHooks;
   /** The clock every date that decides money is read from (VAT dates, date of supply, due dates). */
   now?: () => Date;
 }
@@ -50,6 +66,8 @@ export function createOrderService(deps: OrderServiceDeps) {
   const { db, idempotency } = deps;
   const now = deps.now ?? (() => new Date());
   const published = () => deps.afterCommit?.();
+  const paymentsOf = async (ex: Executor, rows: { id: string; paymentMethod: PaymentMethod }[]) =>
+    (await deps.payments?.summaries(ex, rows)) ?? new Map<string, PaymentSummary>();
 
   async function partyOf(ex: Executor, ctx: UserContext, order: OrderRow): Promise<Party> {
     if (ctx.principal.role === 'ADMIN') return 'admin';
@@ -148,6 +166,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       deliveryDate: input.delivery_date ?? null,
       vatDate,
       note: input.note ?? null,
+      paymentMethod: input.payment_method ?? 'invoice',
       placedBy: ctx.principal.accountId,
     };
     const lines = priced.map((p, index) => ({
@@ -179,7 +198,11 @@ export function createOrderService(deps: OrderServiceDeps) {
       seller: null,
       buyer: null,
     };
-    const body = JSON.stringify(orderToDto(placed, lines));
+    const card = order.paymentMethod === 'card';
+    if (card && !deps.payments) throw e.cardPaymentsOff();
+    const body = JSON.stringify(
+      orderToDto(placed, lines, card ? pendingCardPayment(order.totalCents) : null),
+    );
     const written = await repo.recordPlacement(tx, {
       order,
       lines,
@@ -214,6 +237,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       completion: completion.write(tx, 201, body),
     });
     completion.confirm(written.completed);
+    if (card) await deps.payments?.cardPlacement(tx, order);
     return body;
   }
 
@@ -340,7 +364,7 @@ export function createOrderService(deps: OrderServiceDeps) {
               : {}),
           },
         });
-        return orderToDto(updated, lines);
+        return orderToDto(updated, lines, (await paymentsOf(tx, [updated])).get(id) ?? null);
       });
       published();
       return result;
@@ -348,7 +372,7 @@ export function createOrderService(deps: OrderServiceDeps) {
 
     async get(ctx: UserContext, id: string): Promise<OrderDto> {
       const order = await visibleOrder(ctx, id);
-      return orderToDto(order, await repo.linesOf(db, id));
+      return orderToDto(order, await repo.linesOf(db, id), (await paymentsOf(db, [order])).get(id) ?? null);
     },
 
     async list(ctx: UserContext, query: OrderListQuery): Promise<Paginated<OrderDto>> {
@@ -384,11 +408,13 @@ export function createOrderService(deps: OrderServiceDeps) {
         db,
         rows.map((r) => r.id),
       );
+      const payments = await paymentsOf(db, rows);
       return toPage(
         rows.map((r) =>
           orderToDto(
             r,
             lines.filter((l) => l.orderId === r.id),
+            payments.get(r.id) ?? null,
           ),
         ),
         page,
