@@ -16,6 +16,13 @@ import { createDeliveryService } from './domain/notifications/deliveries.service
 import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
 import { createNotificationService } from './domain/notifications/notifications.service.js';
 import { createWebhookSender } from './domain/notifications/notifications.webhooks.js';
+import { createConnectorRuntime } from './connectors/runtime.js';
+import { registerConnectorMetrics } from './core/metrics.js';
+import { createDocumentStoreIntake } from './domain/integrations/invoice-intake.js';
+import { createConnectorJobs } from './domain/integrations/integrations.jobs.js';
+import { createIntegrationService } from './domain/integrations/integrations.service.js';
+import { createSessionVault } from './domain/integrations/session-vault.js';
+import { Registry as PromRegistry, type Registry } from 'prom-client';
 import { createOutboxService } from './domain/outbox/outbox.service.js';
 
 export interface ServiceDeps {
@@ -29,9 +36,26 @@ export interface ServiceDeps {
   afterOrderCommit?: () => void;
 }
 
+/** Connector machinery shared by the API and job sides: browser runtime, session vault, metrics, invoice intake. */
+function connectorDeps(config: Config, db: Database, registry: Registry) {
+  const c = config.connectors;
+  return {
+    runtime: createConnectorRuntime(c),
+    vault: createSessionVault({ kek: c.kek, kekId: c.kekId, appSecret: config.auth.appSecret }),
+    metrics: registerConnectorMetrics(registry),
+    config: c,
+    intake: createDocumentStoreIntake(db),
+  };
+}
+
 /** The composition root: every domain service, wired once per app instance. */
 export function createServices(deps: ServiceDeps) {
   return {
+    integrations: createIntegrationService({
+      db: deps.db,
+      ...connectorDeps(deps.config, deps.db, deps.metrics.registry),
+      ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+    }),
     health: createHealthService({ db: deps.db, migrations: deps.migrations, redis: deps.redis }),
     accounts: createAccountService({ db: deps.db, config: deps.config }),
     audit: createAuditService({ db: deps.db }),
@@ -57,10 +81,12 @@ export type Services = ReturnType<typeof createServices>;
 const webhookSecrets = (config: Config) => createSecretBox(config.auth.appSecret, 'webhook-signing-secret');
 
 /** What the job processors and the outbox relay use, in the worker process and in embedded mode. */
-export async function createJobServices(deps: { config: Config; db: Database }) {
+export async function createJobServices(deps: { config: Config; db: Database; metrics?: Registry }) {
   const { config, db } = deps;
   const push = await createFcmChannel(config.notifications.fcm);
+  const connectors = connectorDeps(config, db, deps.metrics ?? new PromRegistry());
   return {
+    connectors: createConnectorJobs({ db, ...connectors }),
     outbox: createOutboxService({ db }),
     deliveries: createDeliveryService({
       db,
@@ -73,7 +99,10 @@ export async function createJobServices(deps: { config: Config; db: Database }) 
       deviceTokenStaleDays: config.notifications.deviceTokenStaleDays,
     }),
     idempotency: createIdempotencyService({ db, ttlSeconds: config.idempotencyTtlSeconds }),
-    close: () => push.close(),
+    close: async () => {
+      await push.close();
+      await connectors.runtime.close();
+    },
   };
 }
 

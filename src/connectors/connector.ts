@@ -51,6 +51,7 @@ export interface PortalItem {
   externalId: string;
   name: string;
   brand: string | null;
+  category: string | null;
   packText: string;
   priceText: string;
   priceOre: number;

@@ -171,6 +171,7 @@ export function createPortalClient(module: ConnectorModule, options: PortalClien
               return {
                 article: card.getAttribute('data-article') ?? '',
                 orderable: card.getAttribute('data-orderable') !== 'false',
+                category: card.getAttribute('data-category'),
                 name: text(s.name),
                 brand: text(s.brand),
                 pack: text(s.pack),
@@ -207,6 +208,7 @@ export function createPortalClient(module: ConnectorModule, options: PortalClien
             externalId: r.article,
             name: r.name,
             brand: r.brand,
+            category: r.category,
             packText: r.pack ?? '',
             priceText: r.price ?? '',
             priceOre: price.ore,

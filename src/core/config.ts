@@ -15,6 +15,7 @@ import {
   type ServiceAccountKey,
   serviceAccountJson,
 } from './config.fields.js';
+import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
 
@@ -141,6 +142,7 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_INSECURE_TARGETS: bool(false),
   WEBHOOK_TIMEOUT_MS: int(5_000, 100, 30_000),
   DEVICE_TOKEN_STALE_DAYS: int(270, 1, 3650),
+  ...connectorEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -223,6 +225,7 @@ export interface Config {
     webhooks: { allowInsecureTargets: boolean; timeoutMs: number };
     deviceTokenStaleDays: number;
   };
+  connectors: ConnectorConfig;
 }
 
 export class ConfigError extends Error {
@@ -373,6 +376,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       webhooks: { allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
       deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
     },
+    connectors: connectorConfig(e),
   };
 }
 

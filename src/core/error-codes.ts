@@ -1,4 +1,5 @@
 import { ACCOUNT_ERROR_CODES } from '../domain/accounts/accounts.errors.js';
+import { INTEGRATION_ERROR_CODES } from '../domain/integrations/integrations.errors.js';
 import { IDEMPOTENCY_ERROR_CODES } from '../domain/idempotency/idempotency.errors.js';
 import { NOTIFICATION_ERROR_CODES } from '../domain/notifications/notifications.errors.js';
 import { ORDER_ERROR_CODES } from '../domain/orders/orders.errors.js';
@@ -32,12 +33,11 @@ export const CORE_ERROR_CODES = [
 ] as const;
 
 /**
- * Spec §5 business codes whose domains (supplier invoices, connectors, payments) are not built yet; each moves
+ * Spec §5 business codes whose domains (supplier invoices, payments) are not built yet; each moves
  * into its domain's errors file when that domain arrives.
  */
 export const PENDING_SPEC_ERROR_CODES = [
   'RECONCILIATION_FAILED',
-  'CONNECTOR_AUTH_FAILED',
   'PAYMENT_PROCESSING_ERROR',
 ] as const;
 
@@ -51,6 +51,7 @@ export const ERROR_CODES = [
   ...PRODUCT_ERROR_CODES,
   ...ORDER_ERROR_CODES,
   ...IDEMPOTENCY_ERROR_CODES,
+  ...INTEGRATION_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

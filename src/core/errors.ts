@@ -55,6 +55,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'WEBHOOK_NOT_FOUND':
     case 'PRODUCT_NOT_FOUND':
     case 'ORDER_NOT_FOUND':
+    case 'CONNECTOR_CHALLENGE_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');
@@ -69,6 +70,8 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVALID_ORDER_TRANSITION':
     case 'INVOICE_NOT_AVAILABLE':
     case 'IDEMPOTENCY_KEY_IN_USE':
+    case 'CONNECTOR_NOT_CONNECTED':
+    case 'CONNECTOR_SESSION_EXPIRED':
       return http(409, 'ConflictError');
     case 'PAYLOAD_TOO_LARGE':
       return http(413, 'PayloadTooLargeError');
@@ -82,10 +85,12 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'BULK_VALIDATION_FAILED':
     case 'PRODUCT_UNAVAILABLE':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'CONNECTOR_CONSENT_REQUIRED':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');
     case 'CONNECTOR_AUTH_FAILED':
+    case 'CONNECTOR_UNAVAILABLE':
       return http(502, 'BadGatewayError');
     case 'PAYMENT_PROCESSING_ERROR':
       return http(502, 'PaymentError');
@@ -93,6 +98,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
       return http(500, 'InternalServerError');
     case 'SERVICE_UNAVAILABLE':
     case 'DATABASE_UNAVAILABLE':
+    case 'CONNECTOR_DEGRADED':
       return http(503, 'ServiceUnavailableError');
   }
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 
+import { integrationEventSchemas } from '../domain/integrations/integrations.events.js';
 import { orderEventSchemas } from '../domain/orders/orders.events.js';
 
 /**
@@ -9,6 +10,7 @@ import { orderEventSchemas } from '../domain/orders/orders.events.js';
  */
 export const eventSchemas = {
   ...orderEventSchemas,
+  ...integrationEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

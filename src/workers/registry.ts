@@ -4,8 +4,15 @@ import {
   type JobRegistry,
   type ScheduleDefinition,
 } from '../core/jobs.js';
+import type { ConnectorJobs } from '../domain/integrations/integrations.jobs.js';
 import type { DeliveryService } from '../domain/notifications/deliveries.service.js';
 import type { IdempotencyService } from '../domain/idempotency/idempotency.service.js';
+import {
+  connectorDomWatchJob,
+  connectorInvoicePullJob,
+  connectorNightlyJob,
+  connectorSyncJob,
+} from './connectors.processors.js';
 import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
 import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
@@ -14,17 +21,24 @@ import { notificationsDispatchJob } from './notifications-dispatch.processor.js'
 export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'device-tokens.prune', cron: '30 3 * * *' },
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
+  { job: 'connectors.nightly', cron: '0 3 * * *' },
+  { job: 'connectors.dom-watch', cron: '0 4 * * 1' },
 ];
 
 /** Jobs the outbox relay enqueues per event type. */
 export const EVENT_ROUTES: EventRoutes = {
   'order.placed': ['notifications.dispatch'],
   'order.status_changed': ['notifications.dispatch'],
+  'connector.connected': ['connectors.sync'],
+  'connector.sync_requested': ['connectors.sync'],
+  'connector.selectors_failed': ['connectors.dom-watch'],
+  'connector.cart_prefilled': ['connectors.invoice-pull'],
 };
 
 export interface JobServices {
   deliveries: DeliveryService;
   idempotency: IdempotencyService;
+  connectors: ConnectorJobs;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -34,6 +48,10 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       notificationsDispatchJob(services.deliveries),
       deviceTokensPruneJob(services.deliveries),
       idempotencyPurgeJob(services.idempotency),
+      connectorSyncJob(services.connectors),
+      connectorNightlyJob(services.connectors),
+      connectorDomWatchJob(services.connectors),
+      connectorInvoicePullJob(services.connectors),
     ],
     SCHEDULES,
     EVENT_ROUTES,

@@ -58,8 +58,8 @@ export async function startWorkerProcess(
   }
   const log = options.log ?? workerLogger(config);
   const database = await openPostgres(config.database.url, config.database.pool);
-  const services = await createJobServices({ config, db: database.db });
   const registry = createProcessRegistry();
+  const services = await createJobServices({ config, db: database.db, metrics: registry });
   let runtime: JobRuntime;
   try {
     runtime = await startJobRuntime({

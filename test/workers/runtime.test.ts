@@ -41,6 +41,7 @@ function realRegistry() {
     {
       deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
       idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
+      connectors: { sync: vi.fn(), nightly: vi.fn(), watchDom: vi.fn(), pullInvoices: vi.fn() },
     },
     config.jobs.timezone,
   );

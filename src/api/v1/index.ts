@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { contextOf, hasGuard } from '../guards.js';
 import { adminRoutes } from './admin.routes.js';
+import { integrationRoutes } from './integrations.routes.js';
 import { meRoutes } from './me.routes.js';
 import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
@@ -48,4 +49,5 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   });
   await app.register(productRoutes, { prefix: '/products' });
   await app.register(orderRoutes);
+  await app.register(integrationRoutes);
 };

@@ -193,6 +193,7 @@ fetch('${m.paths.api}?page=' + page, { credentials: 'same-origin' }).then(async 
     card.className = '${c.card}';
     card.dataset.article = p.article;
     card.dataset.orderable = String(p.orderable);
+    card.dataset.category = p.category;
     const field = (cls, text) => { const el = document.createElement('span'); el.className = cls; el.textContent = text; card.appendChild(el); return el; };
     field('${c.name}', p.name);
     field('${c.brand}', p.brand);
@@ -218,6 +219,7 @@ export function productJson(p: PortalProduct, priceOre: number | null) {
     article: p.article,
     name: p.name,
     brand: p.brand,
+    category: p.category,
     pack: p.pack,
     unit: p.unit,
     gtin: p.gtin,
