@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventSchemas } from '../core/events.js';
 import { defineJob } from '../core/jobs.js';
-import { SUPPLIER_KEYS } from '../connectors/connector.js';
+import { SUPPLIER_KEYS, type SupplierKey } from '../connectors/connector.js';
 import type { ConnectorJobs } from '../domain/integrations/integrations.jobs.js';
 
 const envelope = { event_id: z.uuid(), occurred_at: z.iso.datetime() };
@@ -63,10 +63,18 @@ export const connectorDomWatchJob = (jobs: ConnectorJobs) =>
     attempts: 3,
     backoff: { type: 'exponential', delay: 60_000 },
     async process(keys, ctx) {
+      // One unreachable portal must not keep the others unchecked; the job still fails so it is retried.
+      const unreachable: SupplierKey[] = [];
       for (const key of keys) {
-        const verdict = await jobs.watchDom(key, ctx.jobId);
-        ctx.log.info({ supplier: key, ...verdict }, 'connector DOM check finished');
+        try {
+          const verdict = await jobs.watchDom(key, ctx.jobId);
+          ctx.log.info({ supplier: key, ...verdict }, 'connector DOM check finished');
+        } catch (err) {
+          unreachable.push(key);
+          ctx.log.warn({ err, supplier: key }, 'connector DOM check could not reach the portal');
+        }
       }
+      if (unreachable.length > 0) throw new Error(`DOM check incomplete for ${unreachable.join(', ')}`);
     },
   });
 

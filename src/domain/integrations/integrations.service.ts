@@ -315,7 +315,8 @@ export function createIntegrationService(deps: IntegrationDeps & { db: Database;
             product_id: l.productId,
             requested: l.quantity,
             added: r?.added ?? 0,
-            problem: r?.problem ?? 'unknown_article',
+            // A line the portal never saw (no article number for the product) is unknown; null means added as asked.
+            problem: r ? r.problem : 'unknown_article',
           };
         }),
       };
