@@ -200,6 +200,27 @@ describe('cart prefill and invoice pull in the restaurant’s session', () => {
     expect(await page.text()).toContain(first.article);
   }, 120_000);
 
+  it('reports a not-orderable article and a quantity rounded up to the pack', async () => {
+    const closed = portal.articleAt(5);
+    expect(closed.orderable).toBe(false);
+    const multiple = Array.from({ length: 120 }, (_, i) => portal.articleAt(i)).find(
+      (p) => p.orderable && p.orderMultiple > 1,
+    );
+    expect(multiple).toBeDefined();
+    const res = await api('POST', '/cart/prefill', {
+      restaurant_id: restaurantId,
+      lines: [
+        { article: closed.article, quantity: 2 },
+        { article: multiple!.article, quantity: 1 },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().lines).toEqual([
+      expect.objectContaining({ article: closed.article, added: 0, problem: 'not_orderable' }),
+      expect.objectContaining({ article: multiple!.article, added: multiple!.orderMultiple, problem: 'quantity_rounded' }),
+    ]);
+  }, 120_000);
+
   it('pulls new invoice PDFs once, deduplicated by content hash', async () => {
     await runFromOutbox('connector.cart_prefilled', 'connectors.invoice-pull');
     const documents = () =>
