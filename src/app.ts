@@ -156,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (reply.statusCode >= 400) metrics.errors.inc({ status, endpoint });
   });
   app.addHook('onClose', async () => {
+    await services.integrations.close();
     await jobs?.close();
     redis?.disconnect();
     if (ownsDatabase) await database.close();

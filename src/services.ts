@@ -20,6 +20,13 @@ import { createDeliveryService } from './domain/notifications/deliveries.service
 import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
 import { createNotificationService } from './domain/notifications/notifications.service.js';
 import { createWebhookSender } from './domain/notifications/notifications.webhooks.js';
+import { createConnectorRuntime } from './connectors/runtime.js';
+import { registerConnectorMetrics } from './core/metrics.js';
+import { createDocumentStoreIntake } from './domain/integrations/invoice-intake.js';
+import { createConnectorJobs } from './domain/integrations/integrations.jobs.js';
+import { createIntegrationService } from './domain/integrations/integrations.service.js';
+import { createSessionVault } from './domain/integrations/session-vault.js';
+import { Registry as PromRegistry, type Registry } from 'prom-client';
 import { createOutboxService } from './domain/outbox/outbox.service.js';
 import { createForecastService } from './domain/forecasts/forecasts.service.js';
 import { createForecastTraining } from './domain/forecasts/forecasts.training.js';
@@ -27,7 +34,6 @@ import { ForecastPool } from './domain/forecasts/engine/pool.js';
 import { createWeatherClient } from './domain/forecasts/weather.client.js';
 import { createWeatherProvider } from './domain/forecasts/weather.service.js';
 import { pino } from 'pino';
-import { Registry as PromRegistry, type Registry } from 'prom-client';
 import { paymentMetrics, registerInvoiceMetrics } from './core/metrics.js';
 import { createPaymentService } from './domain/payments/payments.service.js';
 import { createPaymentSync } from './domain/payments/payments.sync.js';
@@ -47,10 +53,27 @@ export interface ServiceDeps {
   clock?: () => Date;
 }
 
+/** Connector machinery shared by the API and job sides: browser runtime, session vault, metrics, invoice intake. */
+function connectorDeps(config: Config, db: Database, registry: Registry) {
+  const c = config.connectors;
+  return {
+    runtime: createConnectorRuntime(c),
+    vault: createSessionVault({ kek: c.kek, kekId: c.kekId, appSecret: config.auth.appSecret }),
+    metrics: registerConnectorMetrics(registry),
+    config: c,
+    intake: createDocumentStoreIntake(db),
+  };
+}
+
 /** The composition root: every domain service, wired once per app instance. */
 export function createServices(deps: ServiceDeps) {
   const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
   return {
+    integrations: createIntegrationService({
+      db: deps.db,
+      ...connectorDeps(deps.config, deps.db, deps.metrics.registry),
+      ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+    }),
     health: createHealthService({ db: deps.db, migrations: deps.migrations, redis: deps.redis }),
     accounts: createAccountService({ db: deps.db, config: deps.config }),
     audit: createAuditService({ db: deps.db }),
@@ -138,7 +161,9 @@ export async function createJobServices(deps: {
   let pool: ForecastPool | undefined;
   const forecastPool = () => (pool ??= new ForecastPool(config.forecasts.threads));
   const openWeather = config.forecasts.openWeather;
+  const connectors = connectorDeps(config, db, deps.metrics ?? new PromRegistry());
   return {
+    connectors: createConnectorJobs({ db, ...connectors }),
     outbox: createOutboxService({ db }),
     deliveries: createDeliveryService({
       db,
@@ -179,6 +204,7 @@ export async function createJobServices(deps: {
     close: async () => {
       await pool?.close();
       await push.close();
+      await connectors.runtime.close();
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   type ServiceAccountKey,
   serviceAccountJson,
 } from './config.fields.js';
+import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
 
@@ -213,6 +214,7 @@ const envSchema = z.object({
     emptyToUndefined,
     z.url({ protocol: /^https?$/ }).default('http://localhost:3000/supplier/payments'),
   ),
+  ...connectorEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -333,6 +335,7 @@ export interface Config {
     platformFeeBp: number;
     onboardingReturnUrl: string;
   };
+  connectors: ConnectorConfig;
 }
 
 export type StorageConfig =
@@ -579,6 +582,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       platformFeeBp: e.PAYMENTS_PLATFORM_FEE_BP,
       onboardingReturnUrl: e.PAYMENTS_ONBOARDING_RETURN_URL,
     },
+    connectors: connectorConfig(e),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ACCOUNT_ERROR_CODES } from '../domain/accounts/accounts.errors.js';
 import { FORECAST_ERROR_CODES } from '../domain/forecasts/forecasts.errors.js';
+import { INTEGRATION_ERROR_CODES } from '../domain/integrations/integrations.errors.js';
 import { IDEMPOTENCY_ERROR_CODES } from '../domain/idempotency/idempotency.errors.js';
 import { NOTIFICATION_ERROR_CODES } from '../domain/notifications/notifications.errors.js';
 import { ORDER_ERROR_CODES } from '../domain/orders/orders.errors.js';
@@ -37,16 +38,9 @@ export const CORE_ERROR_CODES = [
   'DATABASE_UNAVAILABLE',
 ] as const;
 
-/**
- * Spec §5 business codes whose domain (connectors) is not built yet; it moves into its domain's errors file when
- * that domain arrives.
- */
-export const PENDING_SPEC_ERROR_CODES = ['CONNECTOR_AUTH_FAILED'] as const;
-
 /** One registry line per domain (docs/adding-a-domain.md). */
 export const ERROR_CODES = [
   ...CORE_ERROR_CODES,
-  ...PENDING_SPEC_ERROR_CODES,
   ...ACCOUNT_ERROR_CODES,
   ...ORGANISATION_ERROR_CODES,
   ...NOTIFICATION_ERROR_CODES,
@@ -56,6 +50,7 @@ export const ERROR_CODES = [
   ...SUPPLIER_INVOICE_ERROR_CODES,
   ...FORECAST_ERROR_CODES,
   ...PAYMENT_ERROR_CODES,
+  ...INTEGRATION_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -61,6 +61,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'FORECAST_NOT_FOUND':
     case 'PAYMENT_NOT_FOUND':
     case 'PAYMENT_ACCOUNT_NOT_FOUND':
+    case 'CONNECTOR_CHALLENGE_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');
@@ -76,6 +77,8 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVOICE_NOT_AVAILABLE':
     case 'IDEMPOTENCY_KEY_IN_USE':
     case 'INVALID_SUPPLIER_INVOICE_TRANSITION':
+    case 'CONNECTOR_NOT_CONNECTED':
+    case 'CONNECTOR_SESSION_EXPIRED':
       return http(409, 'ConflictError');
     case 'REQUEST_TIMEOUT':
       return http(408, 'RequestTimeoutError');
@@ -99,10 +102,12 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'CARD_PAYMENTS_UNAVAILABLE':
     case 'REFUND_NOT_ALLOWED':
     case 'REFUND_EXCEEDS_CAPTURED':
+    case 'CONNECTOR_CONSENT_REQUIRED':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');
     case 'CONNECTOR_AUTH_FAILED':
+    case 'CONNECTOR_UNAVAILABLE':
       return http(502, 'BadGatewayError');
     case 'PAYMENT_PROCESSING_ERROR':
       return http(502, 'PaymentError');
@@ -110,6 +115,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
       return http(500, 'InternalServerError');
     case 'SERVICE_UNAVAILABLE':
     case 'DATABASE_UNAVAILABLE':
+    case 'CONNECTOR_DEGRADED':
       return http(503, 'ServiceUnavailableError');
   }
 }

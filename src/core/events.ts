@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 
+import { integrationEventSchemas } from '../domain/integrations/integrations.events.js';
 import { orderEventSchemas } from '../domain/orders/orders.events.js';
 import { supplierInvoiceEventSchemas } from '../domain/supplier-invoices/supplier-invoices.events.js';
 import { paymentEventSchemas } from '../domain/payments/payments.events.js';
@@ -13,6 +14,7 @@ export const eventSchemas = {
   ...orderEventSchemas,
   ...supplierInvoiceEventSchemas,
   ...paymentEventSchemas,
+  ...integrationEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -10,7 +10,7 @@ import { withoutQueryValues } from './logger.js';
  * embedded mode — so both run the same processors with the same payload parsing, retries and metrics.
  */
 
-export const QUEUE_NAMES = ['notifications', 'maintenance', 'documents', 'payments'] as const;
+export const QUEUE_NAMES = ['notifications', 'maintenance', 'documents', 'payments', 'connectors'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobContext {

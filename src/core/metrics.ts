@@ -76,14 +76,6 @@ export interface JobMetrics {
    * or `failure` (failed for good: attempts exhausted or unrecoverable).
    */
   completed: Counter<'job' | 'outcome'>;
-  /** connector_sync_success_total: successful supplier catalog syncs (spec §11). */
-  connectorSyncSuccess: Counter<'supplier'>;
-  /** connector_dom_failures_total: connector runs broken by supplier portal DOM changes (spec §11). */
-  connectorDomFailures: Counter<'supplier'>;
-  /** connector_sync_duration_seconds: time per supplier sync run (spec §11). */
-  connectorSyncDuration: Histogram<'supplier'>;
-  /** connector_cart_prefill_total: supplier cart prefills executed (spec §11). */
-  connectorCartPrefill: Counter<'supplier'>;
 }
 
 const JOB_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -147,31 +139,84 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
       labelNames: ['job', 'outcome'],
       registers,
     }),
-    connectorSyncSuccess: new Counter({
-      name: 'connector_sync_success_total',
-      help: 'Successful supplier catalog syncs (label: supplier)',
-      labelNames: ['supplier'],
-      registers,
-    }),
-    connectorDomFailures: new Counter({
-      name: 'connector_dom_failures_total',
-      help: 'Connector automation failures due to DOM changes (label: supplier)',
-      labelNames: ['supplier'],
-      registers,
-    }),
-    connectorSyncDuration: new Histogram({
-      name: 'connector_sync_duration_seconds',
-      help: 'Time per supplier sync run (label: supplier)',
-      labelNames: ['supplier'],
-      buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800],
-      registers,
-    }),
-    connectorCartPrefill: new Counter({
-      name: 'connector_cart_prefill_total',
-      help: 'Cart prefill operations executed (label: supplier)',
-      labelNames: ['supplier'],
-      registers,
-    }),
+  };
+}
+
+/**
+ * Supplier connector metrics (spec §11, §13), by `supplier`. Registered by whichever side uses them first in a
+ * process — the API (connect, cart prefill) or the jobs (sync, DOM watcher, invoice pull); in embedded mode both
+ * share one registry, so an existing metric is reused rather than registered twice.
+ */
+export interface ConnectorMetrics {
+  /** connector_sync_success_total: supplier catalog syncs that completed. */
+  syncSuccess: Counter<'supplier'>;
+  /** connector_sync_duration_seconds: wall time of each sync run, failed ones included. */
+  syncDuration: Histogram<'supplier'>;
+  /** connector_sync_items_total: catalog items read from portals and written to the catalog. */
+  syncItems: Counter<'supplier'>;
+  /** connector_dom_failures_total: DOM/selector breakage incidents found by syncs and the DOM watcher. */
+  domFailures: Counter<'supplier'>;
+  /** connector_cart_prefill_total: supplier cart prefills executed. */
+  cartPrefill: Counter<'supplier'>;
+}
+
+export function registerConnectorMetrics(registry: Registry): ConnectorMetrics {
+  const reuse = <M>(name: string, create: () => M): M =>
+    (registry.getSingleMetric(name) as M | undefined) ?? create();
+  const registers = [registry];
+  const labelNames = ['supplier'] as const;
+  return {
+    syncSuccess: reuse(
+      'connector_sync_success_total',
+      () =>
+        new Counter({
+          name: 'connector_sync_success_total',
+          help: 'Successful supplier catalog syncs (label: supplier)',
+          labelNames,
+          registers,
+        }),
+    ),
+    syncDuration: reuse(
+      'connector_sync_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'connector_sync_duration_seconds',
+          help: 'Time per supplier sync run in seconds, failed runs included (label: supplier)',
+          labelNames,
+          buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800],
+          registers,
+        }),
+    ),
+    syncItems: reuse(
+      'connector_sync_items_total',
+      () =>
+        new Counter({
+          name: 'connector_sync_items_total',
+          help: 'Catalog items read from supplier portals and written to the catalog (label: supplier)',
+          labelNames,
+          registers,
+        }),
+    ),
+    domFailures: reuse(
+      'connector_dom_failures_total',
+      () =>
+        new Counter({
+          name: 'connector_dom_failures_total',
+          help: 'Connector automation failures due to supplier portal DOM changes (label: supplier)',
+          labelNames,
+          registers,
+        }),
+    ),
+    cartPrefill: reuse(
+      'connector_cart_prefill_total',
+      () =>
+        new Counter({
+          name: 'connector_cart_prefill_total',
+          help: 'Supplier cart prefills executed (label: supplier)',
+          labelNames,
+          registers,
+        }),
+    ),
   };
 }
 

@@ -4,10 +4,17 @@ import {
   type JobRegistry,
   type ScheduleDefinition,
 } from '../core/jobs.js';
+import type { ConnectorJobs } from '../domain/integrations/integrations.jobs.js';
 import type { DeliveryService } from '../domain/notifications/deliveries.service.js';
 import type { IdempotencyService } from '../domain/idempotency/idempotency.service.js';
 import type { ForecastTraining } from '../domain/forecasts/forecasts.training.js';
 import { forecastsRefreshJob } from './forecasts-refresh.processor.js';
+import {
+  connectorDomWatchJob,
+  connectorInvoicePullJob,
+  connectorNightlyJob,
+  connectorSyncJob,
+} from './connectors.processors.js';
 import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
 import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
@@ -25,6 +32,8 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'products.popularity-refresh', cron: '*/10 * * * *' },
   { job: 'forecasts.refresh', cron: '0 2 * * *' },
   { job: 'payments.reconcile', cron: '*/10 * * * *' },
+  { job: 'connectors.nightly', cron: '0 3 * * *' },
+  { job: 'connectors.dom-watch', cron: '0 4 * * 1' },
 ];
 
 /** Jobs the outbox relay enqueues per event type. */
@@ -39,6 +48,10 @@ export const EVENT_ROUTES: EventRoutes = {
   'payment.disputed': ['notifications.dispatch'],
   'supplier_invoice.received': ['supplier-invoices.extract'],
   'supplier_invoice.disputed': ['notifications.dispatch'],
+  'connector.connected': ['connectors.sync'],
+  'connector.sync_requested': ['connectors.sync'],
+  'connector.selectors_failed': ['connectors.dom-watch'],
+  'connector.cart_prefilled': ['connectors.invoice-pull'],
 };
 
 export interface JobServices {
@@ -48,6 +61,7 @@ export interface JobServices {
   invoiceExtraction: ExtractionService;
   forecastTraining: ForecastTraining;
   paymentSync: PaymentSync;
+  connectors: ConnectorJobs;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
@@ -62,6 +76,10 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       forecastsRefreshJob(services.forecastTraining),
       paymentsSyncJob(services.paymentSync),
       paymentsReconcileJob(services.paymentSync),
+      connectorSyncJob(services.connectors),
+      connectorNightlyJob(services.connectors),
+      connectorDomWatchJob(services.connectors),
+      connectorInvoicePullJob(services.connectors),
     ],
     SCHEDULES,
     EVENT_ROUTES,

@@ -5,7 +5,7 @@ import type { Config } from '../core/config.js';
 import type { Database } from '../core/db.types.js';
 import { InlineQueue, startCronRunner } from '../core/inline-queue.js';
 import type { JobRegistry, QueueName } from '../core/jobs.js';
-import { type JobMetricSources, registerJobMetrics } from '../core/metrics.js';
+import { type JobMetricSources, registerConnectorMetrics, registerJobMetrics } from '../core/metrics.js';
 import type { OutboxService } from '../domain/outbox/outbox.service.js';
 import { createJobServices } from '../services.js';
 import { startOutboxRelay } from './outbox-relay.js';
@@ -41,6 +41,8 @@ export interface RuntimeOptions {
 export async function startJobRuntime(options: RuntimeOptions): Promise<JobRuntime> {
   const { config, registry, outbox, log } = options;
   let depth: JobMetricSources['queueDepth'] = () => Promise.resolve(undefined);
+  // The connector jobs observe these; registered here too so a worker exports them before its first sync.
+  registerConnectorMetrics(options.metrics);
   const metrics = registerJobMetrics(options.metrics, {
     queueDepth: () => depth(),
     outboxBacklog: () => outbox.backlog().catch(() => undefined),
@@ -110,7 +112,7 @@ export async function startEmbeddedJobs(deps: {
   log: FastifyBaseLogger;
   metrics: Registry;
 }): Promise<JobRuntime> {
-  const services = await createJobServices(deps);
+  const services = await createJobServices({ config: deps.config, db: deps.db, metrics: deps.metrics });
   const runtime = await startJobRuntime({
     config: deps.config,
     registry: createJobRegistry(services, deps.config.jobs.timezone),

@@ -101,7 +101,11 @@ describe('the OpenAPI document', () => {
 
 describe('Swagger UI outside production', () => {
   it('is not upgraded to https, so it loads over plain HTTP by any address', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/docs/', headers: { host: '192.168.1.20:8000' } });
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: '/docs/',
+      headers: { host: '192.168.1.20:8000' },
+    });
     expect(res.statusCode).toBe(200);
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");

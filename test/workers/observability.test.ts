@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, createProcessRegistry, registerJobMetrics } from '../../src/core/metrics.js';
+import {
+  createMetrics,
+  createProcessRegistry,
+  registerConnectorMetrics,
+  registerJobMetrics,
+} from '../../src/core/metrics.js';
 
 const DASHBOARD = 'ops/grafana/iris-api.json';
 const RULES = 'ops/prometheus/alerts.yml';
@@ -82,6 +87,9 @@ async function registeredNames(): Promise<Set<string>> {
     queueDepth: () => Promise.resolve(undefined),
     outboxBacklog: () => Promise.resolve(undefined),
   });
+  // As createServices (API: prefill) and startJobRuntime (worker: sync, DOM watch) do.
+  registerConnectorMetrics(api);
+  registerConnectorMetrics(worker);
   const names = new Set<string>();
   for (const registry of [api, worker]) {
     for (const metric of await registry.getMetricsAsJSON()) {

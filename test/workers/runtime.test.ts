@@ -45,6 +45,7 @@ function realRegistry() {
       invoiceExtraction: { extract: vi.fn() },
       forecastTraining: { refresh: vi.fn() },
       paymentSync: { sync: vi.fn(), reconcile: vi.fn(), executeRefund: vi.fn() },
+      connectors: { sync: vi.fn(), nightly: vi.fn(), watchDom: vi.fn(), pullInvoices: vi.fn() },
     },
     config.jobs.timezone,
   );

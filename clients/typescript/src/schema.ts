@@ -837,6 +837,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The consent statements to show before connecting, with their version */
+        get: operations["getIntegrationsConsent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{supplier}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Consent and sign in once; the password is used for this login only and never stored */
+        post: operations["postIntegrationsBySupplierConnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{supplier}/connect/{challenge_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a sign-in that asked for a one-time code */
+        post: operations["postIntegrationsBySupplierConnectByChallengeId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{supplier}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connection state, scopes, last sync and session expiry */
+        get: operations["getIntegrationsBySupplierStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{supplier}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a catalog and price sync */
+        post: operations["postIntegrationsBySupplierSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{supplier}/cart/prefill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fill the supplier's web cart and get the link to confirm it there (no order is submitted) */
+        post: operations["postIntegrationsBySupplierCartPrefill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{supplier}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnect: the stored session is destroyed at once */
+        delete: operations["deleteIntegrationsBySupplier"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -905,7 +1024,7 @@ export interface components {
              * @description Stable machine-readable code; branch on this
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "CONNECTOR_AUTH_FAILED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID" | "CONNECTOR_AUTH_FAILED" | "CONNECTOR_CONSENT_REQUIRED" | "CONNECTOR_NOT_CONNECTED" | "CONNECTOR_SESSION_EXPIRED" | "CONNECTOR_DEGRADED" | "CONNECTOR_UNAVAILABLE" | "CONNECTOR_CHALLENGE_NOT_FOUND";
             /** @description Human-readable explanation; wording may change */
             message: string;
             /** @description The HTTP status, repeated */
@@ -1085,11 +1204,8 @@ export interface components {
             /** Format: date */
             delivery_date?: string;
             note?: string;
-            /**
-             * @default invoice
-             * @enum {string}
-             */
-            payment_method: "invoice" | "card";
+            /** @enum {string} */
+            payment_method?: "invoice" | "card";
         };
         OrderLine: {
             line_no: number;
@@ -1434,7 +1550,7 @@ export interface components {
         WebhookCreateInput: {
             /** Format: uri */
             url: string;
-            events?: ("order.placed" | "order.status_changed" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed" | "payment.authorised" | "payment.captured" | "payment.refunded" | "payment.failed" | "payment.authorisation_expired" | "payment.disputed")[];
+            events?: ("order.placed" | "order.status_changed" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed" | "payment.authorised" | "payment.captured" | "payment.refunded" | "payment.failed" | "payment.authorisation_expired" | "payment.disputed" | "connector.connected" | "connector.sync_requested" | "connector.sync_completed" | "connector.selectors_failed" | "connector.dom_changed" | "connector.cart_prefilled" | "connector.disconnected")[];
             description?: string;
         };
         WebhookList: {
@@ -7943,6 +8059,760 @@ export interface operations {
             };
             /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getIntegrationsConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        text_version: string;
+                        statements: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postIntegrationsBySupplierConnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supplier: "martin_servera" | "menigo";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    restaurant_id: string;
+                    consent: {
+                        text_version: string;
+                        session_only: boolean;
+                        credentials_not_stored: boolean;
+                        delegated_retrieval: boolean;
+                    };
+                    username: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        connection_id: string;
+                        /** @enum {string} */
+                        supplier: "martin_servera" | "menigo";
+                        /** Format: uuid */
+                        restaurant_id: string;
+                        /** @enum {string} */
+                        status: "awaiting_code" | "active" | "expired" | "failed" | "disconnected";
+                        scopes: string[];
+                        /** Format: date-time */
+                        consent_given_at: string;
+                        consent_text_version: string;
+                        session_expires_at: string | null;
+                        last_sync_at: string | null;
+                        last_sync_outcome: string | null;
+                        last_sync_reason: string | null;
+                        last_sync_items: number | null;
+                        /** @enum {string} */
+                        connector_health: "healthy" | "degraded";
+                    };
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        challenge_id: string;
+                        /** @enum {string} */
+                        status: "awaiting_code";
+                        /** Format: date-time */
+                        expires_at: string;
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postIntegrationsBySupplierConnectByChallengeId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supplier: "martin_servera" | "menigo";
+                challenge_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    restaurant_id: string;
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        connection_id: string;
+                        /** @enum {string} */
+                        supplier: "martin_servera" | "menigo";
+                        /** Format: uuid */
+                        restaurant_id: string;
+                        /** @enum {string} */
+                        status: "awaiting_code" | "active" | "expired" | "failed" | "disconnected";
+                        scopes: string[];
+                        /** Format: date-time */
+                        consent_given_at: string;
+                        consent_text_version: string;
+                        session_expires_at: string | null;
+                        last_sync_at: string | null;
+                        last_sync_outcome: string | null;
+                        last_sync_reason: string | null;
+                        last_sync_items: number | null;
+                        /** @enum {string} */
+                        connector_health: "healthy" | "degraded";
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getIntegrationsBySupplierStatus: {
+        parameters: {
+            query: {
+                restaurant_id: string;
+            };
+            header?: never;
+            path: {
+                supplier: "martin_servera" | "menigo";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        connection_id: string;
+                        /** @enum {string} */
+                        supplier: "martin_servera" | "menigo";
+                        /** Format: uuid */
+                        restaurant_id: string;
+                        /** @enum {string} */
+                        status: "awaiting_code" | "active" | "expired" | "failed" | "disconnected";
+                        scopes: string[];
+                        /** Format: date-time */
+                        consent_given_at: string;
+                        consent_text_version: string;
+                        session_expires_at: string | null;
+                        last_sync_at: string | null;
+                        last_sync_outcome: string | null;
+                        last_sync_reason: string | null;
+                        last_sync_items: number | null;
+                        /** @enum {string} */
+                        connector_health: "healthy" | "degraded";
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postIntegrationsBySupplierSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supplier: "martin_servera" | "menigo";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    restaurant_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "queued";
+                        connection: {
+                            /** Format: uuid */
+                            connection_id: string;
+                            /** @enum {string} */
+                            supplier: "martin_servera" | "menigo";
+                            /** Format: uuid */
+                            restaurant_id: string;
+                            /** @enum {string} */
+                            status: "awaiting_code" | "active" | "expired" | "failed" | "disconnected";
+                            scopes: string[];
+                            /** Format: date-time */
+                            consent_given_at: string;
+                            consent_text_version: string;
+                            session_expires_at: string | null;
+                            last_sync_at: string | null;
+                            last_sync_outcome: string | null;
+                            last_sync_reason: string | null;
+                            last_sync_items: number | null;
+                            /** @enum {string} */
+                            connector_health: "healthy" | "degraded";
+                        };
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postIntegrationsBySupplierCartPrefill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supplier: "martin_servera" | "menigo";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    restaurant_id: string;
+                    lines: {
+                        article?: string;
+                        /** Format: uuid */
+                        product_id?: string;
+                        quantity: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        deep_link: string;
+                        lines: {
+                            article: string;
+                            product_id: string | null;
+                            requested: number;
+                            added: number;
+                            problem: ("unknown_article" | "not_orderable" | "quantity_rounded" | "portal_error") | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteIntegrationsBySupplier: {
+        parameters: {
+            query: {
+                restaurant_id: string;
+            };
+            header?: never;
+            path: {
+                supplier: "martin_servera" | "menigo";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { contextOf, hasGuard } from '../guards.js';
 import { adminRoutes } from './admin.routes.js';
 import { forecastRoutes } from './forecasts.routes.js';
+import { integrationRoutes } from './integrations.routes.js';
 import { meRoutes } from './me.routes.js';
 import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
@@ -54,4 +55,5 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   await app.register(supplierInvoiceRoutes);
   await app.register(forecastRoutes);
   await app.register(paymentRoutes);
+  await app.register(integrationRoutes);
 };

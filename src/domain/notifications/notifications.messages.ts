@@ -3,10 +3,16 @@ import type { OrderStatus } from '../orders/orders.events.js';
 import type { OrgKind } from '../organisations/organisations.repository.js';
 import type { PushMessage } from './notifications.fcm.js';
 
+/** The events the notification job is routed (EVENT_ROUTES): orders, disputed supplier invoices, card payments. */
+type NotifiableType = Extract<
+  EventType,
+  'order.placed' | 'order.status_changed' | 'supplier_invoice.disputed' | `payment.${string}`
+>;
+
 /** An outbox event as the notification job receives it, its payload already parsed. */
 export type NotifiableEvent = {
-  [T in EventType]: { id: string; type: T; occurredAt: string; payload: EventPayload<T> };
-}[EventType];
+  [T in NotifiableType]: { id: string; type: T; occurredAt: string; payload: EventPayload<T> };
+}[NotifiableType];
 
 /** Whose members get a push for an event, and what it says (spec §10). */
 export interface Audience {

@@ -23,7 +23,7 @@ export const orderCreate = z.strictObject({
     .max(MAX_LINES),
   delivery_date: z.iso.date().optional(),
   note: z.string().trim().max(1000).optional(),
-  payment_method: z.enum(PAYMENT_METHODS).default('invoice'),
+  payment_method: z.enum(PAYMENT_METHODS).optional(),
 });
 
 /** Optional: no body at all, {} or {"reason": "…"}. */
