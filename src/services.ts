@@ -17,6 +17,7 @@ import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
 import { createNotificationService } from './domain/notifications/notifications.service.js';
 import { createWebhookSender } from './domain/notifications/notifications.webhooks.js';
 import { createOutboxService } from './domain/outbox/outbox.service.js';
+import { createPrivacyService } from './domain/privacy/privacy.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -48,6 +49,7 @@ export function createServices(deps: ServiceDeps) {
       idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
     }),
+    privacy: createPrivacyService({ db: deps.db, config: deps.config }),
   };
 }
 
@@ -73,6 +75,7 @@ export async function createJobServices(deps: { config: Config; db: Database }) 
       deviceTokenStaleDays: config.notifications.deviceTokenStaleDays,
     }),
     idempotency: createIdempotencyService({ db, ttlSeconds: config.idempotencyTtlSeconds }),
+    privacy: createPrivacyService({ db, config }),
     close: () => push.close(),
   };
 }

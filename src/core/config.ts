@@ -141,6 +141,9 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_INSECURE_TARGETS: bool(false),
   WEBHOOK_TIMEOUT_MS: int(5_000, 100, 30_000),
   DEVICE_TOKEN_STALE_DAYS: int(270, 1, 3650),
+  RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
+  RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
+  RETENTION_SCHEDULE_ENABLED: bool(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -222,6 +225,14 @@ export interface Config {
     };
     webhooks: { allowInsecureTargets: boolean; timeoutMs: number };
     deviceTokenStaleDays: number;
+  };
+  retention: {
+    /** Rows one hard-delete transaction removes at most: short transactions, short locks. */
+    batchSize: number;
+    /** Batches one run of the function performs per table at most, so a backlog spreads over several nights. */
+    maxBatches: number;
+    /** Run the hard-delete function daily from the job scheduler; off when a serverless scheduler invokes it. */
+    scheduleEnabled: boolean;
   };
 }
 
@@ -372,6 +383,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       },
       webhooks: { allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
       deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
+    },
+    retention: {
+      batchSize: e.RETENTION_BATCH_SIZE,
+      maxBatches: e.RETENTION_MAX_BATCHES,
+      scheduleEnabled: e.RETENTION_SCHEDULE_ENABLED,
     },
   };
 }

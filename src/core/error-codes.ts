@@ -3,6 +3,7 @@ import { IDEMPOTENCY_ERROR_CODES } from '../domain/idempotency/idempotency.error
 import { NOTIFICATION_ERROR_CODES } from '../domain/notifications/notifications.errors.js';
 import { ORDER_ERROR_CODES } from '../domain/orders/orders.errors.js';
 import { ORGANISATION_ERROR_CODES } from '../domain/organisations/organisations.errors.js';
+import { PRIVACY_ERROR_CODES } from '../domain/privacy/privacy.errors.js';
 import { PRODUCT_ERROR_CODES } from '../domain/products/products.errors.js';
 
 /**
@@ -51,6 +52,7 @@ export const ERROR_CODES = [
   ...PRODUCT_ERROR_CODES,
   ...ORDER_ERROR_CODES,
   ...IDEMPOTENCY_ERROR_CODES,
+  ...PRIVACY_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

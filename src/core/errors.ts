@@ -69,6 +69,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVALID_ORDER_TRANSITION':
     case 'INVOICE_NOT_AVAILABLE':
     case 'IDEMPOTENCY_KEY_IN_USE':
+    case 'ERASURE_BLOCKED':
       return http(409, 'ConflictError');
     case 'PAYLOAD_TOO_LARGE':
       return http(413, 'PayloadTooLargeError');
@@ -82,6 +83,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'BULK_VALIDATION_FAILED':
     case 'PRODUCT_UNAVAILABLE':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'RETENTION_BELOW_MINIMUM':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');

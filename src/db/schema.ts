@@ -7,3 +7,4 @@ export * from '../domain/notifications/notifications.models.js';
 export * from '../domain/products/products.models.js';
 export * from '../domain/orders/orders.models.js';
 export * from '../domain/idempotency/idempotency.models.js';
+export * from '../domain/privacy/privacy.models.js';

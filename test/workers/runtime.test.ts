@@ -41,6 +41,7 @@ function realRegistry() {
     {
       deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
       idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
+      privacy: { runRetention: vi.fn() },
     },
     config.jobs.timezone,
   );

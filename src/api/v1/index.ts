@@ -5,6 +5,7 @@ import { meRoutes } from './me.routes.js';
 import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
 import { orderRoutes } from './orders.routes.js';
+import { privacyRoutes } from './privacy.routes.js';
 import { productRoutes } from './products.routes.js';
 
 /** Every /api/v1 domain router. A route without a role guard (and not marked public) fails start-up. */
@@ -48,4 +49,5 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   });
   await app.register(productRoutes, { prefix: '/products' });
   await app.register(orderRoutes);
+  await app.register(privacyRoutes);
 };
