@@ -51,6 +51,7 @@ CREATE TABLE "retention_policies" (
 CREATE TRIGGER retention_policies_set_updated_at BEFORE UPDATE ON "retention_policies" FOR EACH ROW EXECUTE FUNCTION iris_set_updated_at();--> statement-breakpoint
 CREATE TRIGGER gdpr_erasures_set_updated_at BEFORE UPDATE ON "gdpr_erasures" FOR EACH ROW EXECUTE FUNCTION iris_set_updated_at();--> statement-breakpoint
 CREATE TRIGGER hard_delete_lease_set_updated_at BEFORE UPDATE ON "hard_delete_lease" FOR EACH ROW EXECUTE FUNCTION iris_set_updated_at();--> statement-breakpoint
+CREATE TRIGGER deletion_log_set_updated_at BEFORE UPDATE ON "deletion_log" FOR EACH ROW EXECUTE FUNCTION iris_set_updated_at();--> statement-breakpoint
 CREATE TRIGGER deletion_log_append_only BEFORE UPDATE OR DELETE ON "deletion_log" FOR EACH ROW EXECUTE FUNCTION iris_reject_change();--> statement-breakpoint
 CREATE TRIGGER deletion_log_no_truncate BEFORE TRUNCATE ON "deletion_log" FOR EACH STATEMENT EXECUTE FUNCTION iris_reject_change();--> statement-breakpoint
 -- The audit trail stays append-only, except that the hard-delete run (which sets iris.retention_purge in its

@@ -47,26 +47,38 @@ function realRegistry() {
   );
 }
 
+describe('the hard-delete schedule', () => {
+  it('runs daily unless a serverless scheduler owns it (RETENTION_SCHEDULE_ENABLED=false)', () => {
+    const services = {
+      deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
+      idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
+      privacy: { runRetention: vi.fn() },
+    };
+    const on = createJobRegistry(services, 'Europe/Stockholm');
+    expect(on.schedules.map((s) => s.job)).toContain('retention.hard-delete');
+    const off = createJobRegistry(services, 'Europe/Stockholm', { retentionSchedule: false });
+    expect(off.schedules.map((s) => s.job)).not.toContain('retention.hard-delete');
+    expect(off.get('retention.hard-delete')).toBeDefined();
+  });
+});
+
 describe('schedules', () => {
   it('are registered idempotently across restarts, in JOB_TIMEZONE', async () => {
     for (let restart = 0; restart < 3; restart++) {
       const runtime = await start();
       const queue = runtime.producer!.raw('maintenance');
       const schedulers = await queue.getJobSchedulers();
-      expect([...schedulers].sort((a, b) => a.key.localeCompare(b.key))).toEqual([
-        expect.objectContaining({
-          key: 'device-tokens.prune',
-          pattern: '30 3 * * *',
-          tz: 'Europe/Stockholm',
-        }),
-        expect.objectContaining({
-          key: 'idempotency-keys.purge',
-          pattern: '0 * * * *',
-          tz: 'Europe/Stockholm',
-        }),
-      ]);
+      const maintenance = SCHEDULES.filter((s) => realRegistry().get(s.job)?.queue === 'maintenance');
+      expect(maintenance.map((s) => s.job)).toEqual(
+        expect.arrayContaining(['device-tokens.prune', 'idempotency-keys.purge', 'retention.hard-delete']),
+      );
+      expect([...schedulers].sort((a, b) => a.key.localeCompare(b.key))).toEqual(
+        [...maintenance]
+          .sort((a, b) => a.job.localeCompare(b.job))
+          .map((s) => expect.objectContaining({ key: s.job, pattern: s.cron, tz: 'Europe/Stockholm' })),
+      );
       // One upcoming run per schedule, not one per start.
-      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 2 });
+      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: maintenance.length });
       await runtime.close();
     }
   });
@@ -77,7 +89,11 @@ describe('schedules', () => {
     await seed.close();
     const runtime = await start();
     const keys = (await runtime.producer!.raw('maintenance').getJobSchedulers()).map((s) => s.key);
-    expect([...keys].sort()).toEqual(['device-tokens.prune', 'idempotency-keys.purge']);
+    expect([...keys].sort()).toEqual(
+      SCHEDULES.filter((s) => realRegistry().get(s.job)?.queue === 'maintenance')
+        .map((s) => s.job)
+        .sort(),
+    );
     await runtime.close();
   });
 });

@@ -96,14 +96,8 @@ export async function exportPersonalData(ex: Executor, accountId: string): Promi
       table: entry.table,
       handling: entry.kept ?? (entry.erasure.length > 0 ? 'erased on request' : 'kept'),
       retention: entry.retention,
-      rows: found.map(jsonSafe),
+      rows: found,
     });
   }
   return { account_id: accountId, generated_at: new Date().toISOString(), tables };
-}
-
-function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
-  );
 }

@@ -162,15 +162,23 @@ export async function findErasure(ex: Executor, accountId: string) {
 
 // --- export --------------------------------------------------------------------------------------------------
 
-export function personalRows(ex: Executor, tableName: string, columns: readonly string[], subject: SQL) {
+/** The person's rows of one table as JSON (timestamps in ISO 8601, whichever driver runs the query). */
+export async function personalRows(
+  ex: Executor,
+  tableName: string,
+  columns: readonly string[],
+  subject: SQL,
+) {
   const list = sql.join(
     ['id', 'created_at', ...columns].map((c) => sql.identifier(c)),
     sql`, `,
   );
-  return rows<Record<string, unknown>>(
+  const found = await rows<{ row: Record<string, unknown> }>(
     ex,
-    sql`SELECT ${list} FROM ${table(tableName)} WHERE ${subject} ORDER BY created_at, id`,
+    sql`SELECT to_jsonb(x) AS row FROM (
+          SELECT ${list} FROM ${table(tableName)} WHERE ${subject} ORDER BY created_at, id) AS x`,
   );
+  return found.map((r) => r.row);
 }
 
 // --- hard deletion -------------------------------------------------------------------------------------------
