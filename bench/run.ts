@@ -1,8 +1,13 @@
 import { runOrdersBench } from './orders.js';
+import { runRetentionBench } from './retention.js';
 import { runSearchBench } from './search.js';
 
-/** npm run bench [suite…] — suites: search, orders. With no argument, every suite runs. */
-const suites: Record<string, () => Promise<unknown>> = { search: runSearchBench, orders: runOrdersBench };
+/** npm run bench [suite…] — suites: search, orders, retention. With no argument, every suite runs. */
+const suites: Record<string, () => Promise<unknown>> = {
+  search: runSearchBench,
+  orders: runOrdersBench,
+  retention: runRetentionBench,
+};
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(suites);
 for (const name of wanted) {
   const suite = suites[name];
