@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type autocannon from 'autocannon';
+import type pg from 'pg';
 import { parseConfig } from '../src/core/config.js';
 import { issueAccessToken } from '../src/core/security.js';
 import { withCheckDigit } from '../src/domain/organisations/org-number.js';
@@ -15,8 +17,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 30);
 const LEVELS = (process.env.BENCH_ORDER_CONNECTIONS ?? '8,16,32').split(',').map(Number);
 const PRODUCTS = 500;
 
-export async function runOrdersBench(): Promise<unknown> {
-  const { url, client } = await benchDatabase(DATABASE);
+/** A restaurant with a member, a supplier with tracked products, and a token: what placing orders needs. */
+export async function seedOrderFixtures(client: pg.Client) {
   const one = async (text: string, values: unknown[] = []) =>
     (await client.query<{ id: string }>(text, values)).rows[0]?.id ?? '';
   const account = await one(
@@ -53,9 +55,42 @@ export async function runOrdersBench(): Promise<unknown> {
     account,
   );
 
+  return { token, restaurant, supplier, productIds };
+}
+
+/** An autocannon request that places a fresh 3-line order with a unique Idempotency-Key each time. */
+export function placementRequest(fixtures: Awaited<ReturnType<typeof seedOrderFixtures>>) {
+  const { token, restaurant, supplier, productIds } = fixtures;
+  let n = 0;
+  return {
+    setupRequest: (req: autocannon.Request) => {
+      n += 1;
+      const pick = (k: number) => productIds[(n * 7 + k * 131) % productIds.length];
+      return {
+        ...req,
+        method: 'POST' as const,
+        headers: {
+          ...req.headers,
+          'idempotency-key': randomUUID(),
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          restaurant_id: restaurant,
+          supplier_id: supplier,
+          lines: [0, 1, 2].map((k) => ({ product_id: pick(k), quantity: 1 + (k % 2) })),
+        }),
+      };
+    },
+  };
+}
+
+export async function runOrdersBench(): Promise<unknown> {
+  const { url, client } = await benchDatabase(DATABASE);
+  const fixtures = await seedOrderFixtures(client);
+  const { token } = fixtures;
   const { base, server } = await startApi({ DATABASE_URL: url, DATABASE_URL_DIRECT: url });
   try {
-    let n = 0;
     const levels = [];
     for (const connections of LEVELS) {
       const before = await client.query<{ n: string }>('SELECT count(*) AS n FROM orders');
@@ -65,29 +100,7 @@ export async function runOrdersBench(): Promise<unknown> {
         connections,
         duration: DURATION,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        requests: [
-          {
-            setupRequest: (req) => {
-              n += 1;
-              const pick = (k: number) => productIds[(n * 7 + k * 131) % productIds.length];
-              return {
-                ...req,
-                method: 'POST',
-                headers: {
-                  ...req.headers,
-                  'idempotency-key': randomUUID(),
-                  authorization: `Bearer ${token}`,
-                  'content-type': 'application/json',
-                },
-                body: JSON.stringify({
-                  restaurant_id: restaurant,
-                  supplier_id: supplier,
-                  lines: [0, 1, 2].map((k) => ({ product_id: pick(k), quantity: 1 + (k % 2) })),
-                }),
-              };
-            },
-          },
-        ],
+        requests: [placementRequest(fixtures)],
       });
       const after = await client.query<{ n: string }>('SELECT count(*) AS n FROM orders');
       const placed = Number(after.rows[0]?.n ?? 0) - Number(before.rows[0]?.n ?? 0);

@@ -39,6 +39,7 @@ import { createPaymentService } from './domain/payments/payments.service.js';
 import { createPaymentSync } from './domain/payments/payments.sync.js';
 import { createStripeWebhooks } from './domain/payments/payments.webhooks.js';
 import { createStripeGateway } from './domain/payments/stripe.gateway.js';
+import { createPrivacyService } from './domain/privacy/privacy.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -107,6 +108,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     payments: payments.service,
     stripeWebhooks: payments.webhooks,
+    privacy: createPrivacyService({ db: deps.db, config: deps.config }),
   };
 }
 
@@ -201,6 +203,7 @@ export async function createJobServices(deps: {
       },
     }),
     paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,
+    privacy: createPrivacyService({ db, config }),
     close: async () => {
       await pool?.close();
       await push.close();

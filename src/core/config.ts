@@ -215,6 +215,9 @@ const envSchema = z.object({
     z.url({ protocol: /^https?$/ }).default('http://localhost:3000/supplier/payments'),
   ),
   ...connectorEnv,
+  RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
+  RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
+  RETENTION_SCHEDULE_ENABLED: bool(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -336,6 +339,14 @@ export interface Config {
     onboardingReturnUrl: string;
   };
   connectors: ConnectorConfig;
+  retention: {
+    /** Rows one hard-delete transaction removes at most: short transactions, short locks. */
+    batchSize: number;
+    /** Batches one run of the function performs per table at most, so a backlog spreads over several nights. */
+    maxBatches: number;
+    /** Run the hard-delete function daily from the job scheduler; off when a serverless scheduler invokes it. */
+    scheduleEnabled: boolean;
+  };
 }
 
 export type StorageConfig =
@@ -583,6 +594,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       onboardingReturnUrl: e.PAYMENTS_ONBOARDING_RETURN_URL,
     },
     connectors: connectorConfig(e),
+    retention: {
+      batchSize: e.RETENTION_BATCH_SIZE,
+      maxBatches: e.RETENTION_MAX_BATCHES,
+      scheduleEnabled: e.RETENTION_SCHEDULE_ENABLED,
+    },
   };
 }
 

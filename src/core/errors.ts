@@ -79,6 +79,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'INVALID_SUPPLIER_INVOICE_TRANSITION':
     case 'CONNECTOR_NOT_CONNECTED':
     case 'CONNECTOR_SESSION_EXPIRED':
+    case 'ERASURE_BLOCKED':
       return http(409, 'ConflictError');
     case 'REQUEST_TIMEOUT':
       return http(408, 'RequestTimeoutError');
@@ -103,6 +104,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'REFUND_NOT_ALLOWED':
     case 'REFUND_EXCEEDS_CAPTURED':
     case 'CONNECTOR_CONSENT_REQUIRED':
+    case 'RETENTION_BELOW_MINIMUM':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');

@@ -11,3 +11,4 @@ export * from '../domain/supplier-invoices/supplier-invoices.models.js';
 export * from '../domain/forecasts/forecasts.models.js';
 export * from '../domain/payments/payments.models.js';
 export * from '../domain/integrations/integrations.models.js';
+export * from '../domain/privacy/privacy.models.js';

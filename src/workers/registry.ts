@@ -17,6 +17,7 @@ import {
 } from './connectors.processors.js';
 import { deviceTokensPruneJob } from './device-tokens-prune.processor.js';
 import { idempotencyPurgeJob } from './idempotency-purge.processor.js';
+import type { PrivacyService } from '../domain/privacy/privacy.service.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
 import type { PopularityService } from '../domain/products/popularity.service.js';
 import { productsPopularityJob } from './products-popularity.processor.js';
@@ -24,6 +25,7 @@ import type { ExtractionService } from '../domain/supplier-invoices/supplier-inv
 import { supplierInvoicesExtractJob } from './supplier-invoices-extract.processor.js';
 import type { PaymentSync } from '../domain/payments/payments.sync.js';
 import { paymentsReconcileJob, paymentsSyncJob } from './payments.processor.js';
+import { retentionHardDeleteJob } from './retention-hard-delete.processor.js';
 
 /** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -34,6 +36,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'payments.reconcile', cron: '*/10 * * * *' },
   { job: 'connectors.nightly', cron: '0 3 * * *' },
   { job: 'connectors.dom-watch', cron: '0 4 * * 1' },
+  { job: 'retention.hard-delete', cron: '15 4 * * *' },
 ];
 
 /** Jobs the outbox relay enqueues per event type. */
@@ -62,10 +65,20 @@ export interface JobServices {
   forecastTraining: ForecastTraining;
   paymentSync: PaymentSync;
   connectors: ConnectorJobs;
+  privacy: Pick<PrivacyService, 'runRetention'>;
+}
+
+export interface RegistryOptions {
+  /** False when a serverless scheduler invokes the hard-delete function instead (RETENTION_SCHEDULE_ENABLED). */
+  retentionSchedule?: boolean;
 }
 
 /** Every job name with its one processor. Start-up fails if a schedule or route names a job missing here. */
-export function createJobRegistry(services: JobServices, timezone: string): JobRegistry {
+export function createJobRegistry(
+  services: JobServices,
+  timezone: string,
+  options: RegistryOptions = {},
+): JobRegistry {
   return buildJobRegistry(
     [
       notificationsDispatchJob(services.deliveries),
@@ -80,8 +93,11 @@ export function createJobRegistry(services: JobServices, timezone: string): JobR
       connectorNightlyJob(services.connectors),
       connectorDomWatchJob(services.connectors),
       connectorInvoicePullJob(services.connectors),
+      retentionHardDeleteJob(services.privacy),
     ],
-    SCHEDULES,
+    options.retentionSchedule !== false
+      ? SCHEDULES
+      : SCHEDULES.filter((s) => s.job !== 'retention.hard-delete'),
     EVENT_ROUTES,
     timezone,
   );

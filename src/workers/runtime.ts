@@ -115,7 +115,9 @@ export async function startEmbeddedJobs(deps: {
   const services = await createJobServices({ config: deps.config, db: deps.db, metrics: deps.metrics });
   const runtime = await startJobRuntime({
     config: deps.config,
-    registry: createJobRegistry(services, deps.config.jobs.timezone),
+    registry: createJobRegistry(services, deps.config.jobs.timezone, {
+      retentionSchedule: deps.config.retention.scheduleEnabled,
+    }),
     outbox: services.outbox,
     log: deps.log,
     metrics: deps.metrics,

@@ -65,7 +65,9 @@ export async function startWorkerProcess(
   try {
     runtime = await startJobRuntime({
       config,
-      registry: createJobRegistry(services, config.jobs.timezone),
+      registry: createJobRegistry(services, config.jobs.timezone, {
+        retentionSchedule: config.retention.scheduleEnabled,
+      }),
       outbox: services.outbox,
       log,
       metrics: registry,

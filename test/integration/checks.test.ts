@@ -58,6 +58,9 @@ describe('pre-flight checks (spec §17)', () => {
     ],
     ['EXT-PGTRGM', sql`DROP INDEX products_name_sku_trgm_idx`],
     ['IDEMP-ORD', sql`ALTER TABLE idempotency_keys DROP CONSTRAINT idempotency_keys_account_key`],
+    ['PII-REG', sql`CREATE TABLE loyalty_cards (id uuid PRIMARY KEY, created_at timestamptz DEFAULT now())`],
+    ['PII-REG', sql`ALTER TABLE products ADD COLUMN buyer_email text`],
+    ['PII-REG', sql`ALTER TABLE orders DROP COLUMN note`],
   ])('fires %s when the database is broken on purpose', async (code, breakage) => {
     await database.db.execute(breakage);
     expect(await failing()).toEqual([code]);

@@ -36,20 +36,31 @@ afterAll(async () => {
 const start = async (registry = realRegistry(), metrics = new Registry()) =>
   startJobRuntime({ config, registry, outbox: createOutboxService({ db: ctx.database.db }), log, metrics });
 
+const mockServices = () => ({
+  deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
+  idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
+  popularity: { refresh: vi.fn() },
+  invoiceExtraction: { extract: vi.fn() },
+  forecastTraining: { refresh: vi.fn() },
+  paymentSync: { sync: vi.fn(), reconcile: vi.fn(), executeRefund: vi.fn() },
+  connectors: { sync: vi.fn(), nightly: vi.fn(), watchDom: vi.fn(), pullInvoices: vi.fn() },
+  privacy: { runRetention: vi.fn() },
+});
+
 function realRegistry() {
-  return createJobRegistry(
-    {
-      deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
-      idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
-      popularity: { refresh: vi.fn() },
-      invoiceExtraction: { extract: vi.fn() },
-      forecastTraining: { refresh: vi.fn() },
-      paymentSync: { sync: vi.fn(), reconcile: vi.fn(), executeRefund: vi.fn() },
-      connectors: { sync: vi.fn(), nightly: vi.fn(), watchDom: vi.fn(), pullInvoices: vi.fn() },
-    },
-    config.jobs.timezone,
-  );
+  return createJobRegistry(mockServices(), config.jobs.timezone);
 }
+
+describe('the hard-delete schedule', () => {
+  it('runs daily unless a serverless scheduler owns it (RETENTION_SCHEDULE_ENABLED=false)', () => {
+    const services = mockServices();
+    const on = createJobRegistry(services, 'Europe/Stockholm');
+    expect(on.schedules.map((s) => s.job)).toContain('retention.hard-delete');
+    const off = createJobRegistry(services, 'Europe/Stockholm', { retentionSchedule: false });
+    expect(off.schedules.map((s) => s.job)).not.toContain('retention.hard-delete');
+    expect(off.get('retention.hard-delete')).toBeDefined();
+  });
+});
 
 describe('schedules', () => {
   it('are registered idempotently across restarts, in JOB_TIMEZONE', async () => {
@@ -81,6 +92,17 @@ describe('schedules', () => {
       ]);
       // One upcoming run per schedule, not one per start.
       expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 3 });
+      const maintenance = SCHEDULES.filter((s) => realRegistry().get(s.job)?.queue === 'maintenance');
+      expect(maintenance.map((s) => s.job)).toEqual(
+        expect.arrayContaining(['device-tokens.prune', 'idempotency-keys.purge', 'retention.hard-delete']),
+      );
+      expect([...schedulers].sort((a, b) => a.key.localeCompare(b.key))).toEqual(
+        [...maintenance]
+          .sort((a, b) => a.job.localeCompare(b.job))
+          .map((s) => expect.objectContaining({ key: s.job, pattern: s.cron, tz: 'Europe/Stockholm' })),
+      );
+      // One upcoming run per schedule, not one per start.
+      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: maintenance.length });
       await runtime.close();
     }
   });
@@ -97,6 +119,11 @@ describe('schedules', () => {
       'idempotency-keys.purge',
       'products.popularity-refresh',
     ]);
+    expect([...keys].sort()).toEqual(
+      SCHEDULES.filter((s) => realRegistry().get(s.job)?.queue === 'maintenance')
+        .map((s) => s.job)
+        .sort(),
+    );
     await runtime.close();
   });
 });

@@ -1,4 +1,5 @@
 import type { Executor } from '../../core/db.types.js';
+import { personalDataRegistryProblems } from '../privacy/registry-check.js';
 import * as repo from './preflight.repository.js';
 import { urlHost } from './preflight.environment.js';
 
@@ -12,6 +13,7 @@ export const CHECK_CODES = [
   'IDEMP-ORD',
   'POOL-DIRECT',
   'ENV-ACTIVE',
+  'PII-REG',
 ] as const;
 export type CheckCode = (typeof CHECK_CODES)[number];
 
@@ -133,6 +135,7 @@ export async function runPreflight(ex: Executor, env: EnvironmentFacts): Promise
     finding('IDEMP-ORD', await idempotency(ex)),
     finding('POOL-DIRECT', poolDirect(env)),
     finding('ENV-ACTIVE', [...(env.configProblem ? [env.configProblem] : []), ...env.lockfileDrift]),
+    finding('PII-REG', await personalDataRegistryProblems(ex)),
   ];
 }
 
