@@ -33,3 +33,21 @@ export function extractGtin(text: string): string | null {
     .reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
   return (10 - (sum % 10)) % 10 === Number(digits.at(-1)) ? digits : null;
 }
+
+/**
+ * The VAT category of a mirrored portal article, from its category and name: portals do not publish VAT rates, and
+ * a silent food default would tax drinks and non-food at 6 % (#11). Alcoholic drinks 25 % (alcohol), non-food
+ * consumables 25 % (standard), everything else food. Suppliers correct single articles in the catalog.
+ */
+export function vatCategoryFor(category: string, name: string): 'food' | 'standard' | 'alcohol' {
+  const text = `${category} ${name}`.toLowerCase();
+  if (
+    !/alkoholfri/.test(text) &&
+    /\b(vin|öl|sprit|alkohol|cider|whisky|vodka|likör|champagne)\b/.test(text)
+  ) {
+    return 'alcohol';
+  }
+  if (/(rengöring|diskmedel|engångs|förbrukning|servett|plast|papper|kemtekn|non.?food)/.test(text))
+    return 'standard';
+  return 'food';
+}

@@ -135,6 +135,10 @@ describe('POST /auth/dev/login', () => {
         REDIS_URL: 'redis://127.0.0.1:1',
         AUTH_PROVIDER: 'local',
         ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
+        PAYMENTS_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: 'sk_test_unused',
+        STRIPE_WEBHOOK_SECRET: 'whsec_unused',
+        STORAGE_LOCAL_DIR: '/tmp/iris-test-files',
       },
     ]) {
       const pem = (await generateKeyPair('RS256', { extractable: true })).publicKey;

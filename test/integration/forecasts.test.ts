@@ -69,10 +69,10 @@ async function seedDemand(restaurant: string, days: number) {
       WHERE extract(isodow FROM d) < 7
     ), placed AS (
       INSERT INTO orders (restaurant_id, supplier_id, status, currency, subtotal_cents, tax_cents, total_cents, delivery_date, vat_date)
-      SELECT ${restaurant}, ${supplierId}, 'delivered', 'SEK', 1000, 120, 1120, day, day FROM days RETURNING id, delivery_date
+      SELECT ${restaurant}, ${supplierId}, 'confirmed', 'SEK', 1000, 120, 1120, day, day FROM days RETURNING id, delivery_date
     )
-    INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit, quantity, unit_price_cents, vat_category, vat_rate_bp, net_cents, tax_cents)
-    SELECT p.id, 1, ${productId}, 'LAX', 'Lax', 'kg', (4 + extract(isodow FROM p.delivery_date) * 2 + (extract(doy FROM p.delivery_date)::int % 5))::numeric, 1000, 'food', 1200, 1000, 120 FROM placed p`);
+    INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit, quantity, unit_price_cents, vat_category, vat_rate_bp, net_cents, stock_taken)
+    SELECT p.id, 1, ${productId}, 'LAX', 'Lax', 'kg', (4 + extract(isodow FROM p.delivery_date) * 2 + (extract(doy FROM p.delivery_date)::int % 5))::numeric, 1000, 'food', 1200, 1000, false FROM placed p`);
 }
 
 beforeAll(async () => {

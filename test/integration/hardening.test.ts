@@ -81,6 +81,10 @@ describe('API docs in production', () => {
       AUTH_PROVIDER: 'clerk',
       CLERK_JWKS_URL: 'https://clerk.invalid/.well-known/jwks.json',
       CLERK_ISSUERS: 'https://clerk.invalid',
+      PAYMENTS_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_unused',
+      STRIPE_WEBHOOK_SECRET: 'whsec_unused',
+      STORAGE_LOCAL_DIR: '/tmp/iris-test-files',
       ...extra,
     });
   let apps: App[] = [];

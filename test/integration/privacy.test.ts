@@ -73,7 +73,7 @@ const books = (orderIds: string[]) =>
   queryRows<Record<string, unknown>>(
     db(),
     sql`SELECT o.id, o.subtotal_cents, o.tax_cents, o.total_cents, o.status, o.restaurant_id, o.supplier_id,
-               (SELECT json_agg(json_build_object('q', l.quantity, 'net', l.net_cents, 'tax', l.tax_cents,
+               (SELECT json_agg(json_build_object('q', l.quantity, 'net', l.net_cents,
                                                   'rate', l.vat_rate_bp) ORDER BY l.line_no)
                   FROM order_lines l WHERE l.order_id = o.id) AS lines
           FROM orders o WHERE o.id IN ${orderIds} ORDER BY o.id`,

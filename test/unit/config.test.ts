@@ -66,6 +66,10 @@ describe('config', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/iris',
       REDIS_URL: 'redis://localhost',
+      PAYMENTS_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_unused',
+      STRIPE_WEBHOOK_SECRET: 'whsec_unused',
+      STORAGE_LOCAL_DIR: '/tmp/iris-test-files',
       AUTH_PROVIDER: 'local',
       ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
     };
@@ -82,6 +86,10 @@ describe('config', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/iris',
       REDIS_URL: 'redis://localhost',
+      PAYMENTS_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_unused',
+      STRIPE_WEBHOOK_SECRET: 'whsec_unused',
+      STORAGE_LOCAL_DIR: '/tmp/iris-test-files',
     };
     expect(errorOf(production).variable).toBe('AUTH_PROVIDER');
     expect(errorOf({ ...production, AUTH_PROVIDER: 'local' }).message).toMatch(

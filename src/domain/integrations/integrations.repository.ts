@@ -2,7 +2,7 @@ import { vatNumberOf } from '../organisations/org-number.js';
 import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../core/db.types.js';
 import type { PortalItem } from '../../connectors/connector.js';
-import { parsePackSize } from '../../connectors/normalise.js';
+import { parsePackSize, vatCategoryFor } from '../../connectors/normalise.js';
 import { suppliers } from '../organisations/organisations.models.js';
 import {
   type ConnectionRow,
@@ -225,6 +225,7 @@ export async function upsertCatalogPage(
     name: i.name,
     brand: i.brand,
     category: i.category ?? target.fallbackCategory,
+    vat_category: vatCategoryFor(i.category ?? target.fallbackCategory, i.name),
     unit: i.unit,
     pack_text: i.packText,
     pack_size: parsePackSize(i.packText) ?? null,
@@ -248,13 +249,13 @@ export async function upsertCatalogPage(
     sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${rowsParam(rows)})
-        AS r(sku text, name text, brand text, category text, unit text, pack_size numeric, price_cents int, gtin text, available boolean, orderable boolean)
+        AS r(sku text, name text, brand text, category text, vat_category vat_category, unit text, pack_size numeric, price_cents int, gtin text, available boolean, orderable boolean)
     ), prev AS (
       SELECT p.id, p.sku, p.price_cents FROM products p JOIN input i ON i.sku = p.sku
       WHERE p.supplier_id = ${target.supplierId}::uuid AND p.deleted_at IS NULL
     ), up AS (
-      INSERT INTO products (supplier_id, sku, name, brand, category, unit, pack_size, price_cents, gtin, stock_quantity, active)
-      SELECT ${target.supplierId}::uuid, sku, name, brand, category, unit, pack_size, price_cents, gtin,
+      INSERT INTO products (supplier_id, sku, name, brand, category, vat_category, unit, pack_size, price_cents, gtin, stock_quantity, active)
+      SELECT ${target.supplierId}::uuid, sku, name, brand, category, vat_category, unit, pack_size, price_cents, gtin,
              CASE WHEN available THEN NULL ELSE 0 END, orderable
       FROM input
       ON CONFLICT (supplier_id, sku) WHERE deleted_at IS NULL DO UPDATE SET
