@@ -63,6 +63,16 @@ describe('the hard-delete run', () => {
     expect(batches.map((b) => b.row_count).sort((a, b) => b - a)).toEqual([10, 10, 5]);
   });
 
+  it('stops at maxBatches and says more is left for the next run', async () => {
+    await auditAged(450, 15, 'test.more');
+    const first = await retention({ batchSize: 10, maxBatches: 1 });
+    const outcome =
+      first.status === 'completed' ? first.outcomes.find((o) => o.table === 'audit_log') : undefined;
+    expect(outcome).toMatchObject({ rows: 10, more: true });
+    expect(rowsOf(await retention(), 'audit_log')).toBeGreaterThanOrEqual(5);
+    expect(await scalar(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'test.more'`)).toBe(0);
+  });
+
   it('keeps the audit trail append-only outside the run, and for young rows even inside it', async () => {
     await auditAged(400, 1, 'test.guard.old');
     await auditAged(10, 1, 'test.guard.young');
@@ -121,6 +131,29 @@ describe('the hard-delete run', () => {
     expect(rows.find((a) => a.id === recent.id)?.email).toBe(recent.email);
     // A second run finds nothing more to do for it.
     expect(rowsOf(await retention(), 'accounts')).toBe(0);
+  });
+
+  it('leaves a soft-deleted account the erasure refuses (last owner with an open order) for a later run', async () => {
+    const owner = await createUser(db(), ctx.config, 'RESTAURANT', 'owner');
+    const restaurant = await createOrg(db(), 'restaurant', 'Öppen Order AB', [
+      { user: owner, role: 'owner' },
+    ]);
+    const product = await createProduct(db(), supplierId, { stockQuantity: '10.000' });
+    const placed = await placeOrder(ctx.app, owner.headers, {
+      restaurant_id: restaurant,
+      supplier_id: supplierId,
+      lines: [{ product_id: product, quantity: 1 }],
+    });
+    expect(placed.statusCode).toBe(201);
+    await db().execute(
+      sql`UPDATE accounts SET deleted_at = now() - interval '40 days' WHERE id = ${owner.id}`,
+    );
+    await retention();
+    const [row] = await queryRows<{ email: string }>(
+      db(),
+      sql`SELECT email FROM accounts WHERE id = ${owner.id}`,
+    );
+    expect(row?.email).toBe(owner.email);
   });
 
   it('deletes finished orders only after the bookkeeping period from the end of their year', async () => {

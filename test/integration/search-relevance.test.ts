@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
+import { createPopularityService } from '../../src/domain/products/popularity.service.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
 
@@ -177,5 +178,35 @@ describe('popularity', () => {
     );
     // Popularity is no edit of the product: updated_at stays.
     expect(row?.untouched).toBe(true);
+  });
+});
+
+describe('the popularity job', () => {
+  it('counts the recent, not cancelled, orders per product and writes only what changed', async () => {
+    const db = ctx.database.db;
+    const restaurant = await createOrg(db, 'restaurant', 'Populär Krog AB', [{ user: chef, role: 'owner' }]);
+    const [product] = await queryRows<{ id: string }>(db, sql`SELECT id FROM products WHERE sku = 'MB-2'`);
+    for (let i = 0; i < 3; i++) {
+      const placed = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/orders',
+        headers: { ...chef.headers, 'idempotency-key': `popularity-${String(i)}` },
+        payload: {
+          restaurant_id: restaurant,
+          supplier_id: supplierId,
+          lines: [{ product_id: product!.id, quantity: 1 }],
+        },
+      });
+      expect(placed.statusCode).toBe(201);
+    }
+    const popularity = createPopularityService({ db });
+    expect(await popularity.refresh()).toBeGreaterThanOrEqual(1);
+    const [row] = await queryRows<{ popularity: number }>(
+      db,
+      sql`SELECT popularity FROM products WHERE sku = 'MB-2'`,
+    );
+    expect(row?.popularity).toBe(3);
+    // Nothing changed since: the second refresh writes nothing.
+    expect(await popularity.refresh()).toBe(0);
   });
 });
