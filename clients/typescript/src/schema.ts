@@ -407,6 +407,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Categories with their number of active products, optionally of one supplier
+         * @description Names that differ only in case or diacritics are one category, named by its most used spelling. Counts may lag catalog writes by SEARCH_CACHE_TTL_MS.
+         */
+        get: operations["getCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -1072,6 +1092,15 @@ export interface components {
                 offset: number;
                 total: number;
             };
+        };
+        CategoryList: {
+            data: {
+                /** @description The most used spelling; pass it as the category filter of /products */
+                name: string;
+                /** @description Active products of live suppliers */
+                product_count: number;
+            }[];
+            total_products: number;
         };
         Device: {
             token: string;
@@ -4189,6 +4218,7 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 q?: string;
+                /** @description Category name, ignoring case and diacritics ("kott" finds "Kött"); see GET /categories */
                 category?: string;
                 supplier_id?: string;
                 min_price_cents?: number;
@@ -4839,6 +4869,83 @@ export interface operations {
             };
             /** @description Understood but refused by a business rule. Codes: BULK_VALIDATION_FAILED */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getCategories: {
+        parameters: {
+            query?: {
+                /** @description Count only this supplier's products (unknown or deleted suppliers count none) */
+                supplier_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: CategoryList */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

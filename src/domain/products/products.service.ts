@@ -9,6 +9,7 @@ import type { ProductInsert } from './products.models.js';
 import * as repo from './products.repository.js';
 import type { ProductView, SortKey, Visibility } from './products.repository.js';
 import { createTextSearch, type SearchMeta } from './catalog-search.js';
+import { createCategoryCounts } from './categories.js';
 import { SearchDictionary } from './search-dictionary.js';
 import {
   type ProductCreate,
@@ -102,6 +103,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   const cache = new TtlCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0);
   const dictionary = new SearchDictionary(db);
   const text = createTextSearch(db, dictionary);
+  const categories = createCategoryCounts(db, deps.cache);
 
   // Soft-deleted suppliers change rarely; reading them at most every few seconds keeps a cached search page free
   // of database round trips. A deleted supplier's products may show in search for up to that long.
@@ -222,6 +224,11 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
       };
       cache.set(cacheKey, answer);
       return answer;
+    },
+
+    /** Active products per category, for everyone alike; optionally of one supplier. */
+    async categories(supplierId: string | undefined) {
+      return categories.list(supplierId, await deletedSupplierIds());
     },
 
     async get(ctx: UserContext, id: string): Promise<ProductDto> {
@@ -387,6 +394,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   // Every catalog write clears this instance's search cache once it has finished, committed or not.
   const clear = () => {
     cache.clear();
+    categories.clear();
     dictionary.invalidate();
   };
   return {
