@@ -76,13 +76,16 @@ const productFields = {
 export const productRow = z.strictObject(productFields);
 export const productCreate = z.strictObject({ supplier_id: z.uuid(), ...productFields });
 export const productUpdate = productRow.partial();
+/** Rows one bulk upsert (JSON or file) writes at most. */
+export const MAX_BULK_ROWS = 1000;
+
 export const bulkUpsert = z.strictObject({
   supplier_id: z.uuid(),
   // Rows are checked one by one in the service, so a 422 can report every bad row; the document shows their shape.
   products: z
     .array(z.unknown())
     .min(1)
-    .max(1000)
+    .max(MAX_BULK_ROWS)
     .meta({ items: { $ref: '#/components/schemas/ProductRowInput' } }),
 });
 
@@ -178,6 +181,15 @@ export const bulkResult = z.object({
   created: z.number().int(),
   updated: z.number().int(),
   products: z.array(z.object({ id: z.uuid(), sku: z.string(), outcome: z.enum(['created', 'updated']) })),
+});
+
+export const importQuery = z.strictObject({ supplier_id: z.uuid() });
+
+/** The raw file of a spreadsheet import; its Content-Type says which kind. */
+export const importFile = z.custom<Buffer>((v) => Buffer.isBuffer(v)).meta({
+  type: 'string',
+  format: 'binary',
+  description: 'A CSV (UTF-8 or Windows-1252, ";", "," or tab separated) or the first sheet of an XLSX workbook',
 });
 
 export const categoryQuery = z.strictObject({
