@@ -31,6 +31,7 @@ import { createOutboxService } from './domain/outbox/outbox.service.js';
 import { createForecastService } from './domain/forecasts/forecasts.service.js';
 import { createSuggestedOrderService } from './domain/forecasts/suggested-order.service.js';
 import { stockholmDate } from './domain/orders/vat.js';
+import { createRecommendationService } from './domain/recommendations/recommendations.service.js';
 import { createForecastTraining } from './domain/forecasts/forecasts.training.js';
 import { ForecastPool } from './domain/forecasts/engine/pool.js';
 import { createWeatherClient } from './domain/forecasts/weather.client.js';
@@ -92,6 +93,11 @@ export function createServices(deps: ServiceDeps) {
       },
     }),
     forecasts: createForecastService({ db: deps.db }),
+    recommendations: createRecommendationService({
+      db: deps.db,
+      config: deps.config.recommendations,
+      ...(deps.clock ? { now: deps.clock } : {}),
+    }),
     suggestedOrders: createSuggestedOrderService({
       db: deps.db,
       today: () => stockholmDate(deps.clock ? deps.clock() : new Date()),

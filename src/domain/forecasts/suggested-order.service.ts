@@ -3,7 +3,7 @@ import type { Database } from '../../core/db.types.js';
 import { DomainError } from '../../core/errors.js';
 import { orgNotFound } from '../organisations/organisations.errors.js';
 import type { ModelName } from './engine/models.js';
-import * as repo from './forecasts.repository.js';
+import { mayPlanFor } from './restaurant-access.js';
 import type { SuggestedOrderBody, SuggestedOrderDto } from './forecasts.schemas.js';
 import { deliveryWindow, lineNeed, type ForecastDay } from './suggested-order.js';
 import * as orderRepo from './suggested-order.repository.js';
@@ -18,21 +18,13 @@ type Skipped = SuggestedOrderDto['skipped'][number];
 export function createSuggestedOrderService(deps: { db: Database; today: () => string }) {
   const { db } = deps;
 
-  async function mayPlan(ctx: UserContext, restaurantId: string): Promise<boolean> {
-    if (ctx.principal.role === 'ADMIN') return repo.orgExists(db, 'restaurant', restaurantId);
-    return (
-      ctx.principal.role === 'RESTAURANT' &&
-      repo.isMember(db, 'restaurant', restaurantId, ctx.principal.accountId)
-    );
-  }
-
   return {
     async suggest(
       ctx: UserContext,
       restaurantId: string,
       body: SuggestedOrderBody,
     ): Promise<SuggestedOrderDto> {
-      if (!(await mayPlan(ctx, restaurantId))) throw orgNotFound('restaurant', restaurantId);
+      if (!(await mayPlanFor(db, ctx, restaurantId))) throw orgNotFound('restaurant', restaurantId);
       const supplier = await orderRepo.supplierTerms(db, body.supplier_id);
       if (!supplier) throw orgNotFound('supplier', body.supplier_id);
       const today = deps.today();
