@@ -18,7 +18,11 @@ import {
   serviceAccountJson,
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
-import { type RecommendationConfig, recommendationConfig, recommendationEnv } from './config.recommendations.js';
+import {
+  type RecommendationConfig,
+  recommendationConfig,
+  recommendationEnv,
+} from './config.recommendations.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCORE_COMPONENTS } from '../../src/core/config.recommendations.js';
 import { createTestContext, testConfig, type TestContext } from '../helpers/app.js';
 import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
 import { createProduct } from '../helpers/orders.js';
@@ -231,18 +232,7 @@ describe('GET /restaurants/{id}/recommendations', () => {
   });
 
   it("uses the restaurant's own weights when set, and refuses weights that do not sum to a positive number", async () => {
-    const onlyUnitPrice = Object.fromEntries(
-      [
-        'reliability',
-        'price',
-        'distance',
-        'delivery_reliability',
-        'fill_rate',
-        'invoice_accuracy',
-        'stock_availability',
-        'min_order_value',
-      ].map((c) => [c, 0]),
-    );
+    const onlyUnitPrice = Object.fromEntries(SCORE_COMPONENTS.map((c) => [c, 0]));
     const put = await ctx.app.inject({
       method: 'PUT',
       url: weightsUrl(),
@@ -303,19 +293,7 @@ describe('GET /restaurants/{id}/recommendations', () => {
     });
     expect(() => testConfig({ RECOMMENDATION_WEIGHTS: 'price=-1' })).toThrow(/price=-1/);
     expect(() => testConfig({ RECOMMENDATION_WEIGHTS: 'popularity=1' })).toThrow(/components/);
-    const zero = [
-      'reliability',
-      'price',
-      'distance',
-      'unit_price',
-      'delivery_reliability',
-      'fill_rate',
-      'invoice_accuracy',
-      'stock_availability',
-      'min_order_value',
-    ]
-      .map((c) => `${c}=0`)
-      .join(',');
+    const zero = SCORE_COMPONENTS.map((c) => `${c}=0`).join(',');
     expect(() => testConfig({ RECOMMENDATION_WEIGHTS: zero })).toThrow(/positive/);
   });
 });
