@@ -30,6 +30,9 @@ import { createSessionVault } from './domain/integrations/session-vault.js';
 import { Registry as PromRegistry, type Registry } from 'prom-client';
 import { createOutboxService } from './domain/outbox/outbox.service.js';
 import { createForecastService } from './domain/forecasts/forecasts.service.js';
+import { createSuggestedOrderService } from './domain/forecasts/suggested-order.service.js';
+import { stockholmDate } from './domain/orders/vat.js';
+import { createRecommendationService } from './domain/recommendations/recommendations.service.js';
 import { createForecastTraining } from './domain/forecasts/forecasts.training.js';
 import { ForecastPool } from './domain/forecasts/engine/pool.js';
 import { createWeatherClient } from './domain/forecasts/weather.client.js';
@@ -93,6 +96,15 @@ export function createServices(deps: ServiceDeps) {
       },
     }),
     forecasts: createForecastService({ db: deps.db }),
+    recommendations: createRecommendationService({
+      db: deps.db,
+      config: deps.config.recommendations,
+      ...(deps.clock ? { now: deps.clock } : {}),
+    }),
+    suggestedOrders: createSuggestedOrderService({
+      db: deps.db,
+      today: () => stockholmDate(deps.clock ? deps.clock() : new Date()),
+    }),
     orders: createOrderService({
       db: deps.db,
       idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),

@@ -218,7 +218,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   products: 'The product catalog: search, maintenance, bulk import',
   orders: 'Orders and their lifecycle (spec §3)',
   invoices: 'Invoices of delivered orders',
-  forecasts: 'Demand forecasts per restaurant or supplier and product (spec §12)',
+  forecasts: 'Demand forecasts per restaurant or supplier and product (spec §12), and suggested orders',
+  recommendations: 'Supplier recommendations for a restaurant: a weighted, explained score (spec §12)',
   'supplier-invoices': 'Invoices from suppliers: intake, extraction, reconciliation against orders, disputes',
 };
 

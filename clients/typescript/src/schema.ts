@@ -775,6 +775,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/restaurants/{id}/suggested-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suggested order for a supplier: forecast demand until the next delivery, plus safety stock, minus on hand, in packs */
+        post: operations["postRestaurantsByIdSuggestedOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restaurants/{id}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suppliers for a category or product, ranked by a weighted score explained component by component */
+        get: operations["getRestaurantsByIdRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restaurants/{id}/recommendation-weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The score weights in use for the restaurant: its own, or the admin default */
+        get: operations["getRestaurantsByIdRecommendationWeights"];
+        /** Set the restaurant's own score weights (each ≥ 0, summing to a positive number) */
+        put: operations["putRestaurantsByIdRecommendationWeights"];
+        post?: never;
+        /** Return the restaurant to the admin default weights */
+        delete: operations["deleteRestaurantsByIdRecommendationWeights"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/suppliers/{id}/payments/onboarding": {
         parameters: {
             query?: never;
@@ -1519,6 +1572,18 @@ export interface components {
             tax_cents: number;
             total_cents: number;
         };
+        RecommendationWeights: {
+            /** Format: uuid */
+            restaurant_id: string;
+            /** @enum {string} */
+            source: "default" | "restaurant";
+            weights: {
+                [key: string]: number;
+            };
+            defaults: {
+                [key: string]: number;
+            };
+        };
         Restaurant: {
             /** Format: uuid */
             id: string;
@@ -1586,6 +1651,78 @@ export interface components {
             /** @enum {string} */
             role: "ADMIN" | "SUPPLIER" | "RESTAURANT";
         };
+        ScoreWeightsInput: {
+            reliability: number;
+            price: number;
+            distance: number;
+            unit_price: number;
+            delivery_reliability: number;
+            fill_rate: number;
+            invoice_accuracy: number;
+            stock_availability: number;
+            min_order_value: number;
+        };
+        SuggestedOrder: {
+            /** Format: uuid */
+            restaurant_id: string;
+            /** Format: uuid */
+            supplier_id: string;
+            delivery_date: string;
+            covers_from: string;
+            covers_through: string;
+            horizon_days: number;
+            order: {
+                /** Format: uuid */
+                restaurant_id: string;
+                /** Format: uuid */
+                supplier_id: string;
+                delivery_date: string;
+                lines: {
+                    /** Format: uuid */
+                    product_id: string;
+                    quantity: number;
+                }[];
+            } | null;
+            lines: {
+                /** Format: uuid */
+                product_id: string;
+                sku: string;
+                name: string;
+                unit: string;
+                pack_size: number | null;
+                /** @enum {string} */
+                model: "prophet_weather" | "prophet" | "seasonal_naive" | "moving_average";
+                forecast_quantity: number;
+                safety_stock: number;
+                on_hand: number;
+                needed: number;
+                quantity: number;
+                unit_price_cents: number;
+                net_cents: number;
+            }[];
+            skipped: {
+                /** Format: uuid */
+                product_id: string;
+                /** @enum {string} */
+                reason: "covered_by_on_hand" | "no_forecast" | "inactive" | "no_forecast_points";
+            }[];
+            estimated_net_cents: number;
+            currency: string;
+            min_order_cents: number | null;
+            below_min_order: boolean;
+        };
+        SuggestedOrderRequestInput: {
+            /** Format: uuid */
+            supplier_id: string;
+            /** @default 14 */
+            horizon_days: number;
+            /** @default [] */
+            on_hand: {
+                /** Format: uuid */
+                product_id: string;
+                quantity: number;
+            }[];
+        };
         Supplier: {
             /** Format: uuid */
             id: string;
@@ -1603,6 +1740,12 @@ export interface components {
             payment_terms_days: number;
             vat_number: string;
             bankgiro: string | null;
+            delivery_weekdays: number[];
+            order_lead_days: number;
+            depot_latitude: number | null;
+            depot_longitude: number | null;
+            delivery_radius_km: number | null;
+            min_order_cents: number | null;
         };
         SupplierCreateInput: {
             legal_name: string;
@@ -1616,6 +1759,12 @@ export interface components {
             default_currency?: string;
             payment_terms_days?: number;
             bankgiro?: string | null;
+            delivery_weekdays?: number[];
+            order_lead_days?: number;
+            depot_latitude?: number | null;
+            depot_longitude?: number | null;
+            delivery_radius_km?: number | null;
+            min_order_cents?: number | null;
         };
         SupplierPage: {
             data: components["schemas"]["Supplier"][];
@@ -1624,6 +1773,42 @@ export interface components {
                 offset: number;
                 total: number;
             };
+        };
+        SupplierRecommendations: {
+            /** Format: uuid */
+            restaurant_id: string;
+            /** @enum {string} */
+            weights_source: "default" | "restaurant";
+            weights: {
+                [key: string]: number;
+            };
+            suppliers: {
+                rank: number;
+                /** Format: uuid */
+                supplier_id: string;
+                supplier_name: string;
+                score: number | null;
+                enough_history: boolean;
+                offer: {
+                    /** Format: uuid */
+                    product_id: string;
+                    name: string;
+                    unit: string;
+                    price_cents: number;
+                    normalised_price_cents: number | null;
+                    normalised_per: ("kg" | "l" | "piece") | null;
+                };
+                distance_km: number | null;
+                components: {
+                    /** @enum {string} */
+                    name: "reliability" | "price" | "distance" | "unit_price" | "delivery_reliability" | "fill_rate" | "invoice_accuracy" | "stock_availability" | "min_order_value";
+                    weight: number;
+                    value: number | null;
+                    contribution: number | null;
+                    explanation: string;
+                }[];
+            }[];
+            out_of_delivery_area: string[];
         };
         SupplierUpdateInput: {
             legal_name?: string;
@@ -1637,6 +1822,12 @@ export interface components {
             default_currency?: string;
             payment_terms_days?: number;
             bankgiro?: string | null;
+            delivery_weekdays?: number[];
+            order_lead_days?: number;
+            depot_latitude?: number | null;
+            depot_longitude?: number | null;
+            delivery_radius_km?: number | null;
+            min_order_cents?: number | null;
         };
         TokenResponse: {
             access_token: string;
@@ -7753,6 +7944,488 @@ export interface operations {
                 };
             };
             /** @description Not found. Codes: FORECAST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postRestaurantsByIdSuggestedOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuggestedOrderRequestInput"];
+            };
+        };
+        responses: {
+            /** @description OK: SuggestedOrder */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestedOrder"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND, SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: UNPROCESSABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRestaurantsByIdRecommendations: {
+        parameters: {
+            query?: {
+                category?: string;
+                product_id?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: SupplierRecommendations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierRecommendations"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND, PRODUCT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRestaurantsByIdRecommendationWeights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: RecommendationWeights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationWeights"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    putRestaurantsByIdRecommendationWeights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreWeightsInput"];
+            };
+        };
+        responses: {
+            /** @description OK: RecommendationWeights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationWeights"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteRestaurantsByIdRecommendationWeights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: RecommendationWeights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationWeights"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,7 @@ import { adminRoutes } from './admin.routes.js';
 import { catalogImportRoutes } from './catalog-import.routes.js';
 import { categoryRoutes } from './categories.routes.js';
 import { forecastRoutes } from './forecasts.routes.js';
+import { recommendationRoutes } from './recommendations.routes.js';
 import { integrationRoutes } from './integrations.routes.js';
 import { meRoutes } from './me.routes.js';
 import { notificationRoutes } from './notifications.routes.js';
@@ -59,6 +60,7 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   await app.register(orderRoutes);
   await app.register(supplierInvoiceRoutes);
   await app.register(forecastRoutes);
+  await app.register(recommendationRoutes);
   await app.register(paymentRoutes);
   await app.register(integrationRoutes);
   await app.register(privacyRoutes);
