@@ -14,6 +14,7 @@ import { createOrganisationService } from './domain/organisations/organisations.
 import { createProductService } from './domain/products/products.service.js';
 import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
 import { createPopularityService } from './domain/products/popularity.service.js';
+import { createInvoiceService } from './domain/orders/invoices.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
 import { createSecretBox } from './core/secret-box.js';
 import { createDeliveryService } from './domain/notifications/deliveries.service.js';
@@ -69,6 +70,14 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
 /** The composition root: every domain service, wired once per app instance. */
 export function createServices(deps: ServiceDeps) {
   const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
+  const idempotency = createIdempotencyService({
+    db: deps.db,
+    ttlSeconds: deps.config.idempotencyTtlSeconds,
+  });
+  const orderHooks = {
+    ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+    ...(deps.clock ? { now: deps.clock } : {}),
+  };
   return {
     integrations: createIntegrationService({
       db: deps.db,
@@ -90,13 +99,8 @@ export function createServices(deps: ServiceDeps) {
       },
     }),
     forecasts: createForecastService({ db: deps.db }),
-    orders: createOrderService({
-      db: deps.db,
-      idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
-      ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
-      ...(deps.clock ? { now: deps.clock } : {}),
-      payments: payments.service,
-    }),
+    orders: createOrderService({ db: deps.db, idempotency, ...orderHooks, payments: payments.service }),
+    invoices: createInvoiceService({ db: deps.db, idempotency, ...orderHooks }),
     supplierInvoices: createSupplierInvoiceService({
       db: deps.db,
       store: createObjectStore(deps.config.storage),

@@ -3,6 +3,7 @@ import { contextOf, hasGuard } from '../guards.js';
 import { adminRoutes } from './admin.routes.js';
 import { forecastRoutes } from './forecasts.routes.js';
 import { integrationRoutes } from './integrations.routes.js';
+import { invoiceRoutes } from './invoices.routes.js';
 import { meRoutes } from './me.routes.js';
 import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
@@ -53,6 +54,7 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   });
   await app.register(productRoutes, { prefix: '/products' });
   await app.register(orderRoutes);
+  await app.register(invoiceRoutes);
   await app.register(supplierInvoiceRoutes);
   await app.register(forecastRoutes);
   await app.register(paymentRoutes);
