@@ -279,14 +279,6 @@ export async function insertDeletionLog(
   if (entries.length > 0) await ex.insert(deletionLog).values(entries);
 }
 
-export function deletionLogOfRun(ex: Executor, runId: string) {
-  return ex
-    .select()
-    .from(deletionLog)
-    .where(eq(deletionLog.runId, runId))
-    .orderBy(asc(deletionLog.createdAt));
-}
-
 // --- the run lease -------------------------------------------------------------------------------------------
 
 export async function acquireLease(ex: Executor, holder: string, seconds: number): Promise<boolean> {
