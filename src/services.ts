@@ -15,6 +15,7 @@ import { createProductService } from './domain/products/products.service.js';
 import { createCatalogImportService } from './domain/products/catalog-import.service.js';
 import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
 import { createPopularityService } from './domain/products/popularity.service.js';
+import { createInvoiceService } from './domain/orders/invoices.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
 import { createSecretBox } from './core/secret-box.js';
 import { createDeliveryService } from './domain/notifications/deliveries.service.js';
@@ -74,6 +75,14 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
 export function createServices(deps: ServiceDeps) {
   const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
   const products = createProductService({ db: deps.db, cache: deps.config.searchCache });
+  const idempotency = createIdempotencyService({
+    db: deps.db,
+    ttlSeconds: deps.config.idempotencyTtlSeconds,
+  });
+  const orderHooks = {
+    ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+    ...(deps.clock ? { now: deps.clock } : {}),
+  };
   return {
     integrations: createIntegrationService({
       db: deps.db,
@@ -105,13 +114,8 @@ export function createServices(deps: ServiceDeps) {
       db: deps.db,
       today: () => stockholmDate(deps.clock ? deps.clock() : new Date()),
     }),
-    orders: createOrderService({
-      db: deps.db,
-      idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
-      ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
-      ...(deps.clock ? { now: deps.clock } : {}),
-      payments: payments.service,
-    }),
+    orders: createOrderService({ db: deps.db, idempotency, ...orderHooks, payments: payments.service }),
+    invoices: createInvoiceService({ db: deps.db, idempotency, ...orderHooks }),
     supplierInvoices: createSupplierInvoiceService({
       db: deps.db,
       store: createObjectStore(deps.config.storage),

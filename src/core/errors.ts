@@ -60,6 +60,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'WEBHOOK_NOT_FOUND':
     case 'PRODUCT_NOT_FOUND':
     case 'ORDER_NOT_FOUND':
+    case 'CREDIT_NOTE_NOT_FOUND':
     case 'SUPPLIER_INVOICE_NOT_FOUND':
     case 'FORECAST_NOT_FOUND':
     case 'PAYMENT_NOT_FOUND':
@@ -107,6 +108,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'CARD_PAYMENTS_UNAVAILABLE':
     case 'REFUND_NOT_ALLOWED':
     case 'REFUND_EXCEEDS_CAPTURED':
+    case 'CREDIT_EXCEEDS_INVOICE':
     case 'CONNECTOR_CONSENT_REQUIRED':
     case 'RETENTION_BELOW_MINIMUM':
       return http(422, 'UnprocessableEntityError');

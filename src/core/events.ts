@@ -27,8 +27,3 @@ export interface DomainEvent<T extends EventType = EventType> {
   aggregateId: string;
   payload: EventPayload<T>;
 }
-
-/** Parses a stored payload back into its type; throws on a payload that does not match its schema. */
-export function parseEvent<T extends EventType>(type: T, payload: unknown): EventPayload<T> {
-  return eventSchemas[type].parse(payload) as EventPayload<T>;
-}

@@ -6,6 +6,7 @@ import { categoryRoutes } from './categories.routes.js';
 import { forecastRoutes } from './forecasts.routes.js';
 import { recommendationRoutes } from './recommendations.routes.js';
 import { integrationRoutes } from './integrations.routes.js';
+import { invoiceRoutes } from './invoices.routes.js';
 import { meRoutes } from './me.routes.js';
 import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
@@ -58,6 +59,7 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   await app.register(catalogImportRoutes, { prefix: '/products' });
   await app.register(categoryRoutes);
   await app.register(orderRoutes);
+  await app.register(invoiceRoutes);
   await app.register(supplierInvoiceRoutes);
   await app.register(forecastRoutes);
   await app.register(recommendationRoutes);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { UserContext } from '../../core/context.js';
 import type { Database, Executor } from '../../core/db.types.js';
 import { DomainError, httpMappingFor, toEnvelope } from '../../core/errors.js';
 import { claimLost, keyInUse, keyInvalid, keyRaced, keyRequired, keyReused } from './idempotency.errors.js';
@@ -66,6 +67,23 @@ export function validateKey(key: string | string[] | undefined): string {
 const STALE_LOCK_MS = 90_000;
 /** Releases waiting for the database to come back, at most; beyond it a claim waits for its lock to go stale. */
 const MAX_PENDING_RELEASES = 10_000;
+
+/** What a POST under an Idempotency-Key is remembered by: the caller, the (validated) key, the path and the body. */
+export function keyedPost(
+  ctx: UserContext,
+  rawKey: string | string[] | undefined,
+  path: string,
+  body: unknown,
+) {
+  return {
+    accountId: ctx.principal.accountId,
+    key: validateKey(rawKey),
+    method: 'POST',
+    path,
+    body,
+    requestId: ctx.requestId,
+  };
+}
 
 export function createIdempotencyService(deps: { db: Database; ttlSeconds: number }) {
   const { db, ttlSeconds } = deps;

@@ -147,11 +147,8 @@ export function createOrganisationService(kind: OrgKind, deps: { db: Database })
     async create(ctx: UserContext, input: OrgCreate): Promise<OrgDto> {
       try {
         return await db.transaction(async (tx) => {
-          const row = await repo.insertOrg(
-            tx,
-            kind,
-            toColumns(kind, input) as Parameters<typeof repo.insertOrg>[2],
-          );
+          // The schemas validated the input for this kind; toColumns only renames its fields.
+          const row = await repo.insertOrg(tx, { kind, values: toColumns(kind, input) } as repo.NewOrg);
           await audit(tx, ctx, 'create', row.id, { legal_name: row.legalName, org_number: row.orgNumber });
           return orgToDto(row);
         });

@@ -132,6 +132,22 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
   },
   { table: 'order_lines', personal: [], erasure: [], retention: 'with_parent' },
   {
+    table: 'credit_notes',
+    personal: ['issued_by'],
+    notPersonal: { reason: 'the business reason of the correction, printed on the credit note' },
+    subject: column('issued_by'),
+    erasure: [],
+    kept: 'bookkeeping (7 years): an issued credit note never changes; issued_by points at the pseudonymised account',
+    retention: 'with_parent',
+  },
+  {
+    table: 'credit_note_lines',
+    personal: [],
+    notPersonal: { credit_note_id: 'the credit note the line belongs to (a document, not a note about anyone)' },
+    erasure: [],
+    retention: 'with_parent',
+  },
+  {
     table: 'audit_log',
     personal: ['actor_account_id', 'ip', 'user_agent', 'details'],
     subject: column('actor_account_id'),
