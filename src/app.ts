@@ -32,6 +32,7 @@ import { createTokenVerifier } from './core/security.js';
 import { createApiRedis } from './core/redis.js';
 import { loadMigrations } from './db/migrator.js';
 import { createServices } from './services.js';
+import { BullmqJobCanceller } from './core/bullmq.js';
 import { startEmbeddedJobs } from './workers/runtime.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -98,6 +99,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         })
       : undefined;
   app.decorate('jobs', jobs);
+  // With Redis the worker process runs the jobs; the API only removes queued ones (supplier disconnect).
+  const canceller = config.redisUrl
+    ? new BullmqJobCanceller({ redisUrl: config.redisUrl, prefix: config.jobs.queuePrefix })
+    : undefined;
   const services = createServices({
     config,
     db: database.db,
@@ -106,6 +111,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     log: app.log,
     metrics,
     ...(options.clock ? { clock: options.clock } : {}),
+    jobCanceller: canceller ?? jobs?.inline,
     ...(jobs
       ? {
           afterOrderCommit: () => {
@@ -158,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('onClose', async () => {
     await services.integrations.close();
     await jobs?.close();
+    await canceller?.close();
     redis?.disconnect();
     if (ownsDatabase) await database.close();
   });

@@ -4,6 +4,7 @@ import { createExtractionService } from './domain/supplier-invoices/supplier-inv
 import { createSupplierInvoiceService } from './domain/supplier-invoices/supplier-invoices.service.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './core/config.js';
+import type { JobCanceller } from './core/jobs.js';
 import type { Database } from './core/db.types.js';
 import type { HttpMetrics } from './core/metrics.js';
 import type { Migration } from './db/migrator.js';
@@ -24,7 +25,7 @@ import { createNotificationService } from './domain/notifications/notifications.
 import { createWebhookSender } from './domain/notifications/notifications.webhooks.js';
 import { createConnectorRuntime } from './connectors/runtime.js';
 import { registerConnectorMetrics } from './core/metrics.js';
-import { createDocumentStoreIntake } from './domain/integrations/invoice-intake.js';
+import { createSupplierInvoiceIntake } from './domain/integrations/invoice-intake.js';
 import { createConnectorJobs } from './domain/integrations/integrations.jobs.js';
 import { createIntegrationService } from './domain/integrations/integrations.service.js';
 import { createSessionVault } from './domain/integrations/session-vault.js';
@@ -57,6 +58,8 @@ export interface ServiceDeps {
   afterOrderCommit?: () => void;
   /** The clock dates that decide money are read from; the system clock unless a test pins it. */
   clock?: () => Date;
+  /** Removes queued jobs (a disconnected supplier connection's syncs and pulls). */
+  jobCanceller?: JobCanceller | undefined;
 }
 
 /** Connector machinery shared by the API and job sides: browser runtime, session vault, metrics, invoice intake. */
@@ -67,7 +70,11 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
     vault: createSessionVault({ kek: c.kek, kekId: c.kekId, appSecret: config.auth.appSecret }),
     metrics: registerConnectorMetrics(registry),
     config: c,
-    intake: createDocumentStoreIntake(db),
+    intake: createSupplierInvoiceIntake({
+      db,
+      store: createObjectStore(config.storage),
+      settings: { maxBytes: config.supplierInvoices.maxBytes },
+    }),
   };
 }
 
@@ -87,6 +94,7 @@ export function createServices(deps: ServiceDeps) {
     integrations: createIntegrationService({
       db: deps.db,
       ...connectorDeps(deps.config, deps.db, deps.metrics.registry),
+      jobs: deps.jobCanceller,
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
     }),
     health: createHealthService({ db: deps.db, migrations: deps.migrations, redis: deps.redis }),

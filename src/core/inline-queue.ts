@@ -1,12 +1,14 @@
 import { Backoffs, getNextMillis, type MinimalJob, UnrecoverableError } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import {
+  type JobCanceller,
   type JobRegistry,
   type JobRequest,
   type JobSink,
   KEEP_COMPLETED,
   KEEP_FAILED,
   runJob,
+  type QueueName,
   type ScheduleDefinition,
 } from './jobs.js';
 import type { JobMetrics, QueueState } from './metrics.js';
@@ -30,11 +32,12 @@ export interface InlineJob {
   failedReason?: string;
 }
 
-export class InlineQueue implements JobSink {
+export class InlineQueue implements JobSink, JobCanceller {
   private readonly jobs = new Map<string, InlineJob>();
   private readonly waiting: InlineJob[] = [];
   private readonly finished: Record<'completed' | 'failed', string[]> = { completed: [], failed: [] };
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private sequence = 0;
   private closed = false;
@@ -65,6 +68,24 @@ export class InlineQueue implements JobSink {
       this.waiting.push(job);
     }
     this.pump();
+  }
+
+  /** Drops jobs that wait or wait for a retry, like BullMQ's removal (the queue name is implied: one queue). */
+  cancel(_queue: QueueName, jobIds: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const id of jobIds) {
+      const job = this.jobs.get(id);
+      if (job?.state === 'waiting') this.waiting.splice(this.waiting.indexOf(job), 1);
+      else if (job?.state === 'delayed') {
+        const timer = this.retries.get(id);
+        if (timer) clearTimeout(timer);
+        if (timer) this.timers.delete(timer);
+        this.retries.delete(id);
+      } else continue;
+      this.jobs.delete(id);
+      removed += 1;
+    }
+    return Promise.resolve(removed);
   }
 
   get(id: string): InlineJob | undefined {
@@ -134,11 +155,13 @@ export class InlineQueue implements JobSink {
       job.state = 'delayed';
       const timer = setTimeout(() => {
         this.timers.delete(timer);
+        this.retries.delete(job.id);
         job.state = 'waiting';
         this.waiting.push(job);
         this.pump();
       }, delay ?? 0);
       this.timers.add(timer);
+      this.retries.set(job.id, timer);
     }
   }
 

@@ -291,7 +291,6 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
     retention: 'with_parent',
   },
   { table: 'supplier_connectors', personal: [], erasure: [], retention: 'kept' },
-  { table: 'connector_invoice_documents', personal: [], erasure: [], retention: 'financial_records' },
   // Forecasts: demand of organisations and the weather.
   {
     table: 'forecast_series',
