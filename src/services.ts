@@ -15,6 +15,7 @@ import { createProductService } from './domain/products/products.service.js';
 import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
 import { createPopularityService } from './domain/products/popularity.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
+import { createQuota } from './core/quota.js';
 import { createSecretBox } from './core/secret-box.js';
 import { createDeliveryService } from './domain/notifications/deliveries.service.js';
 import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
@@ -96,6 +97,23 @@ export function createServices(deps: ServiceDeps) {
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
       ...(deps.clock ? { now: deps.clock } : {}),
       payments: payments.service,
+      ...(deps.config.orders.placementLimit > 0
+        ? {
+            placementLimit: createQuota({
+              policy: 'restaurant-orders',
+              limit: deps.config.orders.placementLimit,
+              windowMs: deps.config.orders.placementWindowMs,
+              redis: deps.redis,
+              onStoreError: (err) => {
+                deps.metrics.rateLimitStoreFailures.inc();
+                deps.log.warn(
+                  { err: { message: err.message } },
+                  'order-limit store unavailable; failing open',
+                );
+              },
+            }),
+          }
+        : {}),
     }),
     supplierInvoices: createSupplierInvoiceService({
       db: deps.db,

@@ -1796,6 +1796,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1861,6 +1867,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1940,6 +1952,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2056,6 +2074,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2137,6 +2161,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2242,6 +2272,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2325,6 +2361,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2410,6 +2452,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2535,6 +2583,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2619,6 +2673,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2696,6 +2756,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2801,6 +2867,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2886,6 +2958,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2969,6 +3047,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3085,6 +3169,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3170,6 +3260,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3295,6 +3391,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3388,6 +3490,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3465,6 +3573,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3570,6 +3684,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3655,6 +3775,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3738,6 +3864,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3854,6 +3986,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3939,6 +4077,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4064,6 +4208,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4157,6 +4307,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4243,6 +4399,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4357,6 +4519,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4442,6 +4610,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4525,6 +4699,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4641,6 +4821,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4726,6 +4912,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4849,6 +5041,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4932,6 +5130,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5058,6 +5262,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5143,6 +5353,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5228,6 +5444,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5322,6 +5544,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5416,6 +5644,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5510,6 +5744,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5604,6 +5844,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5698,6 +5944,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5814,6 +6066,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5944,6 +6202,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6188,6 +6452,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6349,6 +6619,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6425,6 +6701,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6650,6 +6932,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6820,6 +7108,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7014,6 +7308,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7184,6 +7484,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7297,6 +7603,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7418,6 +7730,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7506,6 +7824,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7622,6 +7946,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7711,6 +8041,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7824,6 +8160,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7915,6 +8257,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8028,6 +8376,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8138,6 +8492,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8208,6 +8568,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8353,6 +8719,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8476,6 +8848,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8574,6 +8952,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8699,6 +9083,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8816,6 +9206,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8892,6 +9288,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8967,6 +9369,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9079,6 +9487,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9163,6 +9577,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9251,6 +9671,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9328,6 +9754,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,4 +1,5 @@
 import { DomainError, type ErrorDetail } from '../../core/errors.js';
+import type { QuotaState } from '../../core/quota.js';
 
 export const ORDER_ERROR_CODES = [
   'ORDER_NOT_FOUND',
@@ -43,3 +44,10 @@ export const cardPaymentsOff = () =>
   new DomainError('CARD_PAYMENTS_UNAVAILABLE', 'Card payments are not configured on this server', [
     { path: 'payment_method', message: 'use invoice' },
   ]);
+export const placementRateLimited = (state: QuotaState) =>
+  new DomainError(
+    'RATE_LIMITED',
+    `This restaurant has placed ${state.limit} orders in the last ${state.windowSeconds} s, its limit; retry in ${state.resetSeconds} s`,
+    undefined,
+    { rateLimit: state },
+  );
