@@ -126,7 +126,11 @@ export function createServices(deps: ServiceDeps) {
     }),
     payments: payments.service,
     stripeWebhooks: payments.webhooks,
-    privacy: createPrivacyService({ db: deps.db, config: deps.config }),
+    privacy: createPrivacyService({
+      db: deps.db,
+      config: deps.config,
+      store: createObjectStore(deps.config.storage),
+    }),
   };
 }
 
@@ -221,7 +225,7 @@ export async function createJobServices(deps: {
       },
     }),
     paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,
-    privacy: createPrivacyService({ db, config }),
+    privacy: createPrivacyService({ db, config, store: createObjectStore(config.storage) }),
     close: async () => {
       await pool?.close();
       await push.close();

@@ -220,6 +220,7 @@ const envSchema = z.object({
   RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
   RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
   RETENTION_SCHEDULE_ENABLED: bool(true),
+  RETENTION_FILE_GRACE_HOURS: int(24, 1, 24 * 30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -349,6 +350,8 @@ export interface Config {
     maxBatches: number;
     /** Run the hard-delete function daily from the job scheduler; off when a serverless scheduler invokes it. */
     scheduleEnabled: boolean;
+    /** Stored files untouched for less than this are never swept as unreferenced (uploads in flight). */
+    fileGraceHours: number;
   };
 }
 
@@ -602,6 +605,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       batchSize: e.RETENTION_BATCH_SIZE,
       maxBatches: e.RETENTION_MAX_BATCHES,
       scheduleEnabled: e.RETENTION_SCHEDULE_ENABLED,
+      fileGraceHours: e.RETENTION_FILE_GRACE_HOURS,
     },
   };
 }
