@@ -216,5 +216,6 @@ describe('the embedded database opened without a folder', () => {
     const database = await openEmbedded(undefined);
     expect(await queryRows(database.db, sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
     await database.close();
-  });
+    // initdb of a fresh PGlite takes 20–30 s on a loaded 2-core machine.
+  }, 120_000);
 });
