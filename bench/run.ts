@@ -1,15 +1,16 @@
-import { runForecastBench } from './forecast.js';
+import { runForecastBench, runForecastThroughputBench } from './forecast.js';
 import { runOrdersBench } from './orders.js';
 import { runRelevanceBench } from './relevance.js';
 import { runRetentionBench } from './retention.js';
 import { runSearchBench } from './search.js';
 
-/** npm run bench [suite…] — suites: search, orders, relevance, forecast, retention. With no argument, all run. */
+/** npm run bench [suite…] — suites: search, orders, relevance, forecast, forecast-throughput, retention. With no argument, all run. */
 const suites: Record<string, () => Promise<unknown>> = {
   search: runSearchBench,
   orders: runOrdersBench,
   relevance: runRelevanceBench,
   forecast: runForecastBench,
+  'forecast-throughput': runForecastThroughputBench,
   retention: runRetentionBench,
 };
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(suites);

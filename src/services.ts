@@ -12,6 +12,7 @@ import { createAuditService } from './domain/audit/audit.service.js';
 import { createHealthService } from './domain/health/health.service.js';
 import { createOrganisationService } from './domain/organisations/organisations.service.js';
 import { createProductService } from './domain/products/products.service.js';
+import { createCatalogImportService } from './domain/products/catalog-import.service.js';
 import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
 import { createPopularityService } from './domain/products/popularity.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
@@ -30,6 +31,9 @@ import { createSessionVault } from './domain/integrations/session-vault.js';
 import { Registry as PromRegistry, type Registry } from 'prom-client';
 import { createOutboxService } from './domain/outbox/outbox.service.js';
 import { createForecastService } from './domain/forecasts/forecasts.service.js';
+import { createSuggestedOrderService } from './domain/forecasts/suggested-order.service.js';
+import { stockholmDate } from './domain/orders/vat.js';
+import { createRecommendationService } from './domain/recommendations/recommendations.service.js';
 import { createForecastTraining } from './domain/forecasts/forecasts.training.js';
 import { ForecastPool } from './domain/forecasts/engine/pool.js';
 import { createWeatherClient } from './domain/forecasts/weather.client.js';
@@ -70,6 +74,7 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
 /** The composition root: every domain service, wired once per app instance. */
 export function createServices(deps: ServiceDeps) {
   const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
+  const products = createProductService({ db: deps.db, cache: deps.config.searchCache });
   return {
     integrations: createIntegrationService({
       db: deps.db,
@@ -81,7 +86,8 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ db: deps.db }),
     suppliers: createOrganisationService('supplier', { db: deps.db }),
     restaurants: createOrganisationService('restaurant', { db: deps.db }),
-    products: createProductService({ db: deps.db, cache: deps.config.searchCache }),
+    products,
+    catalogImport: createCatalogImportService({ products, limits: deps.config.catalogImport }),
     notifications: createNotificationService({
       db: deps.db,
       secrets: webhookSecrets(deps.config),
@@ -91,6 +97,15 @@ export function createServices(deps: ServiceDeps) {
       },
     }),
     forecasts: createForecastService({ db: deps.db }),
+    recommendations: createRecommendationService({
+      db: deps.db,
+      config: deps.config.recommendations,
+      ...(deps.clock ? { now: deps.clock } : {}),
+    }),
+    suggestedOrders: createSuggestedOrderService({
+      db: deps.db,
+      today: () => stockholmDate(deps.clock ? deps.clock() : new Date()),
+    }),
     orders: createOrderService({
       db: deps.db,
       idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),

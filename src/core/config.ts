@@ -19,6 +19,12 @@ import {
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
 import { type OrderConfig, orderConfig, orderEnv } from './config.orders.js';
+import { type CatalogImportConfig, catalogEnv, catalogImportConfig } from './config.catalog.js';
+import {
+  type RecommendationConfig,
+  recommendationConfig,
+  recommendationEnv,
+} from './config.recommendations.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
 
@@ -217,6 +223,8 @@ const envSchema = z.object({
   ),
   ...connectorEnv,
   ...orderEnv,
+  ...catalogEnv,
+  ...recommendationEnv,
   RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
   RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
   RETENTION_SCHEDULE_ENABLED: bool(true),
@@ -343,6 +351,8 @@ export interface Config {
   };
   connectors: ConnectorConfig;
   orders: OrderConfig;
+  catalogImport: CatalogImportConfig;
+  recommendations: RecommendationConfig;
   retention: {
     /** Rows one hard-delete transaction removes at most: short transactions, short locks. */
     batchSize: number;
@@ -601,6 +611,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     },
     connectors: connectorConfig(e),
     orders: orderConfig(e),
+    catalogImport: catalogImportConfig(e),
+    recommendations: recommendationConfig(e),
     retention: {
       batchSize: e.RETENTION_BATCH_SIZE,
       maxBatches: e.RETENTION_MAX_BATCHES,

@@ -286,6 +286,14 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
   },
   { table: 'forecast_points', personal: [], erasure: [], retention: 'with_parent' },
   { table: 'weather_days', personal: [], erasure: [], retention: 'kept' },
+  // Supplier recommendations: a restaurant's chosen score weights; who last changed them is an account.
+  {
+    table: 'recommendation_weights',
+    personal: ['updated_by'],
+    subject: column('updated_by'),
+    erasure: [{ action: 'redact', subject: column('updated_by'), set: { updated_by: 'null' } }],
+    retention: 'kept',
+  },
 ];
 
 /** Tables the registry need not name: the migrator's own bookkeeping. */
