@@ -27,6 +27,7 @@ import { requestScope } from './core/process-guard.js';
 import { operatorGate, registerMetricsRoute } from './core/metrics.routes.js';
 import { addressIn, buildBlockList } from './core/net.js';
 import { DomainError } from './core/errors.js';
+import { addRequestBudgetFields } from './core/rate-limit-fields.js';
 import { redisRateLimitStore } from './core/rate-limit-store.js';
 import { createTokenVerifier } from './core/security.js';
 import { createApiRedis } from './core/redis.js';
@@ -186,7 +187,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(cors, {
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     credentials: true,
-    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'ratelimit-policy', 'ratelimit'],
   });
 
   if (config.http.apiDocsEnabled) {
@@ -256,6 +257,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         'RATE_LIMITED',
         `Rate limit exceeded: ${context.max} requests per window; retry in ${context.after}`,
       ),
+  });
+
+  // The IETF RateLimit fields beside X-RateLimit-*, on every response the request limiter counted.
+  app.addHook('onSend', async (request, reply) => {
+    addRequestBudgetFields(
+      reply,
+      request.url.startsWith('/auth/') ? 'auth' : 'default',
+      config.rateLimit.windowMs,
+    );
   });
 
   registerMetricsRoute(app, metrics, config.metrics);

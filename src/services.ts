@@ -18,6 +18,7 @@ import { createIdempotencyService } from './domain/idempotency/idempotency.servi
 import { createPopularityService } from './domain/products/popularity.service.js';
 import { createInvoiceService } from './domain/orders/invoices.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
+import { createQuota } from './core/quota.js';
 import { createSecretBox } from './core/secret-box.js';
 import { createDeliveryService } from './domain/notifications/deliveries.service.js';
 import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
@@ -122,7 +123,29 @@ export function createServices(deps: ServiceDeps) {
       db: deps.db,
       today: () => stockholmDate(deps.clock ? deps.clock() : new Date()),
     }),
-    orders: createOrderService({ db: deps.db, idempotency, ...orderHooks, payments: payments.service }),
+    orders: createOrderService({
+      db: deps.db,
+      idempotency,
+      ...orderHooks,
+      payments: payments.service,
+      ...(deps.config.orders.placementLimit > 0
+        ? {
+            placementLimit: createQuota({
+              policy: 'restaurant-orders',
+              limit: deps.config.orders.placementLimit,
+              windowMs: deps.config.orders.placementWindowMs,
+              redis: deps.redis,
+              onStoreError: (err) => {
+                deps.metrics.rateLimitStoreFailures.inc();
+                deps.log.warn(
+                  { err: { message: err.message } },
+                  'order-limit store unavailable; failing open',
+                );
+              },
+            }),
+          }
+        : {}),
+    }),
     invoices: createInvoiceService({ db: deps.db, idempotency, ...orderHooks }),
     supplierInvoices: createSupplierInvoiceService({
       db: deps.db,

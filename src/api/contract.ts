@@ -75,6 +75,33 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Shutting down or the database is unavailable; retry',
 };
 
+/** What a 429 carries (docs/README.md, "Rate limits"); the same RateLimit fields come with every limited answer. */
+const RATE_LIMIT_HEADERS = {
+  'Retry-After': {
+    description: 'Seconds until the exhausted budget resets',
+    schema: { type: 'integer' },
+  },
+  'RateLimit-Policy': {
+    description:
+      'The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60`',
+    schema: { type: 'string' },
+  },
+  RateLimit: {
+    description: 'What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42`',
+    schema: { type: 'string' },
+  },
+};
+
+/** The response headers the route schemas cannot carry through the zod transform, added to the document. */
+function documentRateLimitHeaders(paths: unknown): void {
+  for (const operations of Object.values((paths ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const operation of Object.values(operations)) {
+      const tooMany = (operation as { responses?: Record<string, { headers?: unknown }> }).responses?.['429'];
+      if (tooMany) tooMany.headers = RATE_LIMIT_HEADERS;
+    }
+  }
+}
+
 /** Codes every documented route can answer with, whatever it declares. */
 const ALWAYS: ErrorCode[] = ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE'];
 
@@ -303,6 +330,7 @@ export function contractDocumentObject(
     paths?: unknown;
     components?: { schemas?: Record<string, unknown> };
   };
+  documentRateLimitHeaders(document.paths);
   const schemas = document.components?.schemas ?? {};
   const reached = new Set<string>();
   collectRefs(document.paths, reached);

@@ -18,6 +18,7 @@ import {
   serviceAccountJson,
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
+import { type OrderConfig, orderConfig, orderEnv } from './config.orders.js';
 import { type CatalogImportConfig, catalogEnv, catalogImportConfig } from './config.catalog.js';
 import {
   type RecommendationConfig,
@@ -221,6 +222,7 @@ const envSchema = z.object({
     z.url({ protocol: /^https?$/ }).default('http://localhost:3000/supplier/payments'),
   ),
   ...connectorEnv,
+  ...orderEnv,
   ...catalogEnv,
   ...recommendationEnv,
   RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
@@ -348,6 +350,7 @@ export interface Config {
     onboardingReturnUrl: string;
   };
   connectors: ConnectorConfig;
+  orders: OrderConfig;
   catalogImport: CatalogImportConfig;
   recommendations: RecommendationConfig;
   retention: {
@@ -607,6 +610,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       onboardingReturnUrl: e.PAYMENTS_ONBOARDING_RETURN_URL,
     },
     connectors: connectorConfig(e),
+    orders: orderConfig(e),
     catalogImport: catalogImportConfig(e),
     recommendations: recommendationConfig(e),
     retention: {

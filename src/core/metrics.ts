@@ -316,7 +316,21 @@ export function createProcessRegistry(): Registry {
  * iris_db_connection_errors_total: established PostgreSQL connections that failed (terminated, reset, server
  * shut down); each failed the request or job using it, and the pool replaced it.
  */
-export function registerDatabaseMetrics(registry: Registry, stats: { connectionErrors: number }): void {
+export function registerDatabaseMetrics(
+  registry: Registry,
+  stats: { connectionErrors: number; queryTimeouts?: number },
+): void {
+  if (stats.queryTimeouts !== undefined) {
+    new Counter({
+      name: 'iris_db_query_timeouts_total',
+      help: 'Embedded-database statements stopped for running over DB_STATEMENT_TIMEOUT_MS (the database thread restarted)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(stats.queryTimeouts ?? 0);
+      },
+    });
+  }
   new Counter({
     name: 'iris_db_connection_errors_total',
     help: 'Established database connections that failed (terminated, reset, server shut down)',

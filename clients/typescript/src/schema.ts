@@ -502,6 +502,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoice of a delivered order, derived on request (never stored) */
+        get: operations["getInvoicesByOrderId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}/confirm": {
         parameters: {
             query?: never;
@@ -581,61 +598,6 @@ export interface paths {
         put?: never;
         /** Lifecycle: cancel */
         post: operations["postOrdersByIdCancel"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/invoices/{order_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Invoice of a delivered order, derived on request (never stored); JSON, or UBL with Accept: application/xml */
-        get: operations["getInvoicesByOrderId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/invoices/{order_id}/credit-notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The invoice's credit notes, oldest first */
-        get: operations["getInvoicesByOrderIdCreditNotes"];
-        put?: never;
-        /**
-         * Issue a credit note against the invoice (the seller or an admin); never more than was invoiced
-         * @description Without lines, credits everything not yet credited. Requires an Idempotency-Key header (1–255 printable ASCII characters), scoped to the caller. Keys are kept 24 hours. The same key and body replays the stored status and byte-identical body with Idempotent-Replayed: true; the same key with another body → 422 IDEMPOTENCY_KEY_REUSED; while the first request runs → 409 IDEMPOTENCY_KEY_IN_USE (a lock older than 90 s is taken over). Successes and business 4xx answers are stored; validation errors, 401 and 429 are not; on a 5xx the key is released so the request can be retried.
-         */
-        post: operations["postInvoicesByOrderIdCreditNotes"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/credit-notes/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One credit note; JSON, or UBL with Accept: application/xml */
-        get: operations["getCreditNotesById"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1213,78 +1175,6 @@ export interface components {
             }[];
             total_products: number;
         };
-        CreditNote: {
-            /** Format: uuid */
-            id: string;
-            credit_note_number: string;
-            /** Format: uuid */
-            order_id: string;
-            invoice_number: string;
-            invoice_issue_date: string;
-            issue_date: string;
-            reason: string;
-            seller: {
-                legal_name: string;
-                org_number: string;
-                vat_number: string;
-                address: {
-                    line: string | null;
-                    postal_code: string | null;
-                    city: string | null;
-                    country: string;
-                };
-            };
-            buyer: {
-                legal_name: string;
-                org_number: string;
-                vat_number: string | null;
-                address: {
-                    line: string | null;
-                    postal_code: string | null;
-                    city: string | null;
-                    country: string;
-                };
-            };
-            currency: string;
-            lines: {
-                line_no: number;
-                sku: string;
-                description: string;
-                quantity: string;
-                unit: string;
-                unit_price_cents: number;
-                /** @enum {string} */
-                vat_category: "food" | "standard" | "restaurant_service" | "alcohol";
-                vat_rate: string;
-                vat_rate_bp: number;
-                net_cents: number;
-                invoice_line_no: number;
-            }[];
-            vat: {
-                vat_rate: string;
-                vat_rate_bp: number;
-                taxable_cents: number;
-                tax_cents: number;
-            }[];
-            subtotal_cents: number;
-            tax_cents: number;
-            total_cents: number;
-        };
-        CreditNoteCreateInput: {
-            reason: string;
-            lines?: {
-                line_no: number;
-                quantity: number;
-            }[];
-        };
-        CreditNotePage: {
-            data: components["schemas"]["CreditNote"][];
-            pagination: {
-                limit: number;
-                offset: number;
-                total: number;
-            };
-        };
         Device: {
             token: string;
             /** @enum {string} */
@@ -1305,7 +1195,7 @@ export interface components {
              * @description Stable machine-readable code; branch on this
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "IMPORT_FILE_INVALID" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "CREDIT_NOTE_NOT_FOUND" | "CREDIT_EXCEEDS_INVOICE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID" | "CONNECTOR_AUTH_FAILED" | "CONNECTOR_CONSENT_REQUIRED" | "CONNECTOR_NOT_CONNECTED" | "CONNECTOR_SESSION_EXPIRED" | "CONNECTOR_DEGRADED" | "CONNECTOR_UNAVAILABLE" | "CONNECTOR_CHALLENGE_NOT_FOUND" | "ERASURE_BLOCKED" | "RETENTION_BELOW_MINIMUM";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "IMPORT_FILE_INVALID" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID" | "CONNECTOR_AUTH_FAILED" | "CONNECTOR_CONSENT_REQUIRED" | "CONNECTOR_NOT_CONNECTED" | "CONNECTOR_SESSION_EXPIRED" | "CONNECTOR_DEGRADED" | "CONNECTOR_UNAVAILABLE" | "CONNECTOR_CHALLENGE_NOT_FOUND" | "ERASURE_BLOCKED" | "RETENTION_BELOW_MINIMUM";
             /** @description Human-readable explanation; wording may change */
             message: string;
             /** @description The HTTP status, repeated */
@@ -1973,7 +1863,7 @@ export interface components {
         WebhookCreateInput: {
             /** Format: uri */
             url: string;
-            events?: ("order.placed" | "order.status_changed" | "order.credit_note_issued" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed" | "payment.authorised" | "payment.captured" | "payment.refunded" | "payment.failed" | "payment.authorisation_expired" | "payment.disputed" | "connector.connected" | "connector.sync_requested" | "connector.sync_completed" | "connector.selectors_failed" | "connector.dom_changed" | "connector.cart_prefilled" | "connector.disconnected")[];
+            events?: ("order.placed" | "order.status_changed" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed" | "payment.authorised" | "payment.captured" | "payment.refunded" | "payment.failed" | "payment.authorisation_expired" | "payment.disputed" | "connector.connected" | "connector.sync_requested" | "connector.sync_completed" | "connector.selectors_failed" | "connector.dom_changed" | "connector.cart_prefilled" | "connector.disconnected")[];
             description?: string;
         };
         WebhookList: {
@@ -2150,6 +2040,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2215,6 +2111,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2294,6 +2196,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2410,6 +2318,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2491,6 +2405,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2596,6 +2516,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2679,6 +2605,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2764,6 +2696,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,6 +2827,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2973,6 +2917,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3050,6 +3000,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3155,6 +3111,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3240,6 +3202,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3323,6 +3291,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3439,6 +3413,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3524,6 +3504,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3649,6 +3635,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3742,6 +3734,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3819,6 +3817,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3924,6 +3928,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4009,6 +4019,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4092,6 +4108,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4208,6 +4230,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4293,6 +4321,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4418,6 +4452,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4511,6 +4551,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4598,6 +4644,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4712,6 +4764,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4797,6 +4855,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4880,6 +4944,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4996,6 +5066,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5081,6 +5157,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5204,6 +5286,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5491,6 +5579,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5521,7 +5615,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description 1–255 printable ASCII characters, unique per attempt (a UUID works well) */
+                /** @description 1–255 printable ASCII characters, unique per order attempt (a UUID works well) */
                 "idempotency-key": string;
             };
             path?: never;
@@ -5617,6 +5711,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5702,6 +5802,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5787,6 +5893,112 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getInvoicesByOrderId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Invoice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: ORDER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: INVOICE_NOT_AVAILABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5881,6 +6093,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5975,6 +6193,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6069,6 +6293,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6163,6 +6393,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6279,412 +6515,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    getInvoicesByOrderId: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                order_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK: Invoice */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Invoice"];
-                    "application/xml": string;
-                };
-            };
-            /** @description The request is invalid. Codes: VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The caller may not do this. Codes: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found. Codes: ORDER_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflict with the current state. Codes: INVOICE_NOT_AVAILABLE */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    getInvoicesByOrderIdCreditNotes: {
-        parameters: {
-            query?: {
-                limit?: number;
-                offset?: number;
-            };
-            header?: never;
-            path: {
-                order_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK: CreditNotePage */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreditNotePage"];
-                };
-            };
-            /** @description The request is invalid. Codes: VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The caller may not do this. Codes: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found. Codes: ORDER_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflict with the current state. Codes: INVOICE_NOT_AVAILABLE */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    postInvoicesByOrderIdCreditNotes: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description 1–255 printable ASCII characters, unique per attempt (a UUID works well) */
-                "idempotency-key": string;
-            };
-            path: {
-                order_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreditNoteCreateInput"];
-            };
-        };
-        responses: {
-            /** @description Created: CreditNote */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreditNote"];
-                };
-            };
-            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST, IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_KEY_INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The caller may not do this. Codes: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found. Codes: ORDER_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflict with the current state. Codes: INVOICE_NOT_AVAILABLE, IDEMPOTENCY_KEY_IN_USE */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Understood but refused by a business rule. Codes: CREDIT_EXCEEDS_INVOICE, IDEMPOTENCY_KEY_REUSED */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    getCreditNotesById: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK: CreditNote */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreditNote"];
-                    "application/xml": string;
-                };
-            };
-            /** @description The request is invalid. Codes: VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The caller may not do this. Codes: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found. Codes: CREDIT_NOTE_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
-            429: {
-                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6815,6 +6651,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7059,6 +6901,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7220,6 +7068,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7296,6 +7150,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7521,6 +7381,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7691,6 +7557,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7885,6 +7757,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8055,6 +7933,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8168,6 +8052,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8289,6 +8179,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8377,6 +8273,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8975,6 +8877,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9064,6 +8972,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9177,6 +9091,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9268,6 +9188,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9381,6 +9307,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9491,6 +9423,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9561,6 +9499,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9706,6 +9650,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9829,6 +9779,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9927,6 +9883,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10052,6 +10014,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10169,6 +10137,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10245,6 +10219,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10320,6 +10300,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10432,6 +10418,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10516,6 +10508,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10604,6 +10602,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10681,6 +10685,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {

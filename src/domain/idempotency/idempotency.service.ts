@@ -183,7 +183,8 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
       } catch (err) {
         if (err instanceof DomainError && lost.has(err)) throw err;
         const status = err instanceof DomainError ? httpMappingFor(err.code).status : 500;
-        if (err instanceof DomainError && status < 500) {
+        // A 429 is not the request's answer, only "not now": the key is released for the retry, like a 5xx.
+        if (err instanceof DomainError && status < 500 && status !== 429) {
           const body = JSON.stringify(toEnvelope(err, request.requestId));
           if (!(await repo.completeClaim(db, claimed.claim, status, body))) throw claimLost();
           return { status, body, replayed: false };

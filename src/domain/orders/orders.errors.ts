@@ -1,4 +1,5 @@
 import { DomainError, type ErrorDetail } from '../../core/errors.js';
+import type { QuotaState } from '../../core/quota.js';
 
 export const ORDER_ERROR_CODES = [
   'ORDER_NOT_FOUND',
@@ -53,3 +54,10 @@ export const creditLinesInvalid = (details: ErrorDetail[]) =>
   new DomainError('VALIDATION_FAILED', 'Some lines are not lines of this invoice', details);
 export const creditForbidden = () =>
   new DomainError('FORBIDDEN', "Only the seller (or an admin) issues credit notes for the seller's invoices");
+export const placementRateLimited = (state: QuotaState) =>
+  new DomainError(
+    'RATE_LIMITED',
+    `This restaurant has placed ${state.limit} orders in the last ${state.windowSeconds} s, its limit; retry in ${state.resetSeconds} s`,
+    undefined,
+    { rateLimit: state },
+  );

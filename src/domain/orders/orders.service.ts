@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UserContext } from '../../core/context.js';
 import type { Database, Executor, Transaction } from '../../core/db.types.js';
+import type { Quota } from '../../core/quota.js';
 import type { OrderStatus } from './orders.events.js';
 import { type Paginated, toPage } from '../../core/pagination.js';
 import { auditEntry, recordAudit } from '../audit/audit.service.js';
@@ -50,6 +51,8 @@ export interface OrderServiceDeps {
   payments?: OrderPaymentHooks;
   /** The clock every date that decides money is read from (VAT dates, date of supply, due dates). */
   now?: () => Date;
+  /** Orders per restaurant per window, shared by every instance; counted once the caller may order for it. */
+  placementLimit?: Quota;
 }
 
 /**
@@ -84,6 +87,9 @@ export function createOrderService(deps: OrderServiceDeps) {
     if (!context.restaurantLive || !(context.member || ctx.principal.role === 'ADMIN')) {
       throw e.restaurantNotFound(input.restaurant_id);
     }
+    // After the membership check, so no outsider can spend a restaurant's budget; a replay never reaches here.
+    const budget = await deps.placementLimit?.take(input.restaurant_id);
+    if (budget && !budget.allowed) throw e.placementRateLimited(budget);
     const currency = context.supplierCurrency;
     if (!currency) throw e.supplierNotFound(input.supplier_id);
 
