@@ -18,6 +18,7 @@ import {
   serviceAccountJson,
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
+import { type InvoiceReadingConfig, invoiceReadingConfig, invoiceReadingEnv } from './config.invoices.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
 
@@ -215,6 +216,7 @@ const envSchema = z.object({
     z.url({ protocol: /^https?$/ }).default('http://localhost:3000/supplier/payments'),
   ),
   ...connectorEnv,
+  ...invoiceReadingEnv,
   RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
   RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
   RETENTION_SCHEDULE_ENABLED: bool(true),
@@ -339,6 +341,7 @@ export interface Config {
     onboardingReturnUrl: string;
   };
   connectors: ConnectorConfig;
+  invoiceReading: InvoiceReadingConfig;
   retention: {
     /** Rows one hard-delete transaction removes at most: short transactions, short locks. */
     batchSize: number;
@@ -594,6 +597,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       onboardingReturnUrl: e.PAYMENTS_ONBOARDING_RETURN_URL,
     },
     connectors: connectorConfig(e),
+    invoiceReading: invoiceReadingConfig(e),
     retention: {
       batchSize: e.RETENTION_BATCH_SIZE,
       maxBatches: e.RETENTION_MAX_BATCHES,
