@@ -18,24 +18,19 @@ import {
 import { pngClaiming } from '../helpers/bad-documents.js';
 import { sharedDataDir } from '../helpers/shared-data.js';
 
-/** Printed lines as a PDF text layer would give them: words split on spaces, columns on two spaces. */
+/** Printed lines as a PDF text layer gives them, set in a monospace font: 6 units a character, as typed. */
 function printed(text: string, confidence = 1): TextLine[] {
   return text
     .trim()
     .split('\n')
-    .map((raw, i) => {
-      const line = raw.trim();
-      let x = 0;
-      const words = line.split(/(\s+)/).flatMap((piece) => {
-        if (/^\s+$/.test(piece)) {
-          x += piece.length > 1 ? 40 : 4;
-          return [];
-        }
-        const w = { text: piece, x0: x, x1: x + piece.length * 6, confidence };
-        x = w.x1;
-        return [w];
-      });
-      return { page: 1, y: i * 14, height: 10, words, text: line };
+    .map((line, i) => {
+      const words = [...line.matchAll(/\S+/g)].map((m) => ({
+        text: m[0],
+        x0: m.index * 6,
+        x1: (m.index + m[0].length) * 6,
+        confidence,
+      }));
+      return { page: 1, y: i * 10, height: 8, words, text: line.trim() };
     });
 }
 
@@ -94,8 +89,8 @@ describe('Swedish amounts, dates and numbers', () => {
 describe('field extraction from printed text', () => {
   const invoice = `
 Grossist AB  Faktura
-Fakturanummer  Fakturadatum  Förfallodatum
-10042  1 dec 2026  31/12-26
+Fakturanummer   Fakturadatum   Förfallodatum
+10042           1 dec 2026     31/12-26
 Ordernummer: IR-2026-000042
 Er referens: Anna Svensson
 Art.nr  Benämning  Antal  À-pris  Moms  Belopp
@@ -131,8 +126,20 @@ Grossist AB · Org.nr 556036-0793 · Momsreg.nr SE556036079301`;
       ],
     });
     expect(doc.lines).toEqual([
-      expect.objectContaining({ sellerItemId: '1001', quantity: '10.000', unitPriceCents: 1450, netCents: 14500, vatRateBp: 600 }),
-      expect.objectContaining({ sellerItemId: '1002', quantity: '1.000', unitPriceCents: 42900, netCents: 42900, vatRateBp: 2500 }),
+      expect.objectContaining({
+        sellerItemId: '1001',
+        quantity: '10.000',
+        unitPriceCents: 1450,
+        netCents: 14500,
+        vatRateBp: 600,
+      }),
+      expect.objectContaining({
+        sellerItemId: '1002',
+        quantity: '1.000',
+        unitPriceCents: 42900,
+        netCents: 42900,
+        vatRateBp: 2500,
+      }),
     ]);
     // Beside a label is surer than below it; a derived total is less sure than a read one.
     expect(confidence.payable_cents).toBeGreaterThan(confidence.invoice_number ?? 1);
@@ -164,10 +171,22 @@ Att betala  -125,00 kr`),
 
 describe('image headers, read before any decoding', () => {
   it('PNG and JPEG dimensions; a claimed 30,000 × 30,000 is reported as such', () => {
-    expect(readImageHeader('png', pngClaiming(30_000, 30_000))).toEqual({ width: 30_000, height: 30_000, pages: 1 });
+    expect(readImageHeader('png', pngClaiming(30_000, 30_000))).toEqual({
+      width: 30_000,
+      height: 30_000,
+      pages: 1,
+    });
     const canvas = createCanvas(321, 123);
-    expect(readImageHeader('jpeg', canvas.toBuffer('image/jpeg'))).toEqual({ width: 321, height: 123, pages: 1 });
-    expect(readImageHeader('png', canvas.toBuffer('image/png'))).toEqual({ width: 321, height: 123, pages: 1 });
+    expect(readImageHeader('jpeg', canvas.toBuffer('image/jpeg'))).toEqual({
+      width: 321,
+      height: 123,
+      pages: 1,
+    });
+    expect(readImageHeader('png', canvas.toBuffer('image/png'))).toEqual({
+      width: 321,
+      height: 123,
+      pages: 1,
+    });
   });
 
   it('TIFF: the largest page and the page count, either byte order', () => {
@@ -193,8 +212,20 @@ describe('image headers, read before any decoding', () => {
       });
       return b;
     };
-    expect(readImageHeader('tiff', tiff(true, [[100, 200], [2480, 3508]]))).toEqual({ width: 2480, height: 3508, pages: 2 });
-    expect(readImageHeader('tiff', tiff(false, [[40_000, 40_000]]))).toEqual({ width: 40_000, height: 40_000, pages: 1 });
+    expect(
+      readImageHeader(
+        'tiff',
+        tiff(true, [
+          [100, 200],
+          [2480, 3508],
+        ]),
+      ),
+    ).toEqual({ width: 2480, height: 3508, pages: 2 });
+    expect(readImageHeader('tiff', tiff(false, [[40_000, 40_000]]))).toEqual({
+      width: 40_000,
+      height: 40_000,
+      pages: 1,
+    });
   });
 
   it('truncated or foreign bytes have no header', () => {
@@ -229,11 +260,14 @@ describe('real PDFs with a text layer (invoice2data)', () => {
     });
   });
 
-  it.skipIf(!dir)('English (AWS) and Dutch (Saeco): dates in words and in columns under their labels', async () => {
-    const aws = await read('AmazonWebServices.pdf');
-    expect(aws).toMatchObject({ invoiceNumber: '42183017', issueDate: '2014-08-03', payableCents: 411 });
-    const saeco = await read('saeco.pdf');
-    const want = expected('saeco.json');
-    expect(saeco).toMatchObject({ issueDate: want.date, dueDate: want.date_due, payableCents: 4999 });
-  });
+  it.skipIf(!dir)(
+    'English (AWS) and Dutch (Saeco): dates in words and in columns under their labels',
+    async () => {
+      const aws = await read('AmazonWebServices.pdf');
+      expect(aws).toMatchObject({ invoiceNumber: '42183017', issueDate: '2014-08-03', payableCents: 411 });
+      const saeco = await read('saeco.pdf');
+      const want = expected('saeco.json');
+      expect(saeco).toMatchObject({ issueDate: want.date, dueDate: want.date_due, payableCents: 4999 });
+    },
+  );
 });
