@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createObjectStore } from './core/storage/create-store.js';
+import { createOcrEngine } from './domain/supplier-invoices/extraction/ocr.js';
 import { createExtractionService } from './domain/supplier-invoices/supplier-invoices.extraction.js';
 import { createSupplierInvoiceService } from './domain/supplier-invoices/supplier-invoices.service.js';
 import type { FastifyBaseLogger } from 'fastify';
@@ -218,6 +219,9 @@ export async function createJobServices(deps: {
   const forecastPool = () => (pool ??= new ForecastPool(config.forecasts.threads));
   const openWeather = config.forecasts.openWeather;
   const connectors = connectorDeps(config, db, deps.metrics ?? new PromRegistry());
+  const reading = config.invoiceReading;
+  // OCR workers start with the first scanned invoice, not with the process.
+  const ocr = reading.ocr.enabled ? createOcrEngine(reading.ocr) : undefined;
   return {
     connectors: createConnectorJobs({ db, ...connectors }),
     outbox: createOutboxService({ db }),
@@ -240,7 +244,10 @@ export async function createJobServices(deps: {
       settings: {
         defaultToleranceBp: config.supplierInvoices.toleranceBp,
         maxPdfPages: config.supplierInvoices.maxPdfPages,
+        ocr: reading.ocr,
+        reviewMinConfidence: reading.reviewMinConfidence,
       },
+      ocr,
       metrics: deps.metrics ? registerInvoiceMetrics(deps.metrics) : undefined,
     }),
     forecastTraining: createForecastTraining({
@@ -262,6 +269,7 @@ export async function createJobServices(deps: {
       await pool?.close();
       await push.close();
       await connectors.runtime.close();
+      await ocr?.close();
     },
   };
 }

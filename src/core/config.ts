@@ -19,6 +19,7 @@ import {
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
 import { type OrderConfig, orderConfig, orderEnv } from './config.orders.js';
+import { type InvoiceReadingConfig, invoiceReadingConfig, invoiceReadingEnv } from './config.invoices.js';
 import { type CatalogImportConfig, catalogEnv, catalogImportConfig } from './config.catalog.js';
 import {
   type RecommendationConfig,
@@ -223,6 +224,7 @@ const envSchema = z.object({
   ),
   ...connectorEnv,
   ...orderEnv,
+  ...invoiceReadingEnv,
   ...catalogEnv,
   ...recommendationEnv,
   RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
@@ -351,6 +353,7 @@ export interface Config {
   };
   connectors: ConnectorConfig;
   orders: OrderConfig;
+  invoiceReading: InvoiceReadingConfig;
   catalogImport: CatalogImportConfig;
   recommendations: RecommendationConfig;
   retention: {
@@ -611,6 +614,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     },
     connectors: connectorConfig(e),
     orders: orderConfig(e),
+    invoiceReading: invoiceReadingConfig(e),
     catalogImport: catalogImportConfig(e),
     recommendations: recommendationConfig(e),
     retention: {

@@ -228,6 +228,8 @@ export interface InvoiceMetrics {
   invoices: Counter<'outcome'>;
   /** iris_reconciliation_discrepancies_total: discrepancies found, by reason code. */
   discrepancies: Counter<'reason'>;
+  /** iris_invoice_ocr_pages_total: pages read by OCR (with the ocr extraction histogram: pages per second). */
+  ocrPages: Counter;
 }
 
 export function registerInvoiceMetrics(registry: Registry): InvoiceMetrics {
@@ -250,6 +252,11 @@ export function registerInvoiceMetrics(registry: Registry): InvoiceMetrics {
       name: 'iris_reconciliation_discrepancies_total',
       help: 'Discrepancies found reconciling supplier invoices against orders (label: reason)',
       labelNames: ['reason'],
+      registers,
+    }),
+    ocrPages: new Counter({
+      name: 'iris_invoice_ocr_pages_total',
+      help: 'Pages of scanned supplier invoices read by OCR',
       registers,
     }),
   };

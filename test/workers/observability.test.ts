@@ -5,6 +5,7 @@ import {
   createMetrics,
   createProcessRegistry,
   registerConnectorMetrics,
+  registerInvoiceMetrics,
   registerJobMetrics,
 } from '../../src/core/metrics.js';
 
@@ -90,6 +91,8 @@ async function registeredNames(): Promise<Set<string>> {
   // As createServices (API: prefill) and startJobRuntime (worker: sync, DOM watch) do.
   registerConnectorMetrics(api);
   registerConnectorMetrics(worker);
+  // As createJobServices does for the extraction job (worker, or the API in embedded mode).
+  registerInvoiceMetrics(worker);
   const names = new Set<string>();
   for (const registry of [api, worker]) {
     for (const metric of await registry.getMetricsAsJSON()) {
@@ -122,7 +125,7 @@ describe('dashboard and alert rules', () => {
     expect([...new Set(unknown)]).toEqual([]);
   });
 
-  it('cover the spec’s SLOs and the connector metrics', () => {
+  it('cover the spec’s SLOs, the connector and the supplier-invoice metrics', () => {
     const dashboard = dashboardExprs().join('\n');
     for (const name of [
       'iris_api_requests_total',
@@ -135,6 +138,10 @@ describe('dashboard and alert rules', () => {
       'connector_dom_failures_total',
       'connector_sync_duration_seconds_bucket',
       'connector_cart_prefill_total',
+      'iris_invoice_extraction_seconds_bucket',
+      'iris_invoices_total',
+      'iris_reconciliation_discrepancies_total',
+      'iris_invoice_ocr_pages_total',
     ]) {
       expect(dashboard).toContain(name);
     }
