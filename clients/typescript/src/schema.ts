@@ -5046,7 +5046,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Understood but refused by a business rule. Codes: PRODUCT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED */
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE, PRODUCT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7601,6 +7601,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -7619,6 +7628,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
@@ -7630,6 +7648,15 @@ export interface operations {
             };
             /** @description Unexpected server error. Codes: INTERNAL_ERROR */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An upstream service failed. Codes: PAYMENT_PROCESSING_ERROR */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7701,6 +7728,15 @@ export interface operations {
             };
             /** @description The caller may not do this. Codes: FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, PAYMENT_ACCOUNT_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7796,6 +7832,15 @@ export interface operations {
             };
             /** @description The caller may not do this. Codes: FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, PAYMENT_ACCOUNT_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7912,6 +7957,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
@@ -7993,6 +8047,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "pending" | "succeeded" | "failed";
                             stripe_refund_id: string | null;
+                            last_error: string | null;
                             created_at: string;
                         }[];
                     };
@@ -8018,6 +8073,15 @@ export interface operations {
             };
             /** @description The caller may not do this. Codes: FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: ORDER_NOT_FOUND, PAYMENT_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8086,6 +8150,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "pending" | "succeeded" | "failed";
                         stripe_refund_id: string | null;
+                        last_error: string | null;
                         created_at: string;
                     };
                 };
@@ -8117,6 +8182,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: ORDER_NOT_FOUND, PAYMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -8135,6 +8209,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE, REFUND_NOT_ALLOWED, REFUND_EXCEEDS_CAPTURED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
@@ -8146,6 +8229,15 @@ export interface operations {
             };
             /** @description Unexpected server error. Codes: INTERNAL_ERROR */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An upstream service failed. Codes: PAYMENT_PROCESSING_ERROR */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
