@@ -53,7 +53,8 @@ export class InlineQueue implements JobSink {
     for (const request of requests) {
       this.sequence += 1;
       const id = request.jobId ?? `inline-${this.sequence}`;
-      if (this.jobs.has(id)) continue;
+      const key = this.keyOf(request.name, id);
+      if (this.jobs.has(key)) continue;
       const job: InlineJob = {
         id,
         name: request.name,
@@ -61,14 +62,22 @@ export class InlineQueue implements JobSink {
         attemptsMade: 0,
         state: 'waiting',
       };
-      this.jobs.set(id, job);
+      this.jobs.set(key, job);
       this.waiting.push(job);
     }
     this.pump();
   }
 
-  get(id: string): InlineJob | undefined {
-    return this.jobs.get(id);
+  /** Job ids are unique per queue, as in BullMQ: one outbox event starts jobs in several queues under its id. */
+  private keyOf(name: string, id: string): string {
+    return `${this.registry.get(name)?.queue ?? name}:${id}`;
+  }
+
+  /** The job `id` of job `name`; without a name, the first job enqueued under that id. */
+  get(id: string, name?: string): InlineJob | undefined {
+    if (name !== undefined) return this.jobs.get(this.keyOf(name, id));
+    for (const job of this.jobs.values()) if (job.id === id) return job;
+    return undefined;
   }
 
   /** Jobs that failed for good, oldest first: kept for inspection like BullMQ's failed set. */
@@ -145,7 +154,7 @@ export class InlineQueue implements JobSink {
   private finish(job: InlineJob, state: 'completed' | 'failed'): void {
     job.state = state;
     const kept = this.finished[state];
-    kept.push(job.id);
+    kept.push(this.keyOf(job.name, job.id));
     const limit = state === 'completed' ? KEEP_COMPLETED.count : KEEP_FAILED.count;
     while (kept.length > limit) {
       const evicted = kept.shift();
