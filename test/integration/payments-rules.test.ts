@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import Stripe from 'stripe';
@@ -5,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { paymentMetrics } from '../../src/core/metrics.js';
 import { queryRows } from '../../src/db/rows.js';
 import { createStripeGateway, StripeCallError } from '../../src/domain/payments/stripe.gateway.js';
+import { createOrg } from '../helpers/identity.js';
+import { createProduct, placeOrder } from '../helpers/orders.js';
 import { FEE_BP, usePaymentsHarness } from '../helpers/payments.js';
 
 /*
@@ -274,5 +277,57 @@ describe('metrics', () => {
       sql`SELECT count(*)::int AS n FROM stripe_events WHERE event_id = ${event.id}`,
     );
     expect(stored[0]?.n).toBe(1);
+  });
+});
+
+describe('refusals', () => {
+  it('answers 404 for an unknown supplier and for a supplier that has not onboarded', async () => {
+    const unknown = await inject(h.admin, 'GET', `/api/v1/suppliers/${randomUUID()}/payments`);
+    expect(unknown.json().code).toBe('SUPPLIER_NOT_FOUND');
+    const fresh = await createOrg(h.ctx.database.db, 'supplier', 'Ny Grossist AB');
+    const none = await inject(h.admin, 'GET', `/api/v1/suppliers/${fresh}/payments`);
+    expect([none.statusCode, none.json().code]).toEqual([404, 'PAYMENT_ACCOUNT_NOT_FOUND']);
+  });
+
+  it('answers 502 when Stripe fails during onboarding, and the retry creates one account', async () => {
+    const fresh = await createOrg(h.ctx.database.db, 'supplier', 'Strulig Grossist AB');
+    h.fake.faults.push({ match: /^POST \/v1\/accounts$/, kind: 'server_error', times: 1 });
+    const url = `/api/v1/suppliers/${fresh}/payments/onboarding`;
+    const failed = await inject(h.admin, 'POST', url, {});
+    expect([failed.statusCode, failed.json().code]).toEqual([502, 'PAYMENT_PROCESSING_ERROR']);
+    const retried = await inject(h.admin, 'POST', url, {});
+    expect(retried.statusCode).toBe(200);
+    const accounts = [...h.fake.state.accounts.values()].filter((a) => a.metadata.supplier_id === fresh);
+    expect(accounts).toHaveLength(1);
+  });
+
+  it('refuses a refund before capture, a payment of an invoice order, and a card order under 3 kr', async () => {
+    const { id } = await authorisedOrder(1);
+    const early = await inject(h.owner, 'POST', `/api/v1/orders/${id}/refunds`, {
+      amount_cents: 100,
+      reason: 'x',
+    });
+    expect([early.statusCode, early.json().code]).toEqual([422, 'REFUND_NOT_ALLOWED']);
+
+    const invoice = await placeOrder(h.ctx.app, h.chef.headers, {
+      restaurant_id: h.restaurantId,
+      supplier_id: h.supplierId,
+      lines: [{ product_id: h.productId, quantity: 1 }],
+    });
+    const none = await inject(h.chef, 'GET', `/api/v1/orders/${invoice.json().id}/payment`);
+    expect([none.statusCode, none.json().code]).toEqual([404, 'PAYMENT_NOT_FOUND']);
+
+    const cheap = await createProduct(h.ctx.database.db, h.supplierId, {
+      priceCents: 100,
+      vatCategory: 'food',
+    });
+    const small = await placeOrder(h.ctx.app, h.chef.headers, {
+      restaurant_id: h.restaurantId,
+      supplier_id: h.supplierId,
+      payment_method: 'card',
+      lines: [{ product_id: cheap, quantity: 1 }],
+    });
+    expect([small.statusCode, small.json().code]).toEqual([422, 'CARD_PAYMENTS_UNAVAILABLE']);
+    expect(small.json().message).toMatch(/3,00 kr/);
   });
 });
