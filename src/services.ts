@@ -192,6 +192,7 @@ function paymentParts(deps: {
       stripe,
       sync,
       platformFeeBp: deps.config.payments.platformFeeBp,
+      placementTimeoutMs: deps.config.payments.placementTimeoutMs,
       onboardingReturnUrl: deps.config.payments.onboardingReturnUrl,
     }),
     webhooks: createStripeWebhooks(common),

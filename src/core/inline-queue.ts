@@ -56,7 +56,8 @@ export class InlineQueue implements JobSink, JobCanceller {
     for (const request of requests) {
       this.sequence += 1;
       const id = request.jobId ?? `inline-${this.sequence}`;
-      if (this.jobs.has(id)) continue;
+      const key = this.keyOf(request.name, id);
+      if (this.jobs.has(key)) continue;
       const job: InlineJob = {
         id,
         name: request.name,
@@ -64,32 +65,41 @@ export class InlineQueue implements JobSink, JobCanceller {
         attemptsMade: 0,
         state: 'waiting',
       };
-      this.jobs.set(id, job);
+      this.jobs.set(key, job);
       this.waiting.push(job);
     }
     this.pump();
   }
 
-  /** Drops jobs that wait or wait for a retry, like BullMQ's removal (the queue name is implied: one queue). */
-  cancel(_queue: QueueName, jobIds: readonly string[]): Promise<number> {
+  /** Job ids are unique per queue, as in BullMQ: one outbox event starts jobs in several queues under its id. */
+  private keyOf(name: string, id: string): string {
+    return `${this.registry.get(name)?.queue ?? name}:${id}`;
+  }
+
+  /** Drops jobs that wait or wait for a retry, like BullMQ's removal. */
+  cancel(queue: QueueName, jobIds: readonly string[]): Promise<number> {
     let removed = 0;
     for (const id of jobIds) {
-      const job = this.jobs.get(id);
+      const key = `${queue}:${id}`;
+      const job = this.jobs.get(key);
       if (job?.state === 'waiting') this.waiting.splice(this.waiting.indexOf(job), 1);
       else if (job?.state === 'delayed') {
-        const timer = this.retries.get(id);
+        const timer = this.retries.get(key);
         if (timer) clearTimeout(timer);
         if (timer) this.timers.delete(timer);
-        this.retries.delete(id);
+        this.retries.delete(key);
       } else continue;
-      this.jobs.delete(id);
+      this.jobs.delete(key);
       removed += 1;
     }
     return Promise.resolve(removed);
   }
 
-  get(id: string): InlineJob | undefined {
-    return this.jobs.get(id);
+  /** The job `id` of job `name`; without a name, the first job enqueued under that id. */
+  get(id: string, name?: string): InlineJob | undefined {
+    if (name !== undefined) return this.jobs.get(this.keyOf(name, id));
+    for (const job of this.jobs.values()) if (job.id === id) return job;
+    return undefined;
   }
 
   /** Jobs that failed for good, oldest first: kept for inspection like BullMQ's failed set. */
@@ -155,20 +165,20 @@ export class InlineQueue implements JobSink, JobCanceller {
       job.state = 'delayed';
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        this.retries.delete(job.id);
+        this.retries.delete(this.keyOf(job.name, job.id));
         job.state = 'waiting';
         this.waiting.push(job);
         this.pump();
       }, delay ?? 0);
       this.timers.add(timer);
-      this.retries.set(job.id, timer);
+      this.retries.set(this.keyOf(job.name, job.id), timer);
     }
   }
 
   private finish(job: InlineJob, state: 'completed' | 'failed'): void {
     job.state = state;
     const kept = this.finished[state];
-    kept.push(job.id);
+    kept.push(this.keyOf(job.name, job.id));
     const limit = state === 'completed' ? KEEP_COMPLETED.count : KEEP_FAILED.count;
     while (kept.length > limit) {
       const evicted = kept.shift();

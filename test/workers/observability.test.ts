@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createMetrics,
   createProcessRegistry,
+  paymentMetrics,
   registerConnectorMetrics,
   registerInvoiceMetrics,
   registerJobMetrics,
@@ -93,6 +94,9 @@ async function registeredNames(): Promise<Set<string>> {
   registerConnectorMetrics(worker);
   // As createJobServices does for the extraction job (worker, or the API in embedded mode).
   registerInvoiceMetrics(worker);
+  // As createServices (API: webhooks, placement) and createJobServices (worker: payments jobs) do.
+  paymentMetrics(api);
+  paymentMetrics(worker);
   const names = new Set<string>();
   for (const registry of [api, worker]) {
     for (const metric of await registry.getMetricsAsJSON()) {
@@ -125,7 +129,7 @@ describe('dashboard and alert rules', () => {
     expect([...new Set(unknown)]).toEqual([]);
   });
 
-  it('cover the spec’s SLOs, the connector and the supplier-invoice metrics', () => {
+  it('cover the spec’s SLOs, the connector, supplier-invoice and payment metrics', () => {
     const dashboard = dashboardExprs().join('\n');
     for (const name of [
       'iris_api_requests_total',
@@ -142,6 +146,8 @@ describe('dashboard and alert rules', () => {
       'iris_invoices_total',
       'iris_reconciliation_discrepancies_total',
       'iris_invoice_ocr_pages_total',
+      'iris_payment_events_total',
+      'iris_stripe_request_seconds_bucket',
     ]) {
       expect(dashboard).toContain(name);
     }

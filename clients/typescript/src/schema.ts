@@ -5699,7 +5699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Understood but refused by a business rule. Codes: PRODUCT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED */
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE, PRODUCT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8856,6 +8856,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -8867,6 +8876,15 @@ export interface operations {
             };
             /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8891,6 +8909,15 @@ export interface operations {
             };
             /** @description Unexpected server error. Codes: INTERNAL_ERROR */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An upstream service failed. Codes: PAYMENT_PROCESSING_ERROR */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8962,6 +8989,15 @@ export interface operations {
             };
             /** @description The caller may not do this. Codes: FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, PAYMENT_ACCOUNT_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9063,6 +9099,15 @@ export interface operations {
             };
             /** @description The caller may not do this. Codes: FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, PAYMENT_ACCOUNT_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9185,6 +9230,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
@@ -9272,6 +9326,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "pending" | "succeeded" | "failed";
                             stripe_refund_id: string | null;
+                            last_error: string | null;
                             created_at: string;
                         }[];
                     };
@@ -9297,6 +9352,15 @@ export interface operations {
             };
             /** @description The caller may not do this. Codes: FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: ORDER_NOT_FOUND, PAYMENT_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9371,6 +9435,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "pending" | "succeeded" | "failed";
                         stripe_refund_id: string | null;
+                        last_error: string | null;
                         created_at: string;
                     };
                 };
@@ -9402,6 +9467,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: ORDER_NOT_FOUND, PAYMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -9413,6 +9487,15 @@ export interface operations {
             };
             /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE, REFUND_NOT_ALLOWED, REFUND_EXCEEDS_CAPTURED */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9437,6 +9520,15 @@ export interface operations {
             };
             /** @description Unexpected server error. Codes: INTERNAL_ERROR */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An upstream service failed. Codes: PAYMENT_PROCESSING_ERROR */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

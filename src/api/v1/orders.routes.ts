@@ -24,6 +24,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
         errors: [
           'RESTAURANT_NOT_FOUND',
           'SUPPLIER_NOT_FOUND',
+          'CARD_PAYMENTS_UNAVAILABLE',
           'PRODUCT_UNAVAILABLE',
           'INSUFFICIENT_INVENTORY',
           ...IDEMPOTENCY_ERRORS,

@@ -38,6 +38,8 @@ export interface OrderPaymentHooks {
     ex: Executor,
     orders: { id: string; paymentMethod: PaymentMethod }[],
   ): Promise<Map<string, PaymentSummary>>;
+  /** After placement commits: a card order's answer with its PaymentIntent's client_secret when Stripe answers in time. */
+  afterPlacement(body: string): Promise<string>;
 }
 
 /** Longest wait for product row locks while placing an order; well under the 90 s idempotency lock. */
@@ -202,8 +204,10 @@ export function createOrderService(deps: OrderServiceDeps) {
         const body = await db.transaction((tx) => placeInTransaction(tx, ctx, input, completion));
         return { status: 201, body, replayed: false };
       });
-      if (!response.replayed && response.status === 201) published();
-      return response;
+      if (response.replayed || response.status !== 201) return response;
+      const body = deps.payments ? await deps.payments.afterPlacement(response.body) : response.body;
+      published();
+      return { ...response, body };
     },
 
     async transition(
