@@ -211,6 +211,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   orders: 'Orders and their lifecycle (spec §3)',
   invoices: 'Invoices of delivered orders',
   forecasts: 'Demand forecasts per restaurant or supplier and product (spec §12)',
+  pricing: 'Dynamic pricing: rules and bounds, proposals, rollback, price agreements (spec §10, §12)',
   'supplier-invoices': 'Invoices from suppliers: intake, extraction, reconciliation against orders, disputes',
 };
 

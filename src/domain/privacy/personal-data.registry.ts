@@ -277,6 +277,18 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
   },
   { table: 'forecast_points', personal: [], erasure: [], retention: 'with_parent' },
   { table: 'weather_days', personal: [], erasure: [], retention: 'kept' },
+  // Dynamic pricing: organisations' commercial terms; the only person is who decided a proposal.
+  { table: 'pricing_settings', personal: [], erasure: [], retention: 'kept' },
+  { table: 'pricing_rules', personal: [], erasure: [], retention: 'soft_deleted' },
+  {
+    table: 'price_proposals',
+    personal: ['decided_by'],
+    subject: column('decided_by'),
+    erasure: [],
+    kept: 'the pricing record stays (it explains a price in the history); decided_by points at the pseudonymised account',
+    retention: 'kept',
+  },
+  { table: 'price_agreements', personal: [], erasure: [], retention: 'soft_deleted' },
 ];
 
 /** Tables the registry need not name: the migrator's own bookkeeping. */

@@ -1,8 +1,11 @@
 import type { UserContext } from '../../core/context.js';
 import type { Database, Executor } from '../../core/db.types.js';
+import type { DomainEvent } from '../../core/events.js';
 import { type ErrorDetail, isUniqueViolation } from '../../core/errors.js';
 import type { Page } from '../../core/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { insertOutboxEvents } from '../outbox/outbox.repository.js';
+import { priceChanged } from './products.events.js';
 import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/organisations.repository.js';
 import { badQuery, bulkInvalid, productNotFound, skuTaken, supplierNotFound } from './products.errors.js';
 import type { ProductInsert } from './products.models.js';
@@ -52,6 +55,7 @@ export function productToDto(p: ProductView): ProductDto {
     active: p.active,
     country_of_origin: p.countryOfOrigin,
     storage: p.storage,
+    best_before_date: p.bestBeforeDate,
     image_urls: p.imageUrls,
     created_at: p.createdAt.toISOString(),
     updated_at: p.updatedAt.toISOString(),
@@ -75,9 +79,21 @@ function toColumns(input: Partial<ProductRowInput>): Partial<ProductInsert> {
   if (input.active !== undefined) c.active = input.active;
   if (input.country_of_origin !== undefined) c.countryOfOrigin = input.country_of_origin;
   if (input.storage !== undefined) c.storage = input.storage;
+  if (input.best_before_date !== undefined) c.bestBeforeDate = input.best_before_date;
   if (input.image_urls !== undefined) c.imageUrls = input.image_urls;
   return c;
 }
+
+/** The supplier set a new list price: restaurants learn of it through the outbox. */
+const manualPriceChange = (before: ProductView, after: ProductView) =>
+  priceChanged({
+    productId: after.id,
+    supplierId: after.supplierId,
+    fromPriceCents: before.priceCents,
+    toPriceCents: after.priceCents,
+    currency: after.currency,
+    source: 'manual',
+  });
 
 function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
   if (!raw)
@@ -237,6 +253,10 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
           currency: r.currency,
           valid_from: r.validFrom.toISOString(),
           valid_to: r.validTo?.toISOString() ?? null,
+          source: r.source,
+          pricing_rule_id: r.pricingRuleId,
+          pricing_proposal_id: r.pricingProposalId,
+          pricing_inputs: r.pricingInputs,
         })),
       };
     },
@@ -280,6 +300,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
             await repo.recordPrices(tx, [
               { productId: id, priceCents: row.priceCents, currency: row.currency },
             ]);
+            await insertOutboxEvents(tx, [manualPriceChange(before, row)]);
           }
           await recordAudit(tx, ctx, {
             action: 'product.update',
@@ -345,7 +366,8 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
           ).map((p) => [p.sku, p]),
         );
         const results: { id: string; sku: string; outcome: 'created' | 'updated' }[] = [];
-        const priceChanges: { productId: string; priceCents: number; currency: string }[] = [];
+        const priceChanges: repo.PriceChange[] = [];
+        const events: DomainEvent[] = [];
         const fresh = rows.filter((r) => !existing.has(r.sku));
         for (const created of await repo.insertProducts(
           tx,
@@ -369,9 +391,11 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
               priceCents: updated.priceCents,
               currency: updated.currency,
             });
+            events.push(manualPriceChange(before, updated));
           }
         }
         await repo.recordPrices(tx, priceChanges);
+        await insertOutboxEvents(tx, events);
         const created = results.filter((r) => r.outcome === 'created').length;
         await recordAudit(tx, ctx, {
           action: 'product.bulk_upsert',
