@@ -115,6 +115,16 @@ export function createPricingJob(deps: { db: Database; timezone: string }) {
       return 'unchanged';
     }
     if (state.changedWithinHour) return 'too_soon';
+    const pending = await repo.pendingProposal(tx, productId);
+    // The same proposal as last hour's still waiting for review stays as it is rather than being replaced.
+    if (
+      mode === 'review' &&
+      pending?.ruleId === rule.id &&
+      pending.fromPriceCents === product.priceCents &&
+      pending.listPriceCents === state.listPriceCents &&
+      pending.proposedPriceCents === proposed
+    )
+      return 'proposed';
     await repo.closePending(tx, [productId], 'superseded');
     const inputs = {
       ...signals.inputs,

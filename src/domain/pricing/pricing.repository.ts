@@ -196,6 +196,17 @@ export async function closePending(
   return rows.length;
 }
 
+export async function pendingProposal(
+  ex: Executor,
+  productId: string,
+): Promise<PriceProposalRow | undefined> {
+  const [row] = await ex
+    .select()
+    .from(priceProposals)
+    .where(and(eq(priceProposals.productId, productId), eq(priceProposals.status, 'pending')));
+  return row;
+}
+
 export async function lockProposal(tx: Transaction, id: string): Promise<PriceProposalRow | undefined> {
   const [row] = await tx.select().from(priceProposals).where(eq(priceProposals.id, id)).for('update');
   return row;
