@@ -283,6 +283,7 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
   {
     table: 'price_proposals',
     personal: ['decided_by'],
+    notPersonal: { target_price_cents: 'the price the signals asked for, in öre' },
     subject: column('decided_by'),
     erasure: [],
     kept: 'the pricing record stays (it explains a price in the history); decided_by points at the pseudonymised account',
