@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../src/core/config.js';
 import { openPostgres } from '../src/core/database.js';
-import { runRetention } from '../src/domain/privacy/retention.service.js';
+import { createLocalStore } from '../src/core/storage/local-store.js';
+import { retentionSettings, runRetention } from '../src/domain/privacy/retention.service.js';
 import { BENCH_SECRET, benchDatabase, load, machine, saveResult, startApi } from './lib.js';
 import { placementRequest, seedOrderFixtures } from './orders.js';
 
@@ -20,6 +24,8 @@ export async function runRetentionBench(): Promise<unknown> {
   const { base, server } = await startApi({ DATABASE_URL: url, DATABASE_URL_DIRECT: url });
   const config = parseConfig({ APP_SECRET: BENCH_SECRET });
   const handle = await openPostgres(url, config.database.pool);
+  // Its own empty store: the bench database references no files, so it must never sweep a real one.
+  const filesDir = await mkdtemp(join(tmpdir(), 'iris-bench-files-'));
   const placement = () =>
     load({
       url: `${base}/api/v1/orders`,
@@ -44,9 +50,9 @@ export async function runRetentionBench(): Promise<unknown> {
       runRetention(handle.db, {
         dryRun: false,
         trigger: 'bench',
-        batchSize: config.retention.batchSize,
-        maxBatches: config.retention.maxBatches,
+        ...retentionSettings(config),
         appSecret: BENCH_SECRET,
+        store: createLocalStore(filesDir),
       }).then((r) => ({ r, seconds: (performance.now() - started) / 1000 })),
     ]);
     const deleted = run.r.status === 'completed' ? run.r.outcomes.reduce((n, o) => n + o.rows, 0) : 0;
@@ -69,5 +75,6 @@ export async function runRetentionBench(): Promise<unknown> {
     await server.exited;
     await handle.close();
     await client.end();
+    await rm(filesDir, { recursive: true, force: true });
   }
 }

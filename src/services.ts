@@ -12,6 +12,7 @@ import { createAuditService } from './domain/audit/audit.service.js';
 import { createHealthService } from './domain/health/health.service.js';
 import { createOrganisationService } from './domain/organisations/organisations.service.js';
 import { createProductService } from './domain/products/products.service.js';
+import { createCatalogImportService } from './domain/products/catalog-import.service.js';
 import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
 import { createPopularityService } from './domain/products/popularity.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
@@ -71,6 +72,7 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
 /** The composition root: every domain service, wired once per app instance. */
 export function createServices(deps: ServiceDeps) {
   const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
+  const products = createProductService({ db: deps.db, cache: deps.config.searchCache });
   return {
     integrations: createIntegrationService({
       db: deps.db,
@@ -82,7 +84,8 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ db: deps.db }),
     suppliers: createOrganisationService('supplier', { db: deps.db }),
     restaurants: createOrganisationService('restaurant', { db: deps.db }),
-    products: createProductService({ db: deps.db, cache: deps.config.searchCache }),
+    products,
+    catalogImport: createCatalogImportService({ products, limits: deps.config.catalogImport }),
     notifications: createNotificationService({
       db: deps.db,
       secrets: webhookSecrets(deps.config),
@@ -111,7 +114,11 @@ export function createServices(deps: ServiceDeps) {
     }),
     payments: payments.service,
     stripeWebhooks: payments.webhooks,
-    privacy: createPrivacyService({ db: deps.db, config: deps.config }),
+    privacy: createPrivacyService({
+      db: deps.db,
+      config: deps.config,
+      store: createObjectStore(deps.config.storage),
+    }),
   };
 }
 
@@ -206,7 +213,7 @@ export async function createJobServices(deps: {
       },
     }),
     paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,
-    privacy: createPrivacyService({ db, config }),
+    privacy: createPrivacyService({ db, config, store: createObjectStore(config.storage) }),
     pricing: createPricingJob({ db, timezone: config.jobs.timezone }),
     close: async () => {
       await pool?.close();

@@ -30,11 +30,19 @@ export const errorEnvelope = z
       .string()
       .meta({ description: 'Also sent as the X-Request-ID header; quote it in support requests' }),
     details: z
-      .array(z.object({ path: z.string(), message: z.string() }))
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          row: z.number().int().optional().meta({ description: 'File imports: the row, 1 being the header row' }),
+          column: z.string().optional().meta({ description: 'File imports: the column heading as in the file' }),
+        }),
+      )
       .optional()
       .meta({
         description:
-          'Per-field problems: VALIDATION_FAILED, BULK_VALIDATION_FAILED (products.<row>.<field>), PRODUCT_UNAVAILABLE',
+          'Per-field problems: VALIDATION_FAILED, BULK_VALIDATION_FAILED (products.<row>.<field>, or ' +
+          'rows.<row>.<field> with row and column for file imports), IMPORT_FILE_INVALID, PRODUCT_UNAVAILABLE',
       }),
     available: z
       .array(z.object({ product_id: z.uuid(), requested: z.string(), available: z.string() }))

@@ -18,6 +18,7 @@ import {
   serviceAccountJson,
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
+import { type CatalogImportConfig, catalogEnv, catalogImportConfig } from './config.catalog.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
 
@@ -215,9 +216,11 @@ const envSchema = z.object({
     z.url({ protocol: /^https?$/ }).default('http://localhost:3000/supplier/payments'),
   ),
   ...connectorEnv,
+  ...catalogEnv,
   RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
   RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
   RETENTION_SCHEDULE_ENABLED: bool(true),
+  RETENTION_FILE_GRACE_HOURS: int(24, 1, 24 * 30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -339,6 +342,7 @@ export interface Config {
     onboardingReturnUrl: string;
   };
   connectors: ConnectorConfig;
+  catalogImport: CatalogImportConfig;
   retention: {
     /** Rows one hard-delete transaction removes at most: short transactions, short locks. */
     batchSize: number;
@@ -346,6 +350,8 @@ export interface Config {
     maxBatches: number;
     /** Run the hard-delete function daily from the job scheduler; off when a serverless scheduler invokes it. */
     scheduleEnabled: boolean;
+    /** Stored files untouched for less than this are never swept as unreferenced (uploads in flight). */
+    fileGraceHours: number;
   };
 }
 
@@ -594,10 +600,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       onboardingReturnUrl: e.PAYMENTS_ONBOARDING_RETURN_URL,
     },
     connectors: connectorConfig(e),
+    catalogImport: catalogImportConfig(e),
     retention: {
       batchSize: e.RETENTION_BATCH_SIZE,
       maxBatches: e.RETENTION_MAX_BATCHES,
       scheduleEnabled: e.RETENTION_SCHEDULE_ENABLED,
+      fileGraceHours: e.RETENTION_FILE_GRACE_HOURS,
     },
   };
 }

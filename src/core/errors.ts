@@ -11,6 +11,9 @@ export type { ErrorCode } from './error-codes.js';
 export interface ErrorDetail {
   path: string;
   message: string;
+  /** Spreadsheet imports: the row (1 = the header row) and the column heading as written in the file. */
+  row?: number;
+  column?: string;
 }
 
 export class DomainError extends Error {
@@ -104,6 +107,7 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'RECONCILIATION_FAILED':
     case 'WEBHOOK_URL_REJECTED':
     case 'BULK_VALIDATION_FAILED':
+    case 'IMPORT_FILE_INVALID':
     case 'PRODUCT_UNAVAILABLE':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'SUPPLIER_INVOICE_UNREADABLE':

@@ -1,6 +1,7 @@
 import { type Config, loadConfig } from '../core/config.js';
 import { openDatabase } from '../core/database.js';
 import type { Database } from '../core/db.types.js';
+import { createObjectStore } from '../core/storage/create-store.js';
 import { type RetentionRun, retentionSettings, runRetention } from '../domain/privacy/retention.service.js';
 
 /**
@@ -23,7 +24,12 @@ export function hardDelete(
   event: HardDeleteEvent,
   trigger: string,
 ): Promise<RetentionRun> {
-  return runRetention(db, { dryRun: event.dryRun ?? false, trigger, ...retentionSettings(config) });
+  return runRetention(db, {
+    dryRun: event.dryRun ?? false,
+    trigger,
+    store: createObjectStore(config.storage),
+    ...retentionSettings(config),
+  });
 }
 
 /** AWS Lambda entry point: configuration from the function's environment, one database session per call. */

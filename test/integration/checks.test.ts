@@ -61,6 +61,8 @@ describe('pre-flight checks (spec §17)', () => {
     ['PII-REG', sql`CREATE TABLE loyalty_cards (id uuid PRIMARY KEY, created_at timestamptz DEFAULT now())`],
     ['PII-REG', sql`ALTER TABLE products ADD COLUMN buyer_email text`],
     ['PII-REG', sql`ALTER TABLE orders DROP COLUMN note`],
+    // A table keeping stored-file keys the sweep would not know of: its files would be taken for orphans.
+    ['PII-REG', sql`ALTER TABLE products ADD COLUMN image_file_key text`],
   ])('fires %s when the database is broken on purpose', async (code, breakage) => {
     await database.db.execute(breakage);
     expect(await failing()).toEqual([code]);

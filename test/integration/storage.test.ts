@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -39,6 +39,12 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
+const collect = async <T>(items: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+};
+
 const stores: [string, () => Promise<ObjectStore>][] = [
   ['local disk', async () => createLocalStore(await tempDir())],
   ['S3 (s3rver)', () => Promise.resolve(s3)],
@@ -69,6 +75,27 @@ describe.each(stores)('object store on %s', (_name, make) => {
     expect((await store.get(first.key)).equals(bytes)).toBe(true);
   });
 
+  it('lists what it holds and removes an object for good; removing it again is no error', async () => {
+    const store = await make();
+    const kept = await store.put(Buffer.from(`kept ${Math.random()}`));
+    const gone = await store.put(Buffer.from(`gone ${Math.random()}`));
+    const listed = new Map<string, Date>();
+    for await (const o of store.list()) listed.set(o.key, o.lastModified);
+    expect(listed.has(kept.key) && listed.has(gone.key)).toBe(true);
+    expect(listed.get(kept.key)?.getTime()).toBeGreaterThan(Date.now() - 60_000);
+
+    await store.remove(gone.key);
+    await store.remove(gone.key);
+    expect(await store.exists(gone.key)).toBe(false);
+    expect(await store.lastModified(gone.key)).toBeUndefined();
+    await expect(store.get(gone.key)).rejects.toBeInstanceOf(ObjectNotFoundError);
+    const after: string[] = [];
+    for await (const o of store.list()) after.push(o.key);
+    expect(after).toContain(kept.key);
+    expect(after).not.toContain(gone.key);
+    await expect(store.remove('../outside')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
   it('an unknown or foreign key is not found', async () => {
     const store = await make();
     await expect(store.get(keyFor('0'.repeat(64)))).rejects.toBeInstanceOf(ObjectNotFoundError);
@@ -78,6 +105,24 @@ describe.each(stores)('object store on %s', (_name, make) => {
 });
 
 describe('local store', () => {
+  it('renews the modification time when the same bytes are put again, and lists only its own keys', async () => {
+    const root = await tempDir();
+    const store = createLocalStore(root);
+    const stored = await store.put(Buffer.from('renewed bytes'));
+    const path = join(root, ...stored.key.split('/'));
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    await utimes(path, old, old);
+    expect((await store.lastModified(stored.key))?.getTime()).toBe(old.getTime());
+    await store.put(Buffer.from('renewed bytes'));
+    expect((await store.lastModified(stored.key))?.getTime()).toBeGreaterThan(Date.now() - 60_000);
+
+    await writeFile(join(root, 'sha256', 'not-a-key.txt'), 'stray');
+    const listed: string[] = [];
+    for await (const o of store.list()) listed.push(o.key);
+    expect(listed).toEqual([stored.key]);
+    expect(await collect(createLocalStore(join(root, 'missing')).list())).toEqual([]);
+  });
+
   it('concurrent puts of the same bytes leave one file and no temporaries', async () => {
     const root = await tempDir();
     const store = createLocalStore(root);

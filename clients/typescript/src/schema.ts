@@ -407,6 +407,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert a supplier catalog from a CSV or XLSX file; all or nothing, per-row errors on 422
+         * @description The body is the file itself, Content-Type text/csv (charset optional) or the XLSX type. The header row names the columns in Swedish or English (docs/README.md, "Spreadsheet import"); decimal commas (12,50) are read. At most 1,000 products and CATALOG_IMPORT_MAX_BYTES per file. A 422 lists every problem with its row (1 = header) and column heading; nothing is written then.
+         */
+        post: operations["postProductsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Categories with their number of active products, optionally of one supplier
+         * @description Names that differ only in case or diacritics are one category, named by its most used spelling. Counts may lag catalog writes by SEARCH_CACHE_TTL_MS.
+         */
+        get: operations["getCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -1251,6 +1291,15 @@ export interface components {
                 total: number;
             };
         };
+        CategoryList: {
+            data: {
+                /** @description The most used spelling; pass it as the category filter of /products */
+                name: string;
+                /** @description Active products of live suppliers */
+                product_count: number;
+            }[];
+            total_products: number;
+        };
         Device: {
             token: string;
             /** @enum {string} */
@@ -1271,7 +1320,7 @@ export interface components {
              * @description Stable machine-readable code; branch on this
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID" | "CONNECTOR_AUTH_FAILED" | "CONNECTOR_CONSENT_REQUIRED" | "CONNECTOR_NOT_CONNECTED" | "CONNECTOR_SESSION_EXPIRED" | "CONNECTOR_DEGRADED" | "CONNECTOR_UNAVAILABLE" | "CONNECTOR_CHALLENGE_NOT_FOUND" | "ERASURE_BLOCKED" | "RETENTION_BELOW_MINIMUM" | "PRICING_RULE_NOT_FOUND" | "PRICING_RULE_OUT_OF_BOUNDS" | "PRICING_RULE_TAKEN" | "PRICE_PROPOSAL_NOT_FOUND" | "PRICE_PROPOSAL_NOT_PENDING" | "PRICE_PROPOSAL_STALE" | "PRICE_AGREEMENT_NOT_FOUND" | "PRICE_AGREEMENT_TAKEN";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "IMPORT_FILE_INVALID" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID" | "CONNECTOR_AUTH_FAILED" | "CONNECTOR_CONSENT_REQUIRED" | "CONNECTOR_NOT_CONNECTED" | "CONNECTOR_SESSION_EXPIRED" | "CONNECTOR_DEGRADED" | "CONNECTOR_UNAVAILABLE" | "CONNECTOR_CHALLENGE_NOT_FOUND" | "ERASURE_BLOCKED" | "RETENTION_BELOW_MINIMUM" | "PRICING_RULE_NOT_FOUND" | "PRICING_RULE_OUT_OF_BOUNDS" | "PRICING_RULE_TAKEN" | "PRICE_PROPOSAL_NOT_FOUND" | "PRICE_PROPOSAL_NOT_PENDING" | "PRICE_PROPOSAL_STALE" | "PRICE_AGREEMENT_NOT_FOUND" | "PRICE_AGREEMENT_TAKEN";
             /** @description Human-readable explanation; wording may change */
             message: string;
             /** @description The HTTP status, repeated */
@@ -1279,10 +1328,14 @@ export interface components {
             timestamp: string;
             /** @description Also sent as the X-Request-ID header; quote it in support requests */
             request_id: string;
-            /** @description Per-field problems: VALIDATION_FAILED, BULK_VALIDATION_FAILED (products.<row>.<field>), PRODUCT_UNAVAILABLE */
+            /** @description Per-field problems: VALIDATION_FAILED, BULK_VALIDATION_FAILED (products.<row>.<field>, or rows.<row>.<field> with row and column for file imports), IMPORT_FILE_INVALID, PRODUCT_UNAVAILABLE */
             details?: {
                 path: string;
                 message: string;
+                /** @description File imports: the row, 1 being the header row */
+                row?: number;
+                /** @description File imports: the column heading as in the file */
+                column?: string;
             }[];
             /** @description INSUFFICIENT_INVENTORY: the stock of each short line */
             available?: {
@@ -4575,6 +4628,7 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 q?: string;
+                /** @description Category name, ignoring case and diacritics ("kott" finds "Kött"); see GET /categories */
                 category?: string;
                 supplier_id?: string;
                 min_price_cents?: number;
@@ -5225,6 +5279,210 @@ export interface operations {
             };
             /** @description Understood but refused by a business rule. Codes: BULK_VALIDATION_FAILED */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postProductsImport: {
+        parameters: {
+            query: {
+                supplier_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A CSV (UTF-8 or Windows-1252, ";", "," or tab separated) or the first sheet of an XLSX workbook */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
+        responses: {
+            /** @description OK: ProductBulkResult */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductBulkResult"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: CONCURRENT_UPDATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: IMPORT_FILE_INVALID, BULK_VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getCategories: {
+        parameters: {
+            query?: {
+                /** @description Count only this supplier's products (unknown or deleted suppliers count none) */
+                supplier_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: CategoryList */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { contextOf, hasGuard } from '../guards.js';
 import { adminRoutes } from './admin.routes.js';
+import { catalogImportRoutes } from './catalog-import.routes.js';
+import { categoryRoutes } from './categories.routes.js';
 import { forecastRoutes } from './forecasts.routes.js';
 import { integrationRoutes } from './integrations.routes.js';
 import { meRoutes } from './me.routes.js';
@@ -53,6 +55,8 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
     service: (s) => s.restaurants,
   });
   await app.register(productRoutes, { prefix: '/products' });
+  await app.register(catalogImportRoutes, { prefix: '/products' });
+  await app.register(categoryRoutes);
   await app.register(orderRoutes);
   await app.register(supplierInvoiceRoutes);
   await app.register(forecastRoutes);

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { access, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { assertKey, keyFor, type ObjectStore, ObjectNotFoundError, sha256Hex } from './storage.js';
+import { access, link, mkdir, opendir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import {
+  assertKey,
+  isObjectKey,
+  keyFor,
+  type ListedObject,
+  type ObjectStore,
+  ObjectNotFoundError,
+  sha256Hex,
+} from './storage.js';
 
 const isCode = (err: unknown, code: string) => (err as NodeJS.ErrnoException | null)?.code === code;
 
@@ -11,6 +19,31 @@ const isCode = (err: unknown, code: string) => (err as NodeJS.ErrnoException | n
  */
 export function createLocalStore(root: string): ObjectStore {
   const pathOf = (key: string) => join(root, ...key.split('/'));
+
+  async function* walk(dir: string): AsyncGenerator<ListedObject> {
+    let handle;
+    try {
+      handle = await opendir(dir);
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return;
+      throw err;
+    }
+    for await (const entry of handle) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        yield* walk(path);
+        continue;
+      }
+      const key = relative(root, path).split(sep).join('/');
+      if (!entry.isFile() || !isObjectKey(key)) continue;
+      try {
+        yield { key, lastModified: (await stat(path)).mtime };
+      } catch (err) {
+        if (!isCode(err, 'ENOENT')) throw err; // removed while we listed
+      }
+    }
+  }
+
   return {
     driver: 'local',
     async put(bytes) {
@@ -28,6 +61,10 @@ export function createLocalStore(root: string): ObjectStore {
         created = false;
       } finally {
         await unlink(temp);
+      }
+      if (!created) {
+        const now = new Date();
+        await utimes(target, now, now);
       }
       return { key, sha256, size: bytes.length, created };
     },
@@ -47,6 +84,26 @@ export function createLocalStore(root: string): ObjectStore {
         return true;
       } catch {
         return false;
+      }
+    },
+    async lastModified(key) {
+      assertKey(key);
+      try {
+        return (await stat(pathOf(key))).mtime;
+      } catch (err) {
+        if (isCode(err, 'ENOENT')) return undefined;
+        throw err;
+      }
+    },
+    list() {
+      return walk(join(root, 'sha256'));
+    },
+    async remove(key) {
+      assertKey(key);
+      try {
+        await unlink(pathOf(key));
+      } catch (err) {
+        if (!isCode(err, 'ENOENT')) throw err;
       }
     },
   };

@@ -1,13 +1,24 @@
 import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { assertKey, keyFor, type ObjectStore, ObjectNotFoundError, sha256Hex } from './storage.js';
+import {
+  assertKey,
+  isObjectKey,
+  keyFor,
+  type ListedObject,
+  type ObjectStore,
+  ObjectNotFoundError,
+  sha256Hex,
+} from './storage.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -37,25 +48,64 @@ export function createS3Store(options: S3StoreOptions): ObjectStore & { client: 
   });
   const objectKey = (key: string) => `${options.prefix}${key}`;
 
-  async function exists(key: string): Promise<boolean> {
+  async function lastModified(key: string): Promise<Date | undefined> {
     assertKey(key);
     try {
-      await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: objectKey(key) }));
-      return true;
+      const head = await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: objectKey(key) }));
+      return head.LastModified ?? new Date(0);
     } catch (err) {
-      if (err instanceof NotFound || status(err) === 404) return false;
+      if (err instanceof NotFound || status(err) === 404) return undefined;
       throw err;
     }
+  }
+
+  /** Same bytes: a copy onto itself only renews LastModified (S3 refuses a self-copy that changes nothing). */
+  async function renew(key: string): Promise<void> {
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: options.bucket,
+        Key: objectKey(key),
+        CopySource: encodeURI(`${options.bucket}/${objectKey(key)}`),
+        MetadataDirective: 'REPLACE',
+        Metadata: { renewed: new Date().toISOString() },
+      }),
+    );
+  }
+
+  async function* list(): AsyncGenerator<ListedObject> {
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: options.bucket,
+          Prefix: objectKey('sha256/'),
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      for (const item of page.Contents ?? []) {
+        const key = item.Key?.slice(options.prefix.length);
+        if (key && item.Key?.startsWith(options.prefix) && isObjectKey(key))
+          yield { key, lastModified: item.LastModified ?? new Date(0) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   return {
     driver: 's3',
     client,
-    exists,
+    lastModified,
+    list,
+    async exists(key) {
+      return (await lastModified(key)) !== undefined;
+    },
     async put(bytes) {
       const sha256 = sha256Hex(bytes);
       const key = keyFor(sha256);
-      if (await exists(key)) return { key, sha256, size: bytes.length, created: false };
+      if ((await lastModified(key)) !== undefined) {
+        await renew(key);
+        return { key, sha256, size: bytes.length, created: false };
+      }
       try {
         await client.send(
           new PutObjectCommand({
@@ -67,8 +117,9 @@ export function createS3Store(options: S3StoreOptions): ObjectStore & { client: 
           }),
         );
       } catch (err) {
-        if (status(err) === 412) return { key, sha256, size: bytes.length, created: false };
-        throw err;
+        if (status(err) !== 412) throw err;
+        await renew(key);
+        return { key, sha256, size: bytes.length, created: false };
       }
       return { key, sha256, size: bytes.length, created: true };
     },
@@ -82,6 +133,10 @@ export function createS3Store(options: S3StoreOptions): ObjectStore & { client: 
         if (err instanceof NoSuchKey || status(err) === 404) throw new ObjectNotFoundError(key);
         throw err;
       }
+    },
+    async remove(key) {
+      assertKey(key);
+      await client.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: objectKey(key) }));
     },
   };
 }

@@ -12,12 +12,29 @@ export interface StoredObject {
   created: boolean;
 }
 
+export interface ListedObject {
+  key: string;
+  /** When the bytes were last put (a put of bytes already stored renews it). */
+  lastModified: Date;
+}
+
 export interface ObjectStore {
   readonly driver: 'local' | 's3';
+  /**
+   * Stores the bytes under their hash. Bytes already stored are not written again, but their modification time
+   * is renewed: the hard-delete sweep collects only objects unreferenced AND untouched for a grace period, so
+   * bytes re-uploaded just before their row is committed are never taken for an orphan.
+   */
   put(bytes: Buffer): Promise<StoredObject>;
   /** The bytes of a stored object; throws `ObjectNotFoundError` for an unknown key. */
   get(key: string): Promise<Buffer>;
   exists(key: string): Promise<boolean>;
+  /** The modification time of one object; undefined when it is not stored. */
+  lastModified(key: string): Promise<Date | undefined>;
+  /** Every stored object, in no particular order; anything under the root that is not one of our keys is skipped. */
+  list(): AsyncIterable<ListedObject>;
+  /** Removes an object (hard deletion of files no row references); a key already gone is not an error. */
+  remove(key: string): Promise<void>;
 }
 
 export class ObjectNotFoundError extends Error {
@@ -34,9 +51,11 @@ export function keyFor(sha256: string): string {
   return `sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
 }
 
-const KEY_PATTERN = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+const OBJECT_KEY = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+
+export const isObjectKey = (key: string) => OBJECT_KEY.test(key);
 
 /** Keys come from our own rows, but a key is a path: refuse anything that is not one of ours. */
 export function assertKey(key: string): void {
-  if (!KEY_PATTERN.test(key)) throw new ObjectNotFoundError(key);
+  if (!isObjectKey(key)) throw new ObjectNotFoundError(key);
 }

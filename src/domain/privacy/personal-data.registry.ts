@@ -43,7 +43,15 @@ export interface TableEntry {
    * end of its calendar year).
    */
   expired?: 'finished_orders';
+  /**
+   * Columns holding object-store keys (`sha256/…`). The hard-delete sweep removes a stored file only when no
+   * such column of any table names it, so a table that keeps file keys must list them here (PII-REG checks it).
+   */
+  storedFiles?: readonly string[];
 }
+
+/** Column names that hold object-store keys; each must be declared in its table's `storedFiles`. */
+export const STORED_FILE_COLUMN = '(^|_)(file|object|storage)_key$';
 
 const column = (name: string) => (account: SQL) => sql`${sql.identifier(name)} = ${account}`;
 const ORGANISATION = 'organisation (company) data, not a person';
@@ -183,6 +191,7 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
     kept: 'bookkeeping (7 years): uploaded_by points at the pseudonymised account',
     notPersonal: { failure_reason: 'a machine reason code' },
     retention: 'financial_records',
+    storedFiles: ['file_key'],
   },
   {
     table: 'supplier_invoice_history',

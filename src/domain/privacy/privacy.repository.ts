@@ -287,6 +287,27 @@ export function deletionLogOfRun(ex: Executor, runId: string) {
     .orderBy(asc(deletionLog.createdAt));
 }
 
+/** The keys among `keys` that some registered file column still names (a soft-deleted row included). */
+export async function referencedFileKeys(
+  ex: Executor,
+  columns: readonly { table: string; column: string }[],
+  keys: readonly string[],
+): Promise<Set<string>> {
+  if (keys.length === 0 || columns.length === 0) return new Set();
+  const wanted = sql`ANY(${sql.param([...keys])}::text[])`;
+  const found = await rows<{ key: string }>(
+    ex,
+    sql.join(
+      columns.map(
+        (c) =>
+          sql`SELECT ${sql.identifier(c.column)}::text AS key FROM ${table(c.table)} WHERE ${sql.identifier(c.column)} = ${wanted}`,
+      ),
+      sql` UNION `,
+    ),
+  );
+  return new Set(found.map((r) => r.key));
+}
+
 // --- the run lease -------------------------------------------------------------------------------------------
 
 export async function acquireLease(ex: Executor, holder: string, seconds: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Config } from '../../core/config.js';
 import type { UserContext } from '../../core/context.js';
 import type { Database } from '../../core/db.types.js';
+import type { ObjectStore } from '../../core/storage/storage.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { eraseInTransaction, exportPersonalData } from './erasure.service.js';
 import { accountNotErasable, retentionBelowMinimum } from './privacy.errors.js';
@@ -23,8 +24,8 @@ const toDto = (row: RetentionPolicyRow): RetentionPolicyDto => ({
   updated_by: row.updatedBy,
 });
 
-export function createPrivacyService(deps: { db: Database; config: Config }) {
-  const { db, config } = deps;
+export function createPrivacyService(deps: { db: Database; config: Config; store: ObjectStore }) {
+  const { db, config, store } = deps;
 
   return {
     async listRetention(): Promise<{ data: RetentionPolicyDto[] }> {
@@ -85,7 +86,7 @@ export function createPrivacyService(deps: { db: Database; config: Config }) {
     },
 
     runRetention(options: { dryRun: boolean; trigger: string }): Promise<RetentionRun> {
-      return runRetention(db, { ...options, ...retentionSettings(config) });
+      return runRetention(db, { ...options, store, ...retentionSettings(config) });
     },
   };
 }

@@ -2,14 +2,16 @@ import type { Executor } from '../../core/db.types.js';
 import {
   PERSONAL_DATA_REGISTRY,
   PERSONAL_LOOKING_COLUMN,
+  STORED_FILE_COLUMN,
   UNREGISTERED_TABLES,
 } from './personal-data.registry.js';
 import * as repo from './privacy.repository.js';
 
 /**
  * PII-REG (pre-flight): the personal-data registry against the live schema. Every table must be named, every
- * personal-looking column classified, and every registered column must exist — so neither a new table nor a
- * renamed column slips past erasure, export and retention.
+ * personal-looking column classified, every column holding stored-file keys declared (or the sweep of unreferenced
+ * files would take its files), and every registered column must exist — so neither a new table nor a renamed
+ * column slips past erasure, export and retention.
  */
 export async function personalDataRegistryProblems(ex: Executor): Promise<string[]> {
   const columns = await repo.liveColumns(ex);
@@ -21,6 +23,7 @@ export async function personalDataRegistryProblems(ex: Executor): Promise<string
     live.set(c.table_name, set);
   }
   const looksPersonal = new RegExp(PERSONAL_LOOKING_COLUMN, 'i');
+  const holdsFileKeys = new RegExp(STORED_FILE_COLUMN, 'i');
   const registered = new Map(PERSONAL_DATA_REGISTRY.map((e) => [e.table, e]));
   const problems: string[] = [];
   for (const [table, cols] of live) {
@@ -30,11 +33,14 @@ export async function personalDataRegistryProblems(ex: Executor): Promise<string
       continue;
     }
     const classified = new Set([...entry.personal, ...Object.keys(entry.notPersonal ?? {})]);
+    const fileColumns = new Set(entry.storedFiles ?? []);
     for (const col of cols) {
       if (looksPersonal.test(col) && !classified.has(col))
         problems.push(`${table}.${col} looks personal and is not classified`);
+      if (holdsFileKeys.test(col) && !fileColumns.has(col))
+        problems.push(`${table}.${col} holds stored-file keys and is not in storedFiles`);
     }
-    for (const col of classified) {
+    for (const col of [...classified, ...fileColumns]) {
       if (!cols.has(col)) problems.push(`${table}.${col} is registered but does not exist`);
     }
   }

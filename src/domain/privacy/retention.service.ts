@@ -3,6 +3,8 @@ import type { SQL } from 'drizzle-orm';
 import type { Config } from '../../core/config.js';
 import type { Database } from '../../core/db.types.js';
 import { DomainError } from '../../core/errors.js';
+import type { ObjectStore } from '../../core/storage/storage.js';
+import { type FileSweepOutcome, sweepUnreferencedFiles } from './file-sweep.js';
 import { PERSONAL_DATA_REGISTRY, type TableEntry } from './personal-data.registry.js';
 import { RETENTION_KINDS, type RetentionKind } from './privacy.models.js';
 import { eraseInTransaction } from './erasure.service.js';
@@ -16,6 +18,10 @@ export interface RetentionRunOptions {
   maxBatches: number;
   /** Keys the pseudonyms of accounts the run erases. */
   appSecret: string;
+  /** Where uploaded files live; the run removes those no row references any more. */
+  store: ObjectStore;
+  /** Files younger than this are never swept (an upload stores its bytes before its row commits). */
+  fileGraceHours: number;
 }
 
 export interface RetentionOutcome {
@@ -29,7 +35,12 @@ export interface RetentionOutcome {
 }
 
 export type RetentionRun =
-  | { status: 'completed'; run_id: string; dry_run: boolean; outcomes: RetentionOutcome[] }
+  | {
+      status: 'completed';
+      run_id: string;
+      dry_run: boolean;
+      outcomes: (RetentionOutcome | FileSweepOutcome)[];
+    }
   | { status: 'skipped'; reason: string };
 
 const LEASE_SECONDS = 300;
@@ -39,6 +50,7 @@ export const retentionSettings = (config: Config) => ({
   batchSize: config.retention.batchSize,
   maxBatches: config.retention.maxBatches,
   appSecret: config.auth.appSecret,
+  fileGraceHours: config.retention.fileGraceHours,
 });
 
 /** The rows of one table past its retention, as the registry and the live foreign keys decide. */
@@ -65,7 +77,8 @@ const isRetentionKind = (k: TableEntry['retention']): k is RetentionKind =>
 /**
  * The hard-delete function's work (spec §7): everything past its retention, in bounded batches, each batch its
  * own transaction with its deletion-log row, so locks stay short and a crash loses no record of what went.
- * Two runs never overlap (a lease row); a dry run counts and changes nothing.
+ * Stored files no row references any more go last. Two runs never overlap (a lease row); a dry run counts and
+ * changes nothing.
  */
 export async function runRetention(db: Database, options: RetentionRunOptions): Promise<RetentionRun> {
   const runId = randomUUID();
@@ -74,7 +87,7 @@ export async function runRetention(db: Database, options: RetentionRunOptions): 
   }
   try {
     const days = new Map((await repo.listPolicies(db)).map((p) => [p.kind, p.retentionDays]));
-    const outcomes: RetentionOutcome[] = [
+    const outcomes: (RetentionOutcome | FileSweepOutcome)[] = [
       await eraseExpiredAccounts(db, runId, options, days.get('soft_deleted')),
     ];
     for (const entry of PERSONAL_DATA_REGISTRY) {
@@ -116,6 +129,17 @@ export async function runRetention(db: Database, options: RetentionRunOptions): 
       }
       outcomes.push(outcome);
     }
+    // Last, so the files of the rows deleted above go in the same run.
+    outcomes.push(
+      await sweepUnreferencedFiles(db, options.store, {
+        runId,
+        trigger: options.trigger,
+        dryRun: options.dryRun,
+        batchSize: options.batchSize,
+        maxBatches: options.maxBatches,
+        graceHours: options.fileGraceHours,
+      }),
+    );
     return { status: 'completed', run_id: runId, dry_run: options.dryRun, outcomes };
   } finally {
     if (!options.dryRun) await repo.releaseLease(db, runId);

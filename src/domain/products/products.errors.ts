@@ -1,6 +1,11 @@
 import { DomainError, type ErrorDetail } from '../../core/errors.js';
 
-export const PRODUCT_ERROR_CODES = ['PRODUCT_NOT_FOUND', 'SKU_TAKEN', 'BULK_VALIDATION_FAILED'] as const;
+export const PRODUCT_ERROR_CODES = [
+  'PRODUCT_NOT_FOUND',
+  'SKU_TAKEN',
+  'BULK_VALIDATION_FAILED',
+  'IMPORT_FILE_INVALID',
+] as const;
 
 export const productNotFound = (id: string) =>
   new DomainError('PRODUCT_NOT_FOUND', `Product ${id} not found`);
@@ -16,3 +21,6 @@ export const bulkInvalid = (details: ErrorDetail[]) =>
   );
 export const badQuery = (path: string, message: string) =>
   new DomainError('VALIDATION_FAILED', message, [{ path, message }]);
+export const importFileInvalid = (message: string, details?: ErrorDetail[]) =>
+  new DomainError('IMPORT_FILE_INVALID', message, details);
+export const importTooLarge = (message: string) => new DomainError('PAYLOAD_TOO_LARGE', message);

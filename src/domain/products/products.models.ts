@@ -89,6 +89,10 @@ export const products = pgTable(
     index('products_category_price_idx')
       .on(t.category, t.priceCents)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
+    // The category filter compares folded names ("kott" finds "Kött"); the index above serves the counts.
+    index('products_category_fold_idx')
+      .using('btree', sql`iris_fold(${t.category})`, t.priceCents)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
     index('products_supplier_idx').on(t.supplierId, t.name),
     // Listing sorts other than by name walk these instead of sorting the whole catalog. They hold the name
     // tie-break too, so a deep page is found by an index-only scan before any product row is read.

@@ -83,7 +83,7 @@ export function whereClause(match: Match, f: ProductFilters, v: Visibility): SQL
     liveSupplier,
     visible,
     matched,
-    f.category ? eq(products.category, f.category) : undefined,
+    f.category ? sql`iris_fold(${products.category}) = iris_fold(${f.category})` : undefined,
     f.supplierId ? eq(products.supplierId, f.supplierId) : undefined,
     f.minPriceCents !== undefined ? gte(products.priceCents, f.minPriceCents) : undefined,
     f.maxPriceCents !== undefined ? lte(products.priceCents, f.maxPriceCents) : undefined,

@@ -81,13 +81,16 @@ const productFields = {
 export const productRow = z.strictObject(productFields);
 export const productCreate = z.strictObject({ supplier_id: z.uuid(), ...productFields });
 export const productUpdate = productRow.partial();
+/** Rows one bulk upsert (JSON or file) writes at most. */
+export const MAX_BULK_ROWS = 1000;
+
 export const bulkUpsert = z.strictObject({
   supplier_id: z.uuid(),
   // Rows are checked one by one in the service, so a 422 can report every bad row; the document shows their shape.
   products: z
     .array(z.unknown())
     .min(1)
-    .max(1000)
+    .max(MAX_BULK_ROWS)
     .meta({ items: { $ref: '#/components/schemas/ProductRowInput' } }),
 });
 
@@ -96,7 +99,15 @@ export const SORT_FIELDS = ['name', 'price_cents', 'created_at', 'relevance'] as
 export const productQuery = z.strictObject({
   ...paginationQuery,
   q: z.string().trim().min(1).max(200).optional(),
-  category: z.string().trim().min(1).max(100).optional(),
+  category: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({
+      description: 'Category name, ignoring case and diacritics ("kott" finds "Kött"); see GET /categories',
+    }),
   supplier_id: z.uuid().optional(),
   min_price_cents: z.coerce.number().int().min(0).optional(),
   max_price_cents: z.coerce.number().int().min(0).optional(),
@@ -186,11 +197,40 @@ export const bulkResult = z.object({
   products: z.array(z.object({ id: z.uuid(), sku: z.string(), outcome: z.enum(['created', 'updated']) })),
 });
 
+export const importQuery = z.strictObject({ supplier_id: z.uuid() });
+
+/** The raw file of a spreadsheet import; its Content-Type says which kind. */
+export const importFile = z.custom<Buffer>((v) => Buffer.isBuffer(v)).meta({
+  type: 'string',
+  format: 'binary',
+  description: 'A CSV (UTF-8 or Windows-1252, ";", "," or tab separated) or the first sheet of an XLSX workbook',
+});
+
+export const categoryQuery = z.strictObject({
+  supplier_id: z
+    .uuid()
+    .optional()
+    .meta({ description: "Count only this supplier's products (unknown or deleted suppliers count none)" }),
+});
+
+export const categoryList = z.object({
+  data: z.array(
+    z.object({
+      name: z
+        .string()
+        .meta({ description: 'The most used spelling; pass it as the category filter of /products' }),
+      product_count: z.number().int().meta({ description: 'Active products of live suppliers' }),
+    }),
+  ),
+  total_products: z.number().int(),
+});
+
 export type ProductRowInput = z.infer<typeof productRow>;
 export type ProductCreate = z.infer<typeof productCreate>;
 export type ProductUpdate = z.infer<typeof productUpdate>;
 export type ProductQuery = z.infer<typeof productQuery>;
 export type ProductDto = z.infer<typeof productDto>;
+export type CategoryList = z.infer<typeof categoryList>;
 
 // Named components of the OpenAPI document and of the generated client (docs/adding-a-domain.md).
 z.globalRegistry.add(productRow, { id: 'ProductRow' });
@@ -202,3 +242,4 @@ z.globalRegistry.add(productPage, { id: 'ProductPage' });
 z.globalRegistry.add(priceDto, { id: 'Price' });
 z.globalRegistry.add(priceHistoryDto, { id: 'PriceHistory' });
 z.globalRegistry.add(bulkResult, { id: 'ProductBulkResult' });
+z.globalRegistry.add(categoryList, { id: 'CategoryList' });

@@ -1,7 +1,7 @@
 import type { UserContext } from '../../core/context.js';
 import type { Database, Executor } from '../../core/db.types.js';
 import type { DomainEvent } from '../../core/events.js';
-import { type ErrorDetail, isUniqueViolation } from '../../core/errors.js';
+import { isUniqueViolation } from '../../core/errors.js';
 import type { Page } from '../../core/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { insertOutboxEvents } from '../outbox/outbox.repository.js';
@@ -12,6 +12,8 @@ import type { ProductInsert } from './products.models.js';
 import * as repo from './products.repository.js';
 import type { ProductView, SortKey, Visibility } from './products.repository.js';
 import { createTextSearch, type SearchMeta } from './catalog-search.js';
+import { checkBulkRows } from './bulk-rows.js';
+import { createCategoryCounts } from './categories.js';
 import { SearchDictionary } from './search-dictionary.js';
 import {
   type ProductCreate,
@@ -19,7 +21,6 @@ import {
   type ProductQuery,
   type ProductRowInput,
   type ProductUpdate,
-  productRow,
 } from './products.schemas.js';
 import { TtlCache } from '../../core/ttl-cache.js';
 import { looksLikeCode } from './products.search.js';
@@ -56,6 +57,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   const cache = new TtlCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0);
   const dictionary = new SearchDictionary(db);
   const text = createTextSearch(db, dictionary);
+  const categories = createCategoryCounts(db, deps.cache);
 
   // Soft-deleted suppliers change rarely; reading them at most every few seconds keeps a cached search page free
   // of database round trips. A deleted supplier's products may show in search for up to that long.
@@ -178,6 +180,11 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
       return answer;
     },
 
+    /** Active products per category, for everyone alike; optionally of one supplier. */
+    async categories(supplierId: string | undefined) {
+      return categories.list(supplierId, await deletedSupplierIds());
+    },
+
     async get(ctx: UserContext, id: string): Promise<ProductDto> {
       return productToDto(await visibleProduct(ctx, id));
     },
@@ -269,27 +276,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
 
     /** Catalog import: up to 1,000 rows upserted by SKU, all or nothing; every invalid row is reported at once (422). */
     async bulkUpsert(ctx: UserContext, supplierId: string, rawRows: unknown[]) {
-      const details: ErrorDetail[] = [];
-      const rows: ProductRowInput[] = [];
-      const seen = new Map<string, number>();
-      rawRows.forEach((raw, index) => {
-        // Duplicate SKUs are reported even when the earlier row is invalid for another reason.
-        const sku = typeof raw === 'object' && raw !== null ? (raw as { sku?: unknown }).sku : undefined;
-        const first = typeof sku === 'string' ? seen.get(sku.trim()) : undefined;
-        if (first !== undefined)
-          details.push({ path: `products.${index}.sku`, message: `duplicates row ${first} in this call` });
-        else if (typeof sku === 'string') seen.set(sku.trim(), index);
-        const parsed = productRow.safeParse(raw);
-        if (!parsed.success) {
-          for (const issue of parsed.error.issues) {
-            const field =
-              issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '');
-            details.push({ path: `products.${index}${field ? `.${field}` : ''}`, message: issue.message });
-          }
-          return;
-        }
-        rows.push(parsed.data);
-      });
+      const { rows, details } = checkBulkRows(rawRows);
       if (details.length > 0) throw bulkInvalid(details);
 
       return db.transaction(async (tx) => {
@@ -349,6 +336,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   // Every catalog write clears this instance's search cache once it has finished, committed or not.
   const clear = () => {
     cache.clear();
+    categories.clear();
     dictionary.invalidate();
   };
   return {

@@ -97,6 +97,8 @@ export const supplierInvoices = pgTable(
     index('supplier_invoices_restaurant_idx').on(t.restaurantId, t.createdAt),
     index('supplier_invoices_supplier_idx').on(t.supplierId, t.createdAt),
     index('supplier_invoices_status_idx').on(t.status, t.createdAt),
+    // The hard-delete sweep asks, per batch of stored files, which keys rows still name.
+    index('supplier_invoices_file_key_idx').on(t.fileKey),
     index('supplier_invoices_number_idx').on(t.supplierId, t.invoiceNumber),
     index('supplier_invoices_order_idx').on(t.orderId),
     check('supplier_invoices_party', sql`${t.restaurantId} IS NOT NULL OR ${t.supplierId} IS NOT NULL`),

@@ -1,0 +1,1 @@
+DROP INDEX "supplier_invoices_file_key_idx";
