@@ -19,7 +19,6 @@ import {
   type ProductCreate,
   type ProductDto,
   type ProductQuery,
-  type ProductRowInput,
   type ProductUpdate,
 } from './products.schemas.js';
 import { TtlCache } from '../../core/ttl-cache.js';
