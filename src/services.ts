@@ -48,6 +48,8 @@ import { createPaymentSync } from './domain/payments/payments.sync.js';
 import { createStripeWebhooks } from './domain/payments/payments.webhooks.js';
 import { createStripeGateway } from './domain/payments/stripe.gateway.js';
 import { createPrivacyService } from './domain/privacy/privacy.service.js';
+import { createPricingJob } from './domain/pricing/pricing.job.js';
+import { createPricingService } from './domain/pricing/pricing.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -124,6 +126,7 @@ export function createServices(deps: ServiceDeps) {
       db: deps.db,
       today: () => stockholmDate(deps.clock ? deps.clock() : new Date()),
     }),
+    pricing: createPricingService({ db: deps.db }),
     orders: createOrderService({
       db: deps.db,
       idempotency,
@@ -266,6 +269,7 @@ export async function createJobServices(deps: {
     }),
     paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,
     privacy: createPrivacyService({ db, config, store: createObjectStore(config.storage) }),
+    pricing: createPricingJob({ db, timezone: config.jobs.timezone }),
     close: async () => {
       await pool?.close();
       await push.close();

@@ -294,6 +294,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   invoices: 'Our sales invoices of delivered orders (JSON or Peppol BIS 3 UBL) and their credit notes',
   forecasts: 'Demand forecasts per restaurant or supplier and product (spec §12), and suggested orders',
   recommendations: 'Supplier recommendations for a restaurant: a weighted, explained score (spec §12)',
+  pricing: 'Dynamic pricing: rules and bounds, proposals, rollback, price agreements (spec §10, §12)',
   'supplier-invoices': 'Invoices from suppliers: intake, extraction, reconciliation against orders, disputes',
 };
 

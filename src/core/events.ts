@@ -4,6 +4,7 @@ import { integrationEventSchemas } from '../domain/integrations/integrations.eve
 import { orderEventSchemas } from '../domain/orders/orders.events.js';
 import { supplierInvoiceEventSchemas } from '../domain/supplier-invoices/supplier-invoices.events.js';
 import { paymentEventSchemas } from '../domain/payments/payments.events.js';
+import { productEventSchemas } from '../domain/products/products.events.js';
 
 /**
  * Every domain event type with its payload schema. Each domain declares its own in `<d>.events.ts`; this
@@ -15,6 +16,7 @@ export const eventSchemas = {
   ...supplierInvoiceEventSchemas,
   ...paymentEventSchemas,
   ...integrationEventSchemas,
+  ...productEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

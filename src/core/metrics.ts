@@ -69,6 +69,11 @@ export interface JobMetrics {
   forecastDuration: Histogram;
   /** iris_forecast_weather_fallbacks_total: series forecast without weather, by reason (no_key, no_coordinates, outage). */
   forecastWeatherFallbacks: Counter<'reason'>;
+  /**
+   * iris_pricing_products_total: products the hourly pricing job looked at, by outcome — applied, proposed,
+   * unchanged, too_soon, out_of_bounds or failed. Its run time is iris_job_duration_seconds{job="pricing.refresh"}.
+   */
+  pricingProducts: Counter<'outcome'>;
   /** iris_job_duration_seconds: wall time of each job attempt, by job name. */
   duration: Histogram<'job'>;
   /**
@@ -124,6 +129,12 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
       name: 'iris_forecast_weather_fallbacks_total',
       help: 'Forecast series trained without weather regressors, by reason: no_key, no_coordinates or outage (label: reason)',
       labelNames: ['reason'],
+      registers,
+    }),
+    pricingProducts: new Counter({
+      name: 'iris_pricing_products_total',
+      help: 'Products considered by the hourly pricing job, by outcome: applied, proposed, unchanged, too_soon, out_of_bounds or failed (label: outcome)',
+      labelNames: ['outcome'],
       registers,
     }),
     duration: new Histogram({

@@ -13,3 +13,4 @@ export * from '../domain/payments/payments.models.js';
 export * from '../domain/integrations/integrations.models.js';
 export * from '../domain/privacy/privacy.models.js';
 export * from '../domain/recommendations/recommendations.models.js';
+export * from '../domain/pricing/pricing.models.js';

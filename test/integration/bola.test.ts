@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-type Method = 'GET' | 'PATCH' | 'DELETE' | 'POST';
+type Method = 'GET' | 'PATCH' | 'DELETE' | 'POST' | 'PUT';
 interface Call {
   name: string;
   method: Method;
@@ -59,6 +59,35 @@ const supplierCalls: Call[] = [
     method: 'DELETE',
     path: (id) => `/api/v1/suppliers/${id}/members/${users.s2owner!.id}`,
   },
+  { name: 'read pricing mode', method: 'GET', path: (id) => `/api/v1/suppliers/${id}/pricing` },
+  {
+    name: 'set pricing mode',
+    method: 'PUT',
+    path: (id) => `/api/v1/suppliers/${id}/pricing`,
+    body: () => ({ mode: 'auto' }),
+  },
+  { name: 'list pricing rules', method: 'GET', path: (id) => `/api/v1/suppliers/${id}/pricing/rules` },
+  {
+    name: 'create pricing rule',
+    method: 'POST',
+    path: (id) => `/api/v1/suppliers/${id}/pricing/rules`,
+    body: () => ({
+      category: 'Grönt',
+      min_price_cents: 100,
+      max_price_cents: 200,
+      max_daily_change_bp: 100,
+      max_weekly_change_bp: 200,
+      stock: { max_discount_bp: 100 },
+    }),
+  },
+  { name: 'list price proposals', method: 'GET', path: (id) => `/api/v1/suppliers/${id}/pricing/proposals` },
+  {
+    name: 'roll prices back',
+    method: 'POST',
+    path: (id) => `/api/v1/suppliers/${id}/pricing/rollback`,
+    body: () => ({}),
+  },
+  { name: 'list price agreements', method: 'GET', path: (id) => `/api/v1/suppliers/${id}/price-agreements` },
 ];
 const restaurantCalls: Call[] = [
   { name: 'read', method: 'GET', path: (id) => `/api/v1/restaurants/${id}` },
@@ -79,6 +108,11 @@ const restaurantCalls: Call[] = [
     name: 'remove member',
     method: 'DELETE',
     path: (id) => `/api/v1/restaurants/${id}/members/${users.r2owner!.id}`,
+  },
+  {
+    name: 'list price agreements',
+    method: 'GET',
+    path: (id) => `/api/v1/restaurants/${id}/price-agreements`,
   },
 ];
 /** Supplier connector routes (spec §11): the restaurant is named in the query or body, not the path. */

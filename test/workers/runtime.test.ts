@@ -45,6 +45,7 @@ const mockServices = () => ({
   paymentSync: { sync: vi.fn(), reconcile: vi.fn(), executeRefund: vi.fn(), createIntentNow: vi.fn() },
   connectors: { sync: vi.fn(), nightly: vi.fn(), watchDom: vi.fn(), pullInvoices: vi.fn() },
   privacy: { runRetention: vi.fn() },
+  pricing: { refresh: vi.fn() },
 });
 
 function realRegistry() {

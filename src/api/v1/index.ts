@@ -12,6 +12,7 @@ import { notificationRoutes } from './notifications.routes.js';
 import { organisationRoutes } from './organisations.routes.js';
 import { orderRoutes } from './orders.routes.js';
 import { paymentRoutes } from './payments.routes.js';
+import { pricingRoutes } from './pricing.routes.js';
 import { privacyRoutes } from './privacy.routes.js';
 import { productRoutes } from './products.routes.js';
 import { supplierInvoiceRoutes } from './supplier-invoices.routes.js';
@@ -66,4 +67,5 @@ export const apiV1Routes: FastifyPluginAsyncZod = async (app) => {
   await app.register(paymentRoutes);
   await app.register(integrationRoutes);
   await app.register(privacyRoutes);
+  await app.register(pricingRoutes);
 };

@@ -309,6 +309,19 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
     erasure: [{ action: 'redact', subject: column('updated_by'), set: { updated_by: 'null' } }],
     retention: 'kept',
   },
+  // Dynamic pricing: organisations' commercial terms; the only person is who decided a proposal.
+  { table: 'pricing_settings', personal: [], erasure: [], retention: 'kept' },
+  { table: 'pricing_rules', personal: [], erasure: [], retention: 'soft_deleted' },
+  {
+    table: 'price_proposals',
+    personal: ['decided_by'],
+    notPersonal: { target_price_cents: 'the price the signals asked for, in öre' },
+    subject: column('decided_by'),
+    erasure: [],
+    kept: 'the pricing record stays (it explains a price in the history); decided_by points at the pseudonymised account',
+    retention: 'kept',
+  },
+  { table: 'price_agreements', personal: [], erasure: [], retention: 'soft_deleted' },
 ];
 
 /** Tables the registry need not name: the migrator's own bookkeeping. */
