@@ -3,16 +3,6 @@ import { eventSchemas } from '../core/events.js';
 import { defineJob } from '../core/jobs.js';
 import type { DeliveryService } from '../domain/notifications/deliveries.service.js';
 
-/** The payment events notifications go out for (routed in registry.ts). */
-export const PAYMENT_NOTIFICATIONS = [
-  'payment.authorised',
-  'payment.captured',
-  'payment.refunded',
-  'payment.failed',
-  'payment.authorisation_expired',
-  'payment.disputed',
-] as const;
-
 const envelope = { event_id: z.uuid(), occurred_at: z.iso.datetime() };
 const asEvent = <T, P>(d: { event_id: string; event_type: T; occurred_at: string; payload: P }) => ({
   id: d.event_id,

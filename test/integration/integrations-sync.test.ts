@@ -335,10 +335,12 @@ describe('cart prefill and invoice pull in the restaurant’s session', () => {
     }
     const statuses = await rows<{ status: string; failure_reason: string | null }>(sql`
       SELECT status, failure_reason FROM supplier_invoices WHERE restaurant_id = ${restaurantId}::uuid`);
-    // The replica's invoices are printed PDFs without an embedded e-invoice: extraction says so.
+    // The replica's invoice PDFs carry no e-invoice and no readable text (neither a text layer nor print that
+    // OCR can read): extraction fails them with that reason, as it would an upload.
+    expect(statuses).toHaveLength(3);
     for (const s of statuses) {
       expect(s.status).toBe('failed');
-      expect(s.failure_reason).toMatch(/^PDF_WITHOUT_EINVOICE/);
+      expect(s.failure_reason).toMatch(/^NO_TEXT_FOUND/);
     }
 
     await runFromOutbox('connector.cart_prefilled', 'connectors.invoice-pull');

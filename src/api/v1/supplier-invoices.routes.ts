@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.js';
+import { missingFile, tooLarge } from '../../domain/supplier-invoices/supplier-invoices.errors.js';
 import * as s from '../../domain/supplier-invoices/supplier-invoices.schemas.js';
 import { ANY_ROLE, requireRole, userContext } from '../guards.js';
 
@@ -30,18 +31,14 @@ async function readUpload(request: import('fastify').FastifyRequest, maxBytes: n
     }
   } catch (err) {
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new DomainError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes`);
+      throw tooLarge(maxBytes);
     }
     if ((err as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the invoice as multipart/form-data');
     }
     throw err;
   }
-  if (!file) {
-    throw new DomainError('VALIDATION_FAILED', 'Send the invoice as a multipart part named "file"', [
-      { path: 'file', message: 'required' },
-    ]);
-  }
+  if (!file) throw missingFile();
   const parsed = s.uploadFields.safeParse(fields);
   if (!parsed.success) {
     throw new DomainError(

@@ -59,13 +59,6 @@ export async function linkExternalId(
   return row;
 }
 
-export async function touchLastLogin(ex: Executor, id: string): Promise<void> {
-  await ex
-    .update(accounts)
-    .set({ lastLoginAt: sql`now()` })
-    .where(eq(accounts.id, id));
-}
-
 export async function updateAccountRole(
   ex: Executor,
   id: string,

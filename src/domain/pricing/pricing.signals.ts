@@ -1,3 +1,4 @@
+import { daysBetween } from '../forecasts/engine/series.js';
 import type { DemandSignal, StockSignal } from './pricing.models.js';
 
 /**
@@ -63,9 +64,6 @@ export interface StockInputs {
   /** ISO date in the business time zone. */
   today: string;
 }
-
-const daysBetween = (from: string, to: string) =>
-  Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /**
  * Discounts only. High stock of a perishable: cover (stock ÷ daily demand) beyond `high_cover_days` discounts in

@@ -104,19 +104,6 @@ export const HEADER_FIELDS = [
 ] as const;
 export type HeaderField = (typeof HEADER_FIELDS)[number];
 
-/** Fields the restaurant may correct and the amounts among them (stored as integers). */
-export const AMOUNT_FIELDS = new Set<HeaderField>([
-  'line_total_cents',
-  'allowance_total_cents',
-  'charge_total_cents',
-  'net_total_cents',
-  'vat_total_cents',
-  'gross_total_cents',
-  'prepaid_cents',
-  'rounding_cents',
-  'payable_cents',
-]);
-
 export function headerValues(inv: ExtractedInvoice): Record<HeaderField, string | number | null> {
   return {
     invoice_number: inv.invoiceNumber,
