@@ -90,6 +90,9 @@ describe('matching a word against the catalog vocabulary', () => {
       'kebab',
       'hallonbar',
     ]);
+    // Still being typed and no catalog word: a beginning, not a tail ("cha" → ch would match scotch).
+    expect(matchWord(vocabulary(['scotch']), 'cha', 'cha', true, compoundTail('anach')).compound).toEqual([]);
+    expect(matchWord(berries, 'bar', 'bar', true, compoundTail('anab')).compound).toContain('blab');
     expect(compoundTail('bar')).toBeNull();
     expect(compoundTail('ana')).toBeNull();
   });

@@ -156,6 +156,8 @@ export function matchWord(
   const prefix = tooBroad ? [] : listed.filter((t) => t !== stem);
   const seen = new Set(listed);
   const budget = typoBudget(word);
+  // A word still being typed that is no catalog word yet ("cha") is a beginning, not a compound's tail.
+  const tailOf = asTyped && !vocab.has(stem) ? null : tail;
   const compound: { term: string; at: number }[] = [];
   const typos: { term: string; d: number }[] = [];
   for (const term of vocab.letterTerms()) {
@@ -164,7 +166,7 @@ export function matchWord(
     const at = term.indexOf(stem, COMPOUND_HEAD);
     const shortTail =
       stem.length >= 4 && term.length - stem.length + 1 > COMPOUND_HEAD && term.endsWith(stem.slice(0, -1));
-    const asTail = tail !== null && term.length - tail.length >= COMPOUND_HEAD && term.endsWith(tail);
+    const asTail = tailOf !== null && term.length - tailOf.length >= COMPOUND_HEAD && term.endsWith(tailOf);
     if (at >= COMPOUND_HEAD || shortTail || asTail) {
       compound.push({ term, at });
       continue;
