@@ -70,6 +70,7 @@ export async function startApi(env: Record<string, string>): Promise<{ base: str
       PORT: String(port),
       APP_SECRET: BENCH_SECRET,
       RATE_LIMIT_MAX: '1000000',
+      ORDER_RATE_LIMIT_PER_RESTAURANT: '0',
       API_DOCS_ENABLED: 'false',
       // Benchmarks sign their own HS256 user tokens; production refuses that without the explicit override.
       AUTH_PROVIDER: 'local',

@@ -27,11 +27,13 @@ import { requestScope } from './core/process-guard.js';
 import { operatorGate, registerMetricsRoute } from './core/metrics.routes.js';
 import { addressIn, buildBlockList } from './core/net.js';
 import { DomainError } from './core/errors.js';
+import { addRequestBudgetFields } from './core/rate-limit-fields.js';
 import { redisRateLimitStore } from './core/rate-limit-store.js';
 import { createTokenVerifier } from './core/security.js';
 import { createApiRedis } from './core/redis.js';
 import { loadMigrations } from './db/migrator.js';
 import { createServices } from './services.js';
+import { BullmqJobCanceller } from './core/bullmq.js';
 import { startEmbeddedJobs } from './workers/runtime.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -98,6 +100,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         })
       : undefined;
   app.decorate('jobs', jobs);
+  // With Redis the worker process runs the jobs; the API only removes queued ones (supplier disconnect).
+  const canceller = config.redisUrl
+    ? new BullmqJobCanceller({ redisUrl: config.redisUrl, prefix: config.jobs.queuePrefix })
+    : undefined;
   const services = createServices({
     config,
     db: database.db,
@@ -106,6 +112,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     log: app.log,
     metrics,
     ...(options.clock ? { clock: options.clock } : {}),
+    jobCanceller: canceller ?? jobs?.inline,
     ...(jobs
       ? {
           afterOrderCommit: () => {
@@ -158,6 +165,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('onClose', async () => {
     await services.integrations.close();
     await jobs?.close();
+    await canceller?.close();
     redis?.disconnect();
     if (ownsDatabase) await database.close();
   });
@@ -179,7 +187,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(cors, {
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     credentials: true,
-    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'ratelimit-policy', 'ratelimit'],
   });
 
   if (config.http.apiDocsEnabled) {
@@ -249,6 +257,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         'RATE_LIMITED',
         `Rate limit exceeded: ${context.max} requests per window; retry in ${context.after}`,
       ),
+  });
+
+  // The IETF RateLimit fields beside X-RateLimit-*, on every response the request limiter counted.
+  app.addHook('onSend', async (request, reply) => {
+    addRequestBudgetFields(
+      reply,
+      request.url.startsWith('/auth/') ? 'auth' : 'default',
+      config.rateLimit.windowMs,
+    );
   });
 
   registerMetricsRoute(app, metrics, config.metrics);

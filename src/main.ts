@@ -1,24 +1,20 @@
 import { buildApp } from './app.js';
 import { startupConfigOrExit } from './bootstrap.js';
 import type { Config } from './core/config.js';
-import { type DatabaseHandle, openEmbedded } from './core/database.js';
 import { installProcessGuards } from './core/process-guard.js';
-import { loadMigrations, migrateUp } from './db/migrator.js';
-import { seedDemoData } from './db/seed.js';
+import { installShutdown } from './core/shutdown.js';
+import { prepareEmbedded } from './db/embedded.js';
 import { DEMO_PASSWORD } from './domain/accounts/demo-users.js';
 import { startEmbeddedFakeStripe } from './dev/fake-stripe/embedded.js';
 
-async function prepareEmbedded(config: Config, log: (msg: string) => void): Promise<DatabaseHandle> {
-  const database = await openEmbedded(config.database.embeddedDir);
-  const applied = await migrateUp(database.db, loadMigrations());
-  const seeded = await seedDemoData(database.db);
-  log(
-    `Embedded development database (PGlite) at ${config.database.embeddedDir} — set DATABASE_URL to use PostgreSQL.`,
-  );
-  if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
-  if (seeded) log('Seeded demo organisations, accounts and catalog.');
-  return database;
-}
+/** The embedded database's warnings go to the app's log once it exists (the database opens before the app). */
+const databaseLog = {
+  target: undefined as { warn(obj: object, msg: string): void } | undefined,
+  warn(obj: object, msg: string) {
+    if (this.target) this.target.warn(obj, msg);
+    else process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`);
+  },
+};
 
 /** What a person starting the API needs first: where it is, its docs, and how to sign in. */
 function banner(config: Config, embedded: boolean): string {
@@ -40,45 +36,30 @@ function banner(config: Config, embedded: boolean): string {
 async function main(): Promise<void> {
   const config = startupConfigOrExit();
 
-  const notes: string[] = [];
-  const embedded = config.database.url ? undefined : await prepareEmbedded(config, (m) => notes.push(m));
+  const prepared = config.database.url ? undefined : await prepareEmbedded(config, databaseLog);
+  const embedded = prepared?.database;
+  const notes = prepared?.notes ?? [];
   const app = await buildApp(config, embedded ? { database: embedded } : {});
+  databaseLog.target = app.log;
   for (const note of notes) app.log.warn(note);
 
   const fakeStripe =
     config.payments.provider === 'fake' ? await startEmbeddedFakeStripe(config, app.log) : undefined;
 
-  let closing = false;
-  const shutdown = (signal: string, exitCode = 0) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    const force = setTimeout(() => {
-      app.log.error('graceful shutdown timed out');
-      process.exit(1);
-    }, config.http.shutdownGraceMs);
-    force.unref();
-    app
-      .close()
-      .then(() => fakeStripe?.stop())
-      .then(() => embedded?.close())
-      .then(() => process.exit(exitCode))
-      .catch((err: unknown) => {
-        app.log.error({ err }, 'error during shutdown');
-        process.exit(1);
-      });
-  };
+  const shutdown = installShutdown({
+    log: app.log,
+    graceMs: config.http.shutdownGraceMs,
+    close: async () => {
+      await app.close();
+      await fakeStripe?.stop();
+      await embedded?.close();
+    },
+  });
   installProcessGuards({
     log: app.log,
     onFatal: () => {
       shutdown('uncaughtException', 1);
     },
-  });
-  process.on('SIGTERM', () => {
-    shutdown('SIGTERM');
-  });
-  process.on('SIGINT', () => {
-    shutdown('SIGINT');
   });
 
   await app.listen({ port: config.http.port, host: config.http.host });

@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { createObjectStore } from './core/storage/create-store.js';
+import { createOcrEngine } from './domain/supplier-invoices/extraction/ocr.js';
 import { createExtractionService } from './domain/supplier-invoices/supplier-invoices.extraction.js';
 import { createSupplierInvoiceService } from './domain/supplier-invoices/supplier-invoices.service.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './core/config.js';
+import type { JobCanceller } from './core/jobs.js';
 import type { Database } from './core/db.types.js';
 import type { HttpMetrics } from './core/metrics.js';
 import type { Migration } from './db/migrator.js';
@@ -15,7 +17,9 @@ import { createProductService } from './domain/products/products.service.js';
 import { createCatalogImportService } from './domain/products/catalog-import.service.js';
 import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
 import { createPopularityService } from './domain/products/popularity.service.js';
+import { createInvoiceService } from './domain/orders/invoices.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
+import { createQuota } from './core/quota.js';
 import { createSecretBox } from './core/secret-box.js';
 import { createDeliveryService } from './domain/notifications/deliveries.service.js';
 import { createFcmChannel } from './domain/notifications/notifications.fcm.js';
@@ -23,13 +27,16 @@ import { createNotificationService } from './domain/notifications/notifications.
 import { createWebhookSender } from './domain/notifications/notifications.webhooks.js';
 import { createConnectorRuntime } from './connectors/runtime.js';
 import { registerConnectorMetrics } from './core/metrics.js';
-import { createDocumentStoreIntake } from './domain/integrations/invoice-intake.js';
+import { createSupplierInvoiceIntake } from './domain/integrations/invoice-intake.js';
 import { createConnectorJobs } from './domain/integrations/integrations.jobs.js';
 import { createIntegrationService } from './domain/integrations/integrations.service.js';
 import { createSessionVault } from './domain/integrations/session-vault.js';
 import { Registry as PromRegistry, type Registry } from 'prom-client';
 import { createOutboxService } from './domain/outbox/outbox.service.js';
 import { createForecastService } from './domain/forecasts/forecasts.service.js';
+import { createSuggestedOrderService } from './domain/forecasts/suggested-order.service.js';
+import { stockholmDate } from './domain/orders/vat.js';
+import { createRecommendationService } from './domain/recommendations/recommendations.service.js';
 import { createForecastTraining } from './domain/forecasts/forecasts.training.js';
 import { ForecastPool } from './domain/forecasts/engine/pool.js';
 import { createWeatherClient } from './domain/forecasts/weather.client.js';
@@ -41,6 +48,8 @@ import { createPaymentSync } from './domain/payments/payments.sync.js';
 import { createStripeWebhooks } from './domain/payments/payments.webhooks.js';
 import { createStripeGateway } from './domain/payments/stripe.gateway.js';
 import { createPrivacyService } from './domain/privacy/privacy.service.js';
+import { createPricingJob } from './domain/pricing/pricing.job.js';
+import { createPricingService } from './domain/pricing/pricing.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -53,6 +62,8 @@ export interface ServiceDeps {
   afterOrderCommit?: () => void;
   /** The clock dates that decide money are read from; the system clock unless a test pins it. */
   clock?: () => Date;
+  /** Removes queued jobs (a disconnected supplier connection's syncs and pulls). */
+  jobCanceller?: JobCanceller | undefined;
 }
 
 /** Connector machinery shared by the API and job sides: browser runtime, session vault, metrics, invoice intake. */
@@ -63,7 +74,11 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
     vault: createSessionVault({ kek: c.kek, kekId: c.kekId, appSecret: config.auth.appSecret }),
     metrics: registerConnectorMetrics(registry),
     config: c,
-    intake: createDocumentStoreIntake(db),
+    intake: createSupplierInvoiceIntake({
+      db,
+      store: createObjectStore(config.storage),
+      settings: { maxBytes: config.supplierInvoices.maxBytes },
+    }),
   };
 }
 
@@ -71,10 +86,19 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
 export function createServices(deps: ServiceDeps) {
   const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
   const products = createProductService({ db: deps.db, cache: deps.config.searchCache });
+  const idempotency = createIdempotencyService({
+    db: deps.db,
+    ttlSeconds: deps.config.idempotencyTtlSeconds,
+  });
+  const orderHooks = {
+    ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
+    ...(deps.clock ? { now: deps.clock } : {}),
+  };
   return {
     integrations: createIntegrationService({
       db: deps.db,
       ...connectorDeps(deps.config, deps.db, deps.metrics.registry),
+      jobs: deps.jobCanceller,
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
     }),
     health: createHealthService({ db: deps.db, migrations: deps.migrations, redis: deps.redis }),
@@ -93,13 +117,40 @@ export function createServices(deps: ServiceDeps) {
       },
     }),
     forecasts: createForecastService({ db: deps.db }),
+    recommendations: createRecommendationService({
+      db: deps.db,
+      config: deps.config.recommendations,
+      ...(deps.clock ? { now: deps.clock } : {}),
+    }),
+    suggestedOrders: createSuggestedOrderService({
+      db: deps.db,
+      today: () => stockholmDate(deps.clock ? deps.clock() : new Date()),
+    }),
+    pricing: createPricingService({ db: deps.db }),
     orders: createOrderService({
       db: deps.db,
-      idempotency: createIdempotencyService({ db: deps.db, ttlSeconds: deps.config.idempotencyTtlSeconds }),
-      ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
-      ...(deps.clock ? { now: deps.clock } : {}),
+      idempotency,
+      ...orderHooks,
       payments: payments.service,
+      ...(deps.config.orders.placementLimit > 0
+        ? {
+            placementLimit: createQuota({
+              policy: 'restaurant-orders',
+              limit: deps.config.orders.placementLimit,
+              windowMs: deps.config.orders.placementWindowMs,
+              redis: deps.redis,
+              onStoreError: (err) => {
+                deps.metrics.rateLimitStoreFailures.inc();
+                deps.log.warn(
+                  { err: { message: err.message } },
+                  'order-limit store unavailable; failing open',
+                );
+              },
+            }),
+          }
+        : {}),
     }),
+    invoices: createInvoiceService({ db: deps.db, idempotency, ...orderHooks }),
     supplierInvoices: createSupplierInvoiceService({
       db: deps.db,
       store: createObjectStore(deps.config.storage),
@@ -144,6 +195,7 @@ function paymentParts(deps: {
       stripe,
       sync,
       platformFeeBp: deps.config.payments.platformFeeBp,
+      placementTimeoutMs: deps.config.payments.placementTimeoutMs,
       onboardingReturnUrl: deps.config.payments.onboardingReturnUrl,
     }),
     webhooks: createStripeWebhooks(common),
@@ -171,6 +223,9 @@ export async function createJobServices(deps: {
   const forecastPool = () => (pool ??= new ForecastPool(config.forecasts.threads));
   const openWeather = config.forecasts.openWeather;
   const connectors = connectorDeps(config, db, deps.metrics ?? new PromRegistry());
+  const reading = config.invoiceReading;
+  // OCR workers start with the first scanned invoice, not with the process.
+  const ocr = reading.ocr.enabled ? createOcrEngine(reading.ocr) : undefined;
   return {
     connectors: createConnectorJobs({ db, ...connectors }),
     outbox: createOutboxService({ db }),
@@ -193,7 +248,10 @@ export async function createJobServices(deps: {
       settings: {
         defaultToleranceBp: config.supplierInvoices.toleranceBp,
         maxPdfPages: config.supplierInvoices.maxPdfPages,
+        ocr: reading.ocr,
+        reviewMinConfidence: reading.reviewMinConfidence,
       },
+      ocr,
       metrics: deps.metrics ? registerInvoiceMetrics(deps.metrics) : undefined,
     }),
     forecastTraining: createForecastTraining({
@@ -211,10 +269,12 @@ export async function createJobServices(deps: {
     }),
     paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,
     privacy: createPrivacyService({ db, config, store: createObjectStore(config.storage) }),
+    pricing: createPricingJob({ db, timezone: config.jobs.timezone }),
     close: async () => {
       await pool?.close();
       await push.close();
       await connectors.runtime.close();
+      await ocr?.close();
     },
   };
 }

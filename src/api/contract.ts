@@ -12,6 +12,11 @@ declare module 'fastify' {
      * schemas, the body limit and the rate limit imply are added by `registerContract`; these are the rest.
      */
     errors?: readonly ErrorCode[];
+    /**
+     * Other representations of a success answer, by status and media type (content negotiation on Accept),
+     * documented beside the JSON one. The handler sends them itself (`sendRepresentation`).
+     */
+    representations?: Readonly<Record<number, Readonly<Record<string, z.ZodType>>>>;
   }
 }
 
@@ -69,6 +74,33 @@ const STATUS_TEXT: Record<number, string> = {
   502: 'An upstream service failed',
   503: 'Shutting down or the database is unavailable; retry',
 };
+
+/** What a 429 carries (docs/README.md, "Rate limits"); the same RateLimit fields come with every limited answer. */
+const RATE_LIMIT_HEADERS = {
+  'Retry-After': {
+    description: 'Seconds until the exhausted budget resets',
+    schema: { type: 'integer' },
+  },
+  'RateLimit-Policy': {
+    description:
+      'The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60`',
+    schema: { type: 'string' },
+  },
+  RateLimit: {
+    description: 'What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42`',
+    schema: { type: 'string' },
+  },
+};
+
+/** The response headers the route schemas cannot carry through the zod transform, added to the document. */
+function documentRateLimitHeaders(paths: unknown): void {
+  for (const operations of Object.values((paths ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const operation of Object.values(operations)) {
+      const tooMany = (operation as { responses?: Record<string, { headers?: unknown }> }).responses?.['429'];
+      if (tooMany) tooMany.headers = RATE_LIMIT_HEADERS;
+    }
+  }
+}
 
 /** Codes every documented route can answer with, whatever it declares. */
 const ALWAYS: ErrorCode[] = ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE'];
@@ -130,9 +162,12 @@ function errorDescription(status: number, codes: ErrorCode[]): string {
   return `${STATUS_TEXT[status] ?? 'Error'}. Codes: ${codes.join(', ')}`;
 }
 
-const json = (description: string, schema: unknown) => ({
+const json = (description: string, schema: unknown, others: Readonly<Record<string, z.ZodType>> = {}) => ({
   description,
-  content: { 'application/json': { schema } },
+  content: {
+    'application/json': { schema },
+    ...Object.fromEntries(Object.entries(others).map(([type, other]) => [type, { schema: other }])),
+  },
 });
 
 /**
@@ -164,7 +199,12 @@ export function registerContract(app: FastifyInstance): void {
       // No body: nothing to serialise or describe beyond the status.
       else if (status === '204' && declared instanceof z.ZodType)
         response[status] = declared.meta({ description: successDescription(204, declared) });
-      else response[status] = json(successDescription(Number(status), declared), declared);
+      else
+        response[status] = json(
+          successDescription(Number(status), declared),
+          declared,
+          route.config?.representations?.[Number(status)],
+        );
     }
     const byStatus = new Map<number, ErrorCode[]>();
     for (const code of errorCodesOf(route)) {
@@ -203,6 +243,40 @@ export function sendStoredJson(
     .send(stored.body);
 }
 
+/** Sends a non-JSON representation (a document already rendered as text) past the JSON serializer. */
+export function sendRepresentation(reply: FastifyReply, contentType: string, body: string): FastifyReply {
+  return reply
+    .type(contentType)
+    .serializer((payload) => payload as string)
+    .send(body);
+}
+
+/**
+ * Whether a request's Accept header prefers XML (application/xml or text/xml) to JSON, by q-values and then by
+ * specificity; JSON when there is no header or no preference.
+ */
+export function prefersXml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const ranges = accept.split(',').map((part) => {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    return { range: range.trim(), q: q === undefined ? 1 : Number(q) };
+  });
+  const quality = (types: string[]) => {
+    const [type] = (types[0] ?? '').split('/');
+    const exact = ranges.filter((r) => types.includes(r.range));
+    const wide = exact.length > 0 ? exact : ranges.filter((r) => r.range === `${type}/*`);
+    const any = wide.length > 0 ? wide : ranges.filter((r) => r.range === '*/*');
+    return {
+      q: Math.max(0, ...any.map((r) => r.q)),
+      specificity: exact.length > 0 ? 2 : wide.length > 0 ? 1 : 0,
+    };
+  };
+  const xml = quality(['application/xml', 'text/xml']);
+  const json = quality(['application/json']);
+  return xml.q > json.q || (xml.q === json.q && xml.q > 0 && xml.specificity > json.specificity);
+}
+
 const REF_PREFIX = '#/components/schemas/';
 
 /** What each tag groups, for the document's tag list; a new domain adds its line here. */
@@ -217,8 +291,10 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   categories: 'Catalog categories',
   products: 'The product catalog: search, maintenance, bulk import',
   orders: 'Orders and their lifecycle (spec §3)',
-  invoices: 'Invoices of delivered orders',
-  forecasts: 'Demand forecasts per restaurant or supplier and product (spec §12)',
+  invoices: 'Our sales invoices of delivered orders (JSON or Peppol BIS 3 UBL) and their credit notes',
+  forecasts: 'Demand forecasts per restaurant or supplier and product (spec §12), and suggested orders',
+  recommendations: 'Supplier recommendations for a restaurant: a weighted, explained score (spec §12)',
+  pricing: 'Dynamic pricing: rules and bounds, proposals, rollback, price agreements (spec §10, §12)',
   'supplier-invoices': 'Invoices from suppliers: intake, extraction, reconciliation against orders, disputes',
 };
 
@@ -255,6 +331,7 @@ export function contractDocumentObject(
     paths?: unknown;
     components?: { schemas?: Record<string, unknown> };
   };
+  documentRateLimitHeaders(document.paths);
   const schemas = document.components?.schemas ?? {};
   const reached = new Set<string>();
   collectRefs(document.paths, reached);

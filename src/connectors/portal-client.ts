@@ -163,31 +163,37 @@ export function createPortalClient(module: ConnectorModule, options: PortalClien
         if ((await grid.count()) === 0)
           throw new ConnectorError('selectors_broken', 'Grid not found', ['catalog.grid']);
         const totalPages = Number(await grid.first().getAttribute('data-total-pages')) || page;
+        // The function runs in the page: no named inner functions, which tsx's transform would wrap in a
+        // `__name` helper that exists only in Node (the worker runs under tsx).
         const raw = await g.page.$$eval(
           sel('product.card'),
           (cards: unknown[], s) =>
             (cards as DomElement[]).map((card) => {
-              const text = (css: string) => card.querySelector(css)?.textContent?.trim() ?? null;
+              const texts: Record<string, string | null> = {};
+              for (const [field, css] of Object.entries(s.texts))
+                texts[field] = card.querySelector(css)?.textContent?.trim() ?? null;
               return {
                 article: card.getAttribute('data-article') ?? '',
                 orderable: card.getAttribute('data-orderable') !== 'false',
                 category: card.getAttribute('data-category'),
-                name: text(s.name),
-                brand: text(s.brand),
-                pack: text(s.pack),
-                price: text(s.price),
-                comparison: text(s.comparison),
-                gtin: text(s.gtin),
+                name: texts.name ?? null,
+                brand: texts.brand ?? null,
+                pack: texts.pack ?? null,
+                price: texts.price ?? null,
+                comparison: texts.comparison ?? null,
+                gtin: texts.gtin ?? null,
                 available: card.querySelector(s.stock)?.getAttribute('data-available') !== 'false',
               };
             }),
           {
-            name: sel('product.name'),
-            brand: sel('product.brand'),
-            pack: sel('product.pack'),
-            price: sel('product.price'),
-            comparison: sel('product.comparison'),
-            gtin: sel('product.gtin'),
+            texts: {
+              name: sel('product.name'),
+              brand: sel('product.brand'),
+              pack: sel('product.pack'),
+              price: sel('product.price'),
+              comparison: sel('product.comparison'),
+              gtin: sel('product.gtin'),
+            },
             stock: sel('product.stock'),
           },
         );

@@ -2,6 +2,7 @@ import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import {
+  type JobCanceller,
   type JobDefinition,
   type JobRegistry,
   type JobRequest,
@@ -58,6 +59,37 @@ export interface BullmqOptions {
   prefix: string;
   registry: JobRegistry;
   log: FastifyBaseLogger;
+}
+
+/**
+ * Cancels queued jobs from a process that does not otherwise produce (the API with REDIS_URL set): a queue
+ * handle is opened on first use. BullMQ refuses to remove a job a worker holds the lock of, so a running
+ * job is left to finish.
+ */
+export class BullmqJobCanceller implements JobCanceller {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(private readonly options: { redisUrl: string; prefix: string }) {}
+
+  async cancel(name: QueueName, jobIds: readonly string[]): Promise<number> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: producerConnection(this.options.redisUrl),
+        prefix: this.options.prefix,
+      });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    let removed = 0;
+    for (const id of jobIds) removed += await withTimeout(queue.remove(id), 5_000, 'Redis');
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
 }
 
 /** Adds jobs, manages the job schedulers and reads queue depth: one Queue per queue name. */

@@ -18,7 +18,15 @@ import {
   serviceAccountJson,
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
+import { type OrderConfig, orderConfig, orderEnv } from './config.orders.js';
+import { type InvoiceReadingConfig, invoiceReadingConfig, invoiceReadingEnv } from './config.invoices.js';
+import { type PaymentsConfig, paymentsConfig, paymentsEnv } from './config.payments.js';
 import { type CatalogImportConfig, catalogEnv, catalogImportConfig } from './config.catalog.js';
+import {
+  type RecommendationConfig,
+  recommendationConfig,
+  recommendationEnv,
+} from './config.recommendations.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
 
@@ -187,37 +195,12 @@ const envSchema = z.object({
       .regex(/^[A-Z]{2}$/)
       .default('SE'),
   ),
-  PAYMENTS_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['fake', 'stripe']).default('fake')),
-  STRIPE_SECRET_KEY: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key (sk_test_…, sk_live_…)')
-      .optional(),
-  ),
-  STRIPE_WEBHOOK_SECRET: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a webhook signing secret (whsec_…)')
-      .optional(),
-  ),
-  STRIPE_API_BASE: z.preprocess(
-    emptyToUndefined,
-    z
-      .url()
-      .regex(/^https?:\/\/[^/]+\/?$/, 'must be a plain scheme://host[:port] address')
-      .optional(),
-  ),
-  STRIPE_TIMEOUT_MS: int(10_000, 100, 80_000),
-  FAKE_STRIPE_PORT: int(12111, 0, 65535),
-  PAYMENTS_PLATFORM_FEE_BP: int(500, 0, 10_000),
-  PAYMENTS_ONBOARDING_RETURN_URL: z.preprocess(
-    emptyToUndefined,
-    z.url({ protocol: /^https?$/ }).default('http://localhost:3000/supplier/payments'),
-  ),
+  ...paymentsEnv,
   ...connectorEnv,
+  ...orderEnv,
+  ...invoiceReadingEnv,
   ...catalogEnv,
+  ...recommendationEnv,
   RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
   RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
   RETENTION_SCHEDULE_ENABLED: bool(true),
@@ -328,22 +311,12 @@ export interface Config {
     /** Undefined without OPENWEATHER_API_KEY: forecasts then run without weather regressors and say so. */
     openWeather: { apiKey: string; baseUrl: string; timeoutMs: number; retries: number } | undefined;
   };
-  payments: {
-    /** `fake`: the in-repo fake Stripe runs inside the API (embedded demo); `stripe`: the real API. */
-    provider: Env['PAYMENTS_PROVIDER'];
-    secretKey: string | undefined;
-    webhookSecret: string | undefined;
-    /** Where the Stripe SDK sends requests; undefined is api.stripe.com. */
-    apiBase: { host: string; port: number; protocol: 'http' | 'https' } | undefined;
-    /** Whether events must be live-mode ones (a live key); test-mode events are ignored then, and vice versa. */
-    livemode: boolean;
-    timeoutMs: number;
-    fakePort: number;
-    platformFeeBp: number;
-    onboardingReturnUrl: string;
-  };
+  payments: PaymentsConfig;
   connectors: ConnectorConfig;
+  orders: OrderConfig;
+  invoiceReading: InvoiceReadingConfig;
   catalogImport: CatalogImportConfig;
+  recommendations: RecommendationConfig;
   retention: {
     /** Rows one hard-delete transaction removes at most: short transactions, short locks. */
     batchSize: number;
@@ -455,29 +428,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (e.CORS_ORIGINS.includes('*')) {
     throw new ConfigError('CORS_ORIGINS', 'must list explicit origins; "*" is not allowed with credentials');
   }
-  const livemode = /^(sk|rk)_live_/.test(e.STRIPE_SECRET_KEY ?? '');
-  if (livemode && !isProduction) {
-    throw new ConfigError(
-      'STRIPE_SECRET_KEY',
-      'is a live key; live keys are refused outside NODE_ENV=production',
-    );
-  }
-  if (e.PAYMENTS_PROVIDER === 'stripe' && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET)) {
-    throw new ConfigError(
-      e.STRIPE_SECRET_KEY ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY',
-      'is required when PAYMENTS_PROVIDER=stripe',
-    );
-  }
-  if (isProduction && e.PAYMENTS_PROVIDER === 'fake') {
-    throw new ConfigError(
-      'PAYMENTS_PROVIDER',
-      'must be stripe when NODE_ENV=production (fake is a local demo)',
-    );
-  }
-  if (isProduction && e.STRIPE_API_BASE) {
-    throw new ConfigError('STRIPE_API_BASE', 'must not be set when NODE_ENV=production (tests only)');
-  }
-  const apiBase = e.STRIPE_API_BASE ? new URL(e.STRIPE_API_BASE) : undefined;
+  const payments = paymentsConfig(e, isProduction, (variable, detail) => {
+    throw new ConfigError(variable, detail);
+  });
   return {
     storage: storageConfig(e),
     supplierInvoices: {
@@ -584,25 +537,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
           }
         : undefined,
     },
-    payments: {
-      provider: e.PAYMENTS_PROVIDER,
-      secretKey: e.STRIPE_SECRET_KEY,
-      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
-      apiBase: apiBase
-        ? {
-            host: apiBase.hostname,
-            port: Number(apiBase.port || (apiBase.protocol === 'https:' ? 443 : 80)),
-            protocol: apiBase.protocol === 'https:' ? 'https' : 'http',
-          }
-        : undefined,
-      livemode,
-      timeoutMs: e.STRIPE_TIMEOUT_MS,
-      fakePort: e.FAKE_STRIPE_PORT,
-      platformFeeBp: e.PAYMENTS_PLATFORM_FEE_BP,
-      onboardingReturnUrl: e.PAYMENTS_ONBOARDING_RETURN_URL,
-    },
+    payments,
     connectors: connectorConfig(e),
+    orders: orderConfig(e),
+    invoiceReading: invoiceReadingConfig(e),
     catalogImport: catalogImportConfig(e),
+    recommendations: recommendationConfig(e),
     retention: {
       batchSize: e.RETENTION_BATCH_SIZE,
       maxBatches: e.RETENTION_MAX_BATCHES,

@@ -1,9 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { citext } from '@electric-sql/pglite/contrib/citext';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
@@ -11,6 +5,8 @@ import { usePreparedStatements } from '../db/rows.js';
 import * as schema from '../db/schema.js';
 import type { Config } from './config.js';
 import type { Database } from './db.types.js';
+import { EmbeddedClient } from './embedded/embedded-client.js';
+import { createPglite } from './embedded/pglite.js';
 
 interface WarnLogger {
   warn(obj: object, msg: string): void;
@@ -20,6 +16,8 @@ interface WarnLogger {
 export interface ConnectionStats {
   /** Connections that failed after being established (terminated, reset, server shut down). */
   connectionErrors: number;
+  /** Statements stopped for running over their bound (the embedded database counts them; PostgreSQL's own). */
+  queryTimeouts?: number;
 }
 
 export type DatabaseKind = 'postgres' | 'embedded';
@@ -27,8 +25,10 @@ export type DatabaseKind = 'postgres' | 'embedded';
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
-  /** Present for PostgreSQL; the embedded database has no connections to lose. */
+  /** PostgreSQL's lost connections; the embedded database's thread restarts and statements over their bound. */
   stats?: ConnectionStats;
+  /** Embedded only: ANALYZE what changed enough since its statistics (the engine has no autovacuum). */
+  analyzeDue?: () => Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -180,15 +180,32 @@ export function openPostgres(
   });
 }
 
-export async function openEmbedded(dir: string | undefined): Promise<DatabaseHandle> {
-  if (dir) mkdirSync(dir, { recursive: true });
-  // PGlite loads extensions only when they are passed at creation.
-  const extensions = { citext, pg_trgm, pgcrypto, unaccent };
-  const client = await PGlite.create(dir ? { dataDir: dir, extensions } : { extensions });
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
+/**
+ * The embedded PGlite database. In a folder it runs on its own thread (embedded/embedded-client.ts): statements
+ * bounded by `queryTimeoutMs`, statistics kept current after writes, the event loop never blocked. In memory
+ * (`dir` undefined: the OpenAPI export) it runs in-process, since a restarted thread would lose the data.
+ */
+export async function openEmbedded(
+  dir: string | undefined,
+  options: { queryTimeoutMs?: number; log?: WarnLogger } = {},
+): Promise<DatabaseHandle> {
+  if (!dir) {
+    const client = await createPglite(undefined);
+    return {
+      db: drizzlePglite({ client, schema }) as unknown as Database,
+      kind: 'embedded',
+      close: () => client.close(),
+    };
+  }
+  const client = await EmbeddedClient.open(dir, {
+    queryTimeoutMs: options.queryTimeoutMs ?? 0,
+    ...(options.log ? { log: options.log } : {}),
+  });
   return {
-    db,
+    db: drizzlePglite({ client: client.asPglite(), schema }) as unknown as Database,
     kind: 'embedded',
+    stats: client.stats,
+    analyzeDue: () => client.analyzeDue(),
     close: () => client.close(),
   };
 }
@@ -198,5 +215,8 @@ export function openDatabase(config: Config, logger?: WarnLogger): Promise<Datab
   usePreparedStatements(config.database.preparedStatements);
   return config.database.url
     ? openPostgres(config.database.url, config.database.pool, logger)
-    : openEmbedded(config.database.embeddedDir);
+    : openEmbedded(config.database.embeddedDir, {
+        queryTimeoutMs: config.database.pool.statementTimeoutMs,
+        ...(logger ? { log: logger } : {}),
+      });
 }

@@ -6,6 +6,7 @@ import { NOTIFICATION_ERROR_CODES } from '../domain/notifications/notifications.
 import { ORDER_ERROR_CODES } from '../domain/orders/orders.errors.js';
 import { ORGANISATION_ERROR_CODES } from '../domain/organisations/organisations.errors.js';
 import { PAYMENT_ERROR_CODES } from '../domain/payments/payments.errors.js';
+import { PRICING_ERROR_CODES } from '../domain/pricing/pricing.errors.js';
 import { PRIVACY_ERROR_CODES } from '../domain/privacy/privacy.errors.js';
 import { PRODUCT_ERROR_CODES } from '../domain/products/products.errors.js';
 import { SUPPLIER_INVOICE_ERROR_CODES } from '../domain/supplier-invoices/supplier-invoices.errors.js';
@@ -53,6 +54,7 @@ export const ERROR_CODES = [
   ...PAYMENT_ERROR_CODES,
   ...INTEGRATION_ERROR_CODES,
   ...PRIVACY_ERROR_CODES,
+  ...PRICING_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

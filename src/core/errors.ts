@@ -60,11 +60,15 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'WEBHOOK_NOT_FOUND':
     case 'PRODUCT_NOT_FOUND':
     case 'ORDER_NOT_FOUND':
+    case 'CREDIT_NOTE_NOT_FOUND':
     case 'SUPPLIER_INVOICE_NOT_FOUND':
     case 'FORECAST_NOT_FOUND':
     case 'PAYMENT_NOT_FOUND':
     case 'PAYMENT_ACCOUNT_NOT_FOUND':
     case 'CONNECTOR_CHALLENGE_NOT_FOUND':
+    case 'PRICING_RULE_NOT_FOUND':
+    case 'PRICE_PROPOSAL_NOT_FOUND':
+    case 'PRICE_AGREEMENT_NOT_FOUND':
       return http(404, 'NotFoundError');
     case 'METHOD_NOT_ALLOWED':
       return http(405, 'MethodNotAllowedError');
@@ -83,6 +87,10 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'CONNECTOR_NOT_CONNECTED':
     case 'CONNECTOR_SESSION_EXPIRED':
     case 'ERASURE_BLOCKED':
+    case 'PRICING_RULE_TAKEN':
+    case 'PRICE_PROPOSAL_NOT_PENDING':
+    case 'PRICE_PROPOSAL_STALE':
+    case 'PRICE_AGREEMENT_TAKEN':
       return http(409, 'ConflictError');
     case 'REQUEST_TIMEOUT':
       return http(408, 'RequestTimeoutError');
@@ -107,8 +115,10 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'CARD_PAYMENTS_UNAVAILABLE':
     case 'REFUND_NOT_ALLOWED':
     case 'REFUND_EXCEEDS_CAPTURED':
+    case 'CREDIT_EXCEEDS_INVOICE':
     case 'CONNECTOR_CONSENT_REQUIRED':
     case 'RETENTION_BELOW_MINIMUM':
+    case 'PRICING_RULE_OUT_OF_BOUNDS':
       return http(422, 'UnprocessableEntityError');
     case 'RATE_LIMITED':
       return http(429, 'RateLimitError');

@@ -4,6 +4,7 @@ import { integrationEventSchemas } from '../domain/integrations/integrations.eve
 import { orderEventSchemas } from '../domain/orders/orders.events.js';
 import { supplierInvoiceEventSchemas } from '../domain/supplier-invoices/supplier-invoices.events.js';
 import { paymentEventSchemas } from '../domain/payments/payments.events.js';
+import { productEventSchemas } from '../domain/products/products.events.js';
 
 /**
  * Every domain event type with its payload schema. Each domain declares its own in `<d>.events.ts`; this
@@ -15,6 +16,7 @@ export const eventSchemas = {
   ...supplierInvoiceEventSchemas,
   ...paymentEventSchemas,
   ...integrationEventSchemas,
+  ...productEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -26,9 +28,4 @@ export interface DomainEvent<T extends EventType = EventType> {
   aggregateType: string;
   aggregateId: string;
   payload: EventPayload<T>;
-}
-
-/** Parses a stored payload back into its type; throws on a payload that does not match its schema. */
-export function parseEvent<T extends EventType>(type: T, payload: unknown): EventPayload<T> {
-  return eventSchemas[type].parse(payload) as EventPayload<T>;
 }

@@ -11,6 +11,8 @@ import {
   translateDatabaseError,
 } from './errors.js';
 import { keyRequired } from '../domain/idempotency/idempotency.errors.js';
+import type { QuotaState } from './quota.js';
+import { addRateLimitFields } from './rate-limit-fields.js';
 
 /**
  * Required headers whose absence has its own code: the schema declares them required (so the contract is
@@ -88,6 +90,12 @@ export function toDomainError(error: unknown): DomainError {
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
   const envelope = toEnvelope(error, request.id);
+  // A budget a service keeps (orders per restaurant) reports itself as the request limiter does.
+  const budget = error.extra?.rateLimit as QuotaState | undefined;
+  if (budget) {
+    void reply.header('retry-after', String(budget.resetSeconds));
+    addRateLimitFields(reply, budget);
+  }
   return reply.status(envelope.status).type('application/json; charset=utf-8').send(envelope);
 }
 

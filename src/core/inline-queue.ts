@@ -1,12 +1,14 @@
 import { Backoffs, getNextMillis, type MinimalJob, UnrecoverableError } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import {
+  type JobCanceller,
   type JobRegistry,
   type JobRequest,
   type JobSink,
   KEEP_COMPLETED,
   KEEP_FAILED,
   runJob,
+  type QueueName,
   type ScheduleDefinition,
 } from './jobs.js';
 import type { JobMetrics, QueueState } from './metrics.js';
@@ -30,11 +32,12 @@ export interface InlineJob {
   failedReason?: string;
 }
 
-export class InlineQueue implements JobSink {
+export class InlineQueue implements JobSink, JobCanceller {
   private readonly jobs = new Map<string, InlineJob>();
   private readonly waiting: InlineJob[] = [];
   private readonly finished: Record<'completed' | 'failed', string[]> = { completed: [], failed: [] };
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private sequence = 0;
   private closed = false;
@@ -53,7 +56,8 @@ export class InlineQueue implements JobSink {
     for (const request of requests) {
       this.sequence += 1;
       const id = request.jobId ?? `inline-${this.sequence}`;
-      if (this.jobs.has(id)) continue;
+      const key = this.keyOf(request.name, id);
+      if (this.jobs.has(key)) continue;
       const job: InlineJob = {
         id,
         name: request.name,
@@ -61,14 +65,41 @@ export class InlineQueue implements JobSink {
         attemptsMade: 0,
         state: 'waiting',
       };
-      this.jobs.set(id, job);
+      this.jobs.set(key, job);
       this.waiting.push(job);
     }
     this.pump();
   }
 
-  get(id: string): InlineJob | undefined {
-    return this.jobs.get(id);
+  /** Job ids are unique per queue, as in BullMQ: one outbox event starts jobs in several queues under its id. */
+  private keyOf(name: string, id: string): string {
+    return `${this.registry.get(name)?.queue ?? name}:${id}`;
+  }
+
+  /** Drops jobs that wait or wait for a retry, like BullMQ's removal. */
+  cancel(queue: QueueName, jobIds: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const id of jobIds) {
+      const key = `${queue}:${id}`;
+      const job = this.jobs.get(key);
+      if (job?.state === 'waiting') this.waiting.splice(this.waiting.indexOf(job), 1);
+      else if (job?.state === 'delayed') {
+        const timer = this.retries.get(key);
+        if (timer) clearTimeout(timer);
+        if (timer) this.timers.delete(timer);
+        this.retries.delete(key);
+      } else continue;
+      this.jobs.delete(key);
+      removed += 1;
+    }
+    return Promise.resolve(removed);
+  }
+
+  /** The job `id` of job `name`; without a name, the first job enqueued under that id. */
+  get(id: string, name?: string): InlineJob | undefined {
+    if (name !== undefined) return this.jobs.get(this.keyOf(name, id));
+    for (const job of this.jobs.values()) if (job.id === id) return job;
+    return undefined;
   }
 
   /** Jobs that failed for good, oldest first: kept for inspection like BullMQ's failed set. */
@@ -134,18 +165,20 @@ export class InlineQueue implements JobSink {
       job.state = 'delayed';
       const timer = setTimeout(() => {
         this.timers.delete(timer);
+        this.retries.delete(this.keyOf(job.name, job.id));
         job.state = 'waiting';
         this.waiting.push(job);
         this.pump();
       }, delay ?? 0);
       this.timers.add(timer);
+      this.retries.set(this.keyOf(job.name, job.id), timer);
     }
   }
 
   private finish(job: InlineJob, state: 'completed' | 'failed'): void {
     job.state = state;
     const kept = this.finished[state];
-    kept.push(job.id);
+    kept.push(this.keyOf(job.name, job.id));
     const limit = state === 'completed' ? KEEP_COMPLETED.count : KEEP_FAILED.count;
     while (kept.length > limit) {
       const evicted = kept.shift();

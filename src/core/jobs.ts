@@ -57,6 +57,12 @@ export interface JobSink {
   enqueue(jobs: JobRequest[]): Promise<void>;
 }
 
+/** Removes jobs that have not started yet (waiting, or delayed for a retry); running ones finish. */
+export interface JobCanceller {
+  /** How many of the ids were removed (unknown, running and finished ones are not). */
+  cancel(queue: QueueName, jobIds: readonly string[]): Promise<number>;
+}
+
 /** Finished jobs are kept this long for inspection and so that re-adding a known id stays a no-op. */
 export const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
 export const KEEP_FAILED = { age: 14 * 24 * 3600, count: 10_000 };

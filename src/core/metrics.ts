@@ -69,6 +69,11 @@ export interface JobMetrics {
   forecastDuration: Histogram;
   /** iris_forecast_weather_fallbacks_total: series forecast without weather, by reason (no_key, no_coordinates, outage). */
   forecastWeatherFallbacks: Counter<'reason'>;
+  /**
+   * iris_pricing_products_total: products the hourly pricing job looked at, by outcome — applied, proposed,
+   * unchanged, too_soon, out_of_bounds or failed. Its run time is iris_job_duration_seconds{job="pricing.refresh"}.
+   */
+  pricingProducts: Counter<'outcome'>;
   /** iris_job_duration_seconds: wall time of each job attempt, by job name. */
   duration: Histogram<'job'>;
   /**
@@ -124,6 +129,12 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
       name: 'iris_forecast_weather_fallbacks_total',
       help: 'Forecast series trained without weather regressors, by reason: no_key, no_coordinates or outage (label: reason)',
       labelNames: ['reason'],
+      registers,
+    }),
+    pricingProducts: new Counter({
+      name: 'iris_pricing_products_total',
+      help: 'Products considered by the hourly pricing job, by outcome: applied, proposed, unchanged, too_soon, out_of_bounds or failed (label: outcome)',
+      labelNames: ['outcome'],
       registers,
     }),
     duration: new Histogram({
@@ -228,6 +239,8 @@ export interface InvoiceMetrics {
   invoices: Counter<'outcome'>;
   /** iris_reconciliation_discrepancies_total: discrepancies found, by reason code. */
   discrepancies: Counter<'reason'>;
+  /** iris_invoice_ocr_pages_total: pages read by OCR (with the ocr extraction histogram: pages per second). */
+  ocrPages: Counter;
 }
 
 export function registerInvoiceMetrics(registry: Registry): InvoiceMetrics {
@@ -250,6 +263,11 @@ export function registerInvoiceMetrics(registry: Registry): InvoiceMetrics {
       name: 'iris_reconciliation_discrepancies_total',
       help: 'Discrepancies found reconciling supplier invoices against orders (label: reason)',
       labelNames: ['reason'],
+      registers,
+    }),
+    ocrPages: new Counter({
+      name: 'iris_invoice_ocr_pages_total',
+      help: 'Pages of scanned supplier invoices read by OCR',
       registers,
     }),
   };
@@ -316,7 +334,21 @@ export function createProcessRegistry(): Registry {
  * iris_db_connection_errors_total: established PostgreSQL connections that failed (terminated, reset, server
  * shut down); each failed the request or job using it, and the pool replaced it.
  */
-export function registerDatabaseMetrics(registry: Registry, stats: { connectionErrors: number }): void {
+export function registerDatabaseMetrics(
+  registry: Registry,
+  stats: { connectionErrors: number; queryTimeouts?: number },
+): void {
+  if (stats.queryTimeouts !== undefined) {
+    new Counter({
+      name: 'iris_db_query_timeouts_total',
+      help: 'Embedded-database statements stopped for running over DB_STATEMENT_TIMEOUT_MS (the database thread restarted)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(stats.queryTimeouts ?? 0);
+      },
+    });
+  }
   new Counter({
     name: 'iris_db_connection_errors_total',
     help: 'Established database connections that failed (terminated, reset, server shut down)',

@@ -16,14 +16,27 @@ return {current, ttl}
 type IncrCallback = (err: Error | null, result?: { current: number; ttl: number }) => void;
 type RedisWithScript = Redis & { irisRateLimit(key: string, windowMs: number): Promise<[number, number]> };
 
+function withScript(redis: Redis): RedisWithScript {
+  const client = redis as RedisWithScript;
+  if (typeof client.irisRateLimit !== 'function')
+    client.defineCommand('irisRateLimit', { numberOfKeys: 1, lua: SCRIPT });
+  return client;
+}
+
+/** Counts one hit in the fixed window of `key`; the count so far and the window's remaining milliseconds. */
+export async function countInWindow(
+  redis: Redis,
+  key: string,
+  windowMs: number,
+): Promise<{ current: number; ttl: number }> {
+  const [current, ttl] = await withScript(redis).irisRateLimit(key, windowMs);
+  return { current, ttl };
+}
+
 export function redisRateLimitStore(
   redis: Redis,
   onStoreError: (err: Error) => void,
 ): FastifyRateLimitStoreCtor {
-  const client = redis as RedisWithScript;
-  if (typeof client.irisRateLimit !== 'function')
-    client.defineCommand('irisRateLimit', { numberOfKeys: 1, lua: SCRIPT });
-
   return class RedisRateLimitStore implements FastifyRateLimitStore {
     // The plugin constructs the store with its options; only children pass a prefix.
     constructor(
@@ -32,9 +45,9 @@ export function redisRateLimitStore(
     ) {}
 
     incr(key: string, callback: IncrCallback, timeWindow: number): void {
-      client.irisRateLimit(this.prefix + key, timeWindow).then(
-        ([current, ttl]) => {
-          callback(null, { current, ttl });
+      countInWindow(redis, this.prefix + key, timeWindow).then(
+        (counted) => {
+          callback(null, counted);
         },
         (err: unknown) => {
           const error = err instanceof Error ? err : new Error(String(err));

@@ -12,3 +12,5 @@ export * from '../domain/forecasts/forecasts.models.js';
 export * from '../domain/payments/payments.models.js';
 export * from '../domain/integrations/integrations.models.js';
 export * from '../domain/privacy/privacy.models.js';
+export * from '../domain/recommendations/recommendations.models.js';
+export * from '../domain/pricing/pricing.models.js';

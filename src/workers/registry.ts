@@ -26,6 +26,8 @@ import { supplierInvoicesExtractJob } from './supplier-invoices-extract.processo
 import type { PaymentSync } from '../domain/payments/payments.sync.js';
 import { paymentsReconcileJob, paymentsSyncJob } from './payments.processor.js';
 import { retentionHardDeleteJob } from './retention-hard-delete.processor.js';
+import type { PricingJob } from '../domain/pricing/pricing.job.js';
+import { pricingRefreshJob } from './pricing-refresh.processor.js';
 
 /** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -33,6 +35,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
   { job: 'products.popularity-refresh', cron: '*/10 * * * *' },
   { job: 'forecasts.refresh', cron: '0 2 * * *' },
+  { job: 'pricing.refresh', cron: '5 * * * *' },
   { job: 'payments.reconcile', cron: '*/10 * * * *' },
   { job: 'connectors.nightly', cron: '0 3 * * *' },
   { job: 'connectors.dom-watch', cron: '0 4 * * 1' },
@@ -66,6 +69,7 @@ export interface JobServices {
   paymentSync: PaymentSync;
   connectors: ConnectorJobs;
   privacy: Pick<PrivacyService, 'runRetention'>;
+  pricing: PricingJob;
 }
 
 export interface RegistryOptions {
@@ -94,6 +98,7 @@ export function createJobRegistry(
       connectorDomWatchJob(services.connectors),
       connectorInvoicePullJob(services.connectors),
       retentionHardDeleteJob(services.privacy),
+      pricingRefreshJob(services.pricing),
     ],
     options.retentionSchedule !== false
       ? SCHEDULES

@@ -18,7 +18,7 @@ describe('embedded development start', () => {
       HOST: '127.0.0.1',
       EMBEDDED_DB_DIR: join(dir, 'pgdata'),
     });
-    await waitForHttp(`${base}/healthz`, 60_000, server);
+    await waitForHttp(`${base}/healthz`, 120_000, server);
   });
   afterAll(() => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');

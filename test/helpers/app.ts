@@ -14,6 +14,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     METRICS_TOKEN: 'metrics-token-for-tests',
     // Embedded jobs (an outbox relay and cron timers) only in the tests that ask for them.
     JOBS_INLINE: 'false',
+    // Order tests place hundreds of orders for one restaurant; the per-restaurant limit has its own tests.
+    ORDER_RATE_LIMIT_PER_RESTAURANT: '0',
     ...overrides,
   });
 }

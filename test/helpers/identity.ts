@@ -51,11 +51,12 @@ export async function createOrg(
   members: { user: TestUser; role: MemberRole }[] = [],
 ): Promise<string> {
   const number = orgNumber();
-  const row = await insertOrg(db, kind, {
-    legalName: name,
-    orgNumber: number,
-    ...(kind === 'supplier' ? { vatNumber: vatNumberOf(number) } : {}),
-  });
+  const row = await insertOrg(
+    db,
+    kind === 'supplier'
+      ? { kind, values: { legalName: name, orgNumber: number, vatNumber: vatNumberOf(number) } }
+      : { kind, values: { legalName: name, orgNumber: number } },
+  );
   for (const m of members) await upsertMembership(db, kind, m.user.id, row.id, m.role);
   return row.id;
 }

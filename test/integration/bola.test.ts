@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-type Method = 'GET' | 'PATCH' | 'DELETE' | 'POST';
+type Method = 'GET' | 'PATCH' | 'DELETE' | 'POST' | 'PUT';
 interface Call {
   name: string;
   method: Method;
@@ -59,6 +59,35 @@ const supplierCalls: Call[] = [
     method: 'DELETE',
     path: (id) => `/api/v1/suppliers/${id}/members/${users.s2owner!.id}`,
   },
+  { name: 'read pricing mode', method: 'GET', path: (id) => `/api/v1/suppliers/${id}/pricing` },
+  {
+    name: 'set pricing mode',
+    method: 'PUT',
+    path: (id) => `/api/v1/suppliers/${id}/pricing`,
+    body: () => ({ mode: 'auto' }),
+  },
+  { name: 'list pricing rules', method: 'GET', path: (id) => `/api/v1/suppliers/${id}/pricing/rules` },
+  {
+    name: 'create pricing rule',
+    method: 'POST',
+    path: (id) => `/api/v1/suppliers/${id}/pricing/rules`,
+    body: () => ({
+      category: 'Grönt',
+      min_price_cents: 100,
+      max_price_cents: 200,
+      max_daily_change_bp: 100,
+      max_weekly_change_bp: 200,
+      stock: { max_discount_bp: 100 },
+    }),
+  },
+  { name: 'list price proposals', method: 'GET', path: (id) => `/api/v1/suppliers/${id}/pricing/proposals` },
+  {
+    name: 'roll prices back',
+    method: 'POST',
+    path: (id) => `/api/v1/suppliers/${id}/pricing/rollback`,
+    body: () => ({}),
+  },
+  { name: 'list price agreements', method: 'GET', path: (id) => `/api/v1/suppliers/${id}/price-agreements` },
 ];
 const restaurantCalls: Call[] = [
   { name: 'read', method: 'GET', path: (id) => `/api/v1/restaurants/${id}` },
@@ -80,14 +109,59 @@ const restaurantCalls: Call[] = [
     method: 'DELETE',
     path: (id) => `/api/v1/restaurants/${id}/members/${users.r2owner!.id}`,
   },
+  {
+    name: 'list price agreements',
+    method: 'GET',
+    path: (id) => `/api/v1/restaurants/${id}/price-agreements`,
+  },
+];
+/** Supplier connector routes (spec §11): the restaurant is named in the query or body, not the path. */
+const consent = {
+  text_version: 'v-any',
+  session_only: true,
+  credentials_not_stored: true,
+  delegated_retrieval: true,
+};
+const integrationCalls: Call[] = [
+  {
+    name: 'connect a supplier account',
+    method: 'POST',
+    path: () => '/api/v1/integrations/menigo/connect',
+    body: () => ({ consent, username: 'kock@krog.se', password: 'hemligt' }),
+  },
+  {
+    name: 'complete a one-time-code challenge',
+    method: 'POST',
+    path: () => `/api/v1/integrations/menigo/connect/${randomUUID()}`,
+    body: () => ({ code: '123456' }),
+  },
+  {
+    name: 'read a connection status',
+    method: 'GET',
+    path: (id) => `/api/v1/integrations/martin_servera/status?restaurant_id=${id}`,
+  },
+  { name: 'request a sync', method: 'POST', path: () => '/api/v1/integrations/menigo/sync' },
+  {
+    name: 'prefill a portal cart',
+    method: 'POST',
+    path: () => '/api/v1/integrations/menigo/cart/prefill',
+    body: () => ({ lines: [{ article: 'M100001', quantity: 1 }] }),
+  },
+  {
+    name: 'disconnect',
+    method: 'DELETE',
+    path: (id) => `/api/v1/integrations/martin_servera?restaurant_id=${id}`,
+  },
 ];
 
 async function call(user: TestUser, c: Call, org: string): Promise<LightMyRequestResponse> {
+  // Integration calls carry the restaurant in the body when they have one (a query string otherwise).
+  const body = integrationCalls.includes(c) && c.method === 'POST' ? { restaurant_id: org } : undefined;
   return ctx.app.inject({
     method: c.method,
     url: c.path(org),
     headers: user.headers,
-    ...(c.body ? { payload: c.body() } : {}),
+    ...(c.body || body ? { payload: { ...body, ...c.body?.() } } : {}),
   });
 }
 
@@ -111,6 +185,7 @@ describe('another tenant answers 404 exactly like a missing resource', () => {
       'r2',
       `restaurant ${c.name}`,
     ]),
+    ...integrationCalls.map((c): [string, Call, string, string] => ['r1owner', c, 'r2', c.name]),
   ];
 
   it.each(cases)('%s → %s of %s', async (who, c, target) => {
@@ -131,6 +206,9 @@ describe('role guard: a wrong role is 403', () => {
     ['r1owner', 'DELETE', (): string => `/api/v1/restaurants/${orgs.r1}`],
     ['s1owner', 'GET', (): string => '/api/v1/admin/accounts'],
     ['r1owner', 'GET', (): string => '/api/v1/admin/audit'],
+    ['s1owner', 'POST', (): string => '/api/v1/integrations/menigo/sync'],
+    ['s1owner', 'GET', (): string => `/api/v1/integrations/menigo/status?restaurant_id=${orgs.r1}`],
+    ['admin', 'POST', (): string => '/api/v1/integrations/menigo/cart/prefill'],
   ] as const)('%s %s', async (who, method, url) => {
     const res = await ctx.app.inject({
       method,

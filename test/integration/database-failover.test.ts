@@ -37,6 +37,7 @@ async function startApi(databaseUrl: string): Promise<{ api: Spawned; base: stri
     PORT: String(port),
     HOST: '127.0.0.1',
     RATE_LIMIT_MAX: '1000000',
+    ORDER_RATE_LIMIT_PER_RESTAURANT: '0',
     METRICS_TOKEN: 'failover-metrics-token',
     DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
     DB_CONNECT_TIMEOUT_MS: '1000',

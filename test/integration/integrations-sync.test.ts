@@ -47,6 +47,8 @@ beforeAll(async () => {
     CONNECTOR_MENIGO_URL: portal.url,
     CONNECTOR_PAGE_DELAY_MS: '0',
     CONNECTOR_PAGE_JITTER_MS: '0',
+    CONNECTOR_BACKOFF_MS: '10',
+    CONNECTOR_MAX_DOWNLOAD_BYTES: '65536',
   });
   services = await createJobServices({ config: ctx.config, db: ctx.database.db });
   registry = createJobRegistry(services, ctx.config.jobs.timezone);
@@ -177,6 +179,44 @@ describe('connector catalog sync against the Menigo replica (real Chromium)', ()
   }, 120_000);
 });
 
+describe('resilience: 429 retries and a sync that resumes at its last page', () => {
+  const apiHits = () => portal.hits.get(API_PATH) ?? 0;
+
+  it('retries throttled catalog pages (429) and completes the sync', async () => {
+    const before = await catalog();
+    const hitsBefore = apiHits();
+    portal.throttleEvery(2);
+    try {
+      await sync();
+    } finally {
+      portal.throttleEvery(0);
+    }
+    // Three pages, at least one of them answered 429 first and fetched again.
+    expect(apiHits() - hitsBefore).toBeGreaterThan(3);
+    expect(await connection()).toMatchObject({ last_sync_outcome: 'success', sync_cursor: null });
+    expect(await catalog()).toEqual(before);
+  }, 120_000);
+
+  it('keeps the pages written before an outage and resumes at the next one', async () => {
+    const before = await catalog();
+    portal.failFromPage(3);
+    try {
+      await expect(sync()).rejects.toThrow();
+    } finally {
+      portal.failFromPage(null);
+    }
+    const failed = await connection();
+    expect(failed).toMatchObject({ last_sync_outcome: 'failed', last_sync_reason: 'portal_unavailable' });
+    expect(failed.sync_cursor).toMatchObject({ next_page: 3 });
+    const hitsBefore = apiHits();
+    await sync();
+    // Only page 3 is fetched again, and the resumed run (same run id) deactivates nothing it saw earlier.
+    expect(apiHits() - hitsBefore).toBe(1);
+    expect(await connection()).toMatchObject({ last_sync_outcome: 'success', sync_cursor: null });
+    expect(await catalog()).toEqual(before);
+  }, 120_000);
+});
+
 const api = (method: 'GET' | 'POST', path: string, payload?: object) =>
   ctx.app.inject({
     method,
@@ -241,22 +281,90 @@ describe('cart prefill and invoice pull in the restaurant’s session', () => {
     ]);
   }, 120_000);
 
-  it('pulls new invoice PDFs once, deduplicated by content hash', async () => {
+  it('pulls new invoices into supplier-invoice intake once, deduplicated by content hash', async () => {
     await runFromOutbox('connector.cart_prefilled', 'connectors.invoice-pull');
-    const documents = () =>
-      rows<{ filename: string; sha256: string; pdf: boolean }>(sql`
-        SELECT filename, sha256, encode(substring(content from 1 for 5), 'escape') = '%PDF-' AS pdf
-        FROM connector_invoice_documents WHERE restaurant_id = ${restaurantId}::uuid ORDER BY filename`);
-    const first = await documents();
+    const invoices = () =>
+      rows<{
+        id: string;
+        file_name: string;
+        owner_kind: string;
+        supplier_id: string;
+        uploaded_by: string | null;
+        format: string;
+        file_sha256: string;
+      }>(sql`
+        SELECT id, file_name, owner_kind, supplier_id, uploaded_by, format, file_sha256 FROM supplier_invoices
+        WHERE restaurant_id = ${restaurantId}::uuid ORDER BY file_name`);
+    const [menigoSupplier] = await rows<{ supplier_id: string }>(
+      sql`SELECT supplier_id FROM supplier_connectors WHERE supplier_key = 'menigo'`,
+    );
+    const first = await invoices();
     expect(first).toHaveLength(3);
-    expect(first.every((d) => d.pdf)).toBe(true);
+    for (const invoice of first) {
+      expect(invoice).toMatchObject({
+        owner_kind: 'restaurant',
+        supplier_id: menigoSupplier!.supplier_id,
+        uploaded_by: null,
+        format: 'pdf',
+      });
+    }
+    const audited = await rows<{ n: number }>(sql`
+      SELECT count(*)::int AS n FROM audit_log WHERE action = 'supplier_invoice.portal_pull'`);
+    expect(audited[0]!.n).toBe(3);
+    const events = await rows<{ id: string; payload: Record<string, unknown> }>(sql`
+      SELECT id, payload FROM outbox_events WHERE event_type = 'supplier_invoice.received'`);
+    expect(events.map((e) => e.payload.supplier_invoice_id).sort()).toEqual(first.map((i) => i.id).sort());
+
+    // The extraction job the intake's event starts runs on them like on any upload.
+    for (const event of events) {
+      await runJob(
+        registry,
+        {
+          name: 'supplier-invoices.extract',
+          data: {
+            event_id: event.id,
+            event_type: 'supplier_invoice.received',
+            occurred_at: new Date().toISOString(),
+            payload: event.payload,
+          },
+          id: `extract-${event.id}`,
+          attempt: 1,
+        },
+        { log, metrics: undefined },
+      );
+    }
+    const statuses = await rows<{ status: string; failure_reason: string | null }>(sql`
+      SELECT status, failure_reason FROM supplier_invoices WHERE restaurant_id = ${restaurantId}::uuid`);
+    // The replica's invoices are printed PDFs without an embedded e-invoice: extraction says so.
+    for (const s of statuses) {
+      expect(s.status).toBe('failed');
+      expect(s.failure_reason).toMatch(/^PDF_WITHOUT_EINVOICE/);
+    }
+
     await runFromOutbox('connector.cart_prefilled', 'connectors.invoice-pull');
-    expect(await documents()).toEqual(first);
+    expect((await invoices()).map((i) => i.id)).toEqual(first.map((i) => i.id));
     const added = portal.addInvoice(CUSTOMER);
     await runFromOutbox('connector.cart_prefilled', 'connectors.invoice-pull');
-    const after = await documents();
+    const after = await invoices();
     expect(after).toHaveLength(4);
-    expect(after.map((d) => d.filename)).toContain(`menigo-${added.number}.pdf`);
+    expect(after.map((d) => d.file_name)).toContain(`menigo-${added.number}.pdf`);
+  }, 120_000);
+
+  it('skips an invoice over the download size limit and still takes the others', async () => {
+    const big = portal.addInvoice(CUSTOMER, { padBytes: 100_000 });
+    const small = portal.addInvoice(CUSTOMER);
+    await runFromOutbox('connector.cart_prefilled', 'connectors.invoice-pull');
+    const names = await rows<{ file_name: string }>(sql`
+      SELECT file_name FROM supplier_invoices WHERE restaurant_id = ${restaurantId}::uuid`);
+    expect(names.map((n) => n.file_name)).toContain(`menigo-${small.number}.pdf`);
+    expect(names.map((n) => n.file_name)).not.toContain(`menigo-${big.number}.pdf`);
+    const [audit] = await rows<{
+      details: { received: number; rejected: { number: string; reason: string }[] };
+    }>(
+      sql`SELECT details FROM audit_log WHERE action = 'connector.invoice_pull' ORDER BY created_at DESC LIMIT 1`,
+    );
+    expect(audit!.details.received).toBe(1);
+    expect(audit!.details.rejected).toEqual([{ number: big.number, reason: 'too_large' }]);
   }, 120_000);
 });
 

@@ -23,7 +23,10 @@ beforeAll(async () => {
     flavour: 'martin_servera',
     catalogSize: 300,
     pageSize: 100,
-    users: [{ username: 'kock@bistro.se', password: PASSWORD, customerId: 'K1001' }],
+    users: [
+      { username: 'kock@bistro.se', password: PASSWORD, customerId: 'K1001' },
+      { username: 'souschef@bistro.se', password: PASSWORD, customerId: 'K1001', otp: '246810' },
+    ],
   });
   ctx = await createTestContext({
     CONNECTOR_MARTIN_SERVERA_URL: portal.url,
@@ -40,6 +43,28 @@ afterAll(async () => {
   await ctx.close();
   await portal.close();
 });
+
+const disconnect = () =>
+  ctx.app.inject({
+    method: 'DELETE',
+    url: `/api/v1/integrations/martin_servera?restaurant_id=${restaurantId}`,
+    headers: owner.headers,
+  });
+const status = async () =>
+  (
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/integrations/martin_servera/status?restaurant_id=${restaurantId}`,
+      headers: owner.headers,
+    })
+  ).json();
+const prefill = () =>
+  ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/integrations/martin_servera/cart/prefill',
+    headers: owner.headers,
+    payload: { restaurant_id: restaurantId, lines: [{ article: portal.articleAt(0).article, quantity: 1 }] },
+  });
 
 const connect = (body: Record<string, unknown>) =>
   ctx.app.inject({
@@ -90,15 +115,55 @@ describe('supplier connectors against the local Martin & Servera replica (real C
   }, 60_000);
 
   it('disconnect destroys the secret', async () => {
-    const res = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/v1/integrations/martin_servera?restaurant_id=${restaurantId}`,
-      headers: owner.headers,
-    });
+    const res = await disconnect();
     expect(res.statusCode).toBe(204);
     const secrets = await ctx.database.db.execute(
       sql`SELECT count(*)::int AS n FROM supplier_session_secrets`,
     );
     expect(JSON.stringify(secrets)).toContain('"n":0');
   });
+
+  it('reads as disconnected, refuses a second disconnect and any prefill', async () => {
+    expect(await status()).toMatchObject({ status: 'disconnected', session_expires_at: null });
+    expect((await disconnect()).json().code).toBe('CONNECTOR_NOT_CONNECTED');
+    expect((await prefill()).json().code).toBe('CONNECTOR_NOT_CONNECTED');
+  });
+
+  it('marks a connection that fails to sign in again as failed', async () => {
+    const res = await connect({ password: 'fel-igen' });
+    expect(res.json().code).toBe('CONNECTOR_AUTH_FAILED');
+    expect(await status()).toMatchObject({ status: 'failed' });
+  }, 60_000);
+
+  it('refuses a prefill whose sealed session has run out, without asking the portal', async () => {
+    expect((await connect({})).statusCode).toBe(201);
+    await ctx.database.db.execute(
+      sql`UPDATE supplier_session_secrets SET expires_at = now() - interval '1 second'`,
+    );
+    const before = portal.hits.get('/snabborder') ?? 0;
+    expect((await prefill()).json().code).toBe('CONNECTOR_SESSION_EXPIRED');
+    expect(portal.hits.get('/snabborder') ?? 0).toBe(before);
+  }, 60_000);
+
+  it('drops a pending one-time-code step when the restaurant disconnects', async () => {
+    const pending = await connect({ username: 'souschef@bistro.se' });
+    expect(pending.statusCode).toBe(202);
+    expect((await disconnect()).statusCode).toBe(204);
+    const late = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/integrations/martin_servera/connect/${pending.json().challenge_id}`,
+      headers: owner.headers,
+      payload: { restaurant_id: restaurantId, code: '246810' },
+    });
+    expect(late.json().code).toBe('CONNECTOR_CHALLENGE_NOT_FOUND');
+  }, 60_000);
+
+  it('answers a prefill with CONNECTOR_UNAVAILABLE while the portal is down', async () => {
+    expect((await connect({})).statusCode).toBe(201);
+    await portal.close();
+    const res = await prefill();
+    expect(res.statusCode).toBe(502);
+    expect(res.json().code).toBe('CONNECTOR_UNAVAILABLE');
+    expect(await status()).toMatchObject({ status: 'active' });
+  }, 60_000);
 });

@@ -29,8 +29,14 @@ describe('rate limits (in memory)', () => {
     ctx.app.inject({ method: 'GET', url: '/api/v1/me', headers, remoteAddress });
 
   it('answers 429 in the envelope with Retry-After once an account spends its budget, per account', async () => {
-    for (let i = 0; i < 3; i++) expect((await me(alice.headers)).statusCode).toBe(200);
+    const first = await me(alice.headers);
+    expect(first.statusCode).toBe(200);
+    // The IETF fields (draft-ietf-httpapi-ratelimit-headers) beside X-RateLimit-*.
+    expect(first.headers['ratelimit-policy']).toBe('"default";q=3;w=60');
+    expect(first.headers.ratelimit).toMatch(/^"default";r=2;t=([1-9]|[1-5]\d|60)$/);
+    for (let i = 0; i < 2; i++) expect((await me(alice.headers)).statusCode).toBe(200);
     const limited = await me(alice.headers);
+    expect(limited.headers.ratelimit).toMatch(/^"default";r=0;t=\d+$/);
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ error: 'RateLimitError', code: 'RATE_LIMITED', status: 429 });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
@@ -70,7 +76,9 @@ describe('rate limits (in memory)', () => {
       });
     expect((await login()).statusCode).toBe(401);
     expect((await login()).statusCode).toBe(401);
-    expect((await login()).statusCode).toBe(429);
+    const limited = await login();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['ratelimit-policy']).toBe('"auth";q=2;w=60');
   });
 
   it('never limits health probes', async () => {

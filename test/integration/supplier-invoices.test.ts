@@ -7,6 +7,7 @@ import { createExtractionService } from '../../src/domain/supplier-invoices/supp
 import { addDays, stockholmDate } from '../../src/domain/orders/vat.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
+import { uploadInvoice } from '../helpers/multipart.js';
 import { createProduct, placeOrder } from '../helpers/orders.js';
 
 let ctx: TestContext;
@@ -20,37 +21,8 @@ let supplierId: string;
 let extraction: ReturnType<typeof createExtractionService>;
 const delivery = addDays(stockholmDate(), 1);
 
-function multipart(fields: Record<string, string>, file?: { name: string; bytes: Buffer }) {
-  const boundary = '----iris-test-boundary';
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
-
-const upload = (user: TestUser, fields: Record<string, string>, file?: { name: string; bytes: Buffer }) => {
-  const body = multipart(fields, file);
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/v1/supplier-invoices',
-    headers: { ...user.headers, ...body.headers },
-    payload: body.payload,
-  });
-};
+const upload = (user: TestUser, fields: Record<string, string>, file?: { name: string; bytes: Buffer }) =>
+  uploadInvoice(ctx.app, user.headers, fields, file);
 
 interface Line {
   sku: string;
@@ -170,7 +142,13 @@ beforeAll(async () => {
   extraction = createExtractionService({
     db,
     store: createObjectStore(ctx.config.storage),
-    settings: { defaultToleranceBp: 50, maxPdfPages: 5 },
+    settings: {
+      defaultToleranceBp: 50,
+      maxPdfPages: 5,
+      ocr: { ...ctx.config.invoiceReading.ocr, enabled: false },
+      reviewMinConfidence: 0.7,
+    },
+    ocr: undefined,
     metrics: undefined,
   });
 });

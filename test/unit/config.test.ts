@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/core/config.js';
+import { parseConfig } from '../../src/core/config.js';
+import { configErrorOf } from '../helpers/config-error.js';
 
 const base = { APP_SECRET: 'x'.repeat(32) };
 
-function errorOf(env: Record<string, string>): ConfigError {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = configErrorOf;
 
 describe('config', () => {
   it('applies the documented defaults', () => {

@@ -73,7 +73,8 @@ describe('embedded mode (no REDIS_URL)', () => {
       'iris_job_completed_total{job="notifications.dispatch",outcome="success"} 1',
     );
     expect(metrics.body).toContain('iris_outbox_pending_events 0');
-    expect(metrics.body).toContain('iris_queue_depth{queue="inline",state="completed"} 1');
+    // order.placed starts notifications.dispatch and payments.sync (a no-op for an invoice order).
+    expect(metrics.body).toContain('iris_queue_depth{queue="inline",state="completed"} 2');
   });
 });
 
@@ -144,6 +145,39 @@ describe('the in-process queue', () => {
     expect(queue.get('nobody')?.failedReason).toMatch(/No processor/);
     await queue.close();
     await expect(queue.enqueue([{ name: 'test.flaky', data: { failures: 0 } }])).rejects.toThrow(/closed/);
+  });
+
+  it('keeps job ids unique per queue, so one event id starts a job in each of its queues', async () => {
+    const ran: string[] = [];
+    const job = (name: string, queue: 'notifications' | 'payments') =>
+      defineJob({
+        name,
+        queue,
+        payload: z.object({}),
+        attempts: 1,
+        backoff: { type: 'exponential', delay: 1 },
+        async process() {
+          ran.push(name);
+        },
+      });
+    const fanOut = buildJobRegistry(
+      [job('test.notify', 'notifications'), job('test.pay', 'payments')],
+      [],
+      {},
+      'Europe/Stockholm',
+    );
+    const queue = new InlineQueue(fanOut, { concurrency: 1, log, metrics: undefined });
+    await queue.enqueue([
+      { name: 'test.notify', data: {}, jobId: 'event-1' },
+      { name: 'test.pay', data: {}, jobId: 'event-1' },
+      { name: 'test.pay', data: {}, jobId: 'event-1' },
+    ]);
+    await vi.waitFor(() => {
+      expect(queue.counts().completed).toBe(2);
+    });
+    expect(ran.sort()).toEqual(['test.notify', 'test.pay']);
+    expect(queue.get('event-1', 'test.pay')?.state).toBe('completed');
+    await queue.close();
   });
 
   it('fires cron schedules in JOB_TIMEZONE once per occurrence', async () => {

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   createMetrics,
   createProcessRegistry,
+  paymentMetrics,
   registerConnectorMetrics,
+  registerInvoiceMetrics,
   registerJobMetrics,
 } from '../../src/core/metrics.js';
 
@@ -90,6 +92,11 @@ async function registeredNames(): Promise<Set<string>> {
   // As createServices (API: prefill) and startJobRuntime (worker: sync, DOM watch) do.
   registerConnectorMetrics(api);
   registerConnectorMetrics(worker);
+  // As createJobServices does for the extraction job (worker, or the API in embedded mode).
+  registerInvoiceMetrics(worker);
+  // As createServices (API: webhooks, placement) and createJobServices (worker: payments jobs) do.
+  paymentMetrics(api);
+  paymentMetrics(worker);
   const names = new Set<string>();
   for (const registry of [api, worker]) {
     for (const metric of await registry.getMetricsAsJSON()) {
@@ -122,7 +129,7 @@ describe('dashboard and alert rules', () => {
     expect([...new Set(unknown)]).toEqual([]);
   });
 
-  it('cover the spec’s SLOs and the connector metrics', () => {
+  it('cover the spec’s SLOs, the connector, supplier-invoice and payment metrics', () => {
     const dashboard = dashboardExprs().join('\n');
     for (const name of [
       'iris_api_requests_total',
@@ -135,6 +142,12 @@ describe('dashboard and alert rules', () => {
       'connector_dom_failures_total',
       'connector_sync_duration_seconds_bucket',
       'connector_cart_prefill_total',
+      'iris_invoice_extraction_seconds_bucket',
+      'iris_invoices_total',
+      'iris_reconciliation_discrepancies_total',
+      'iris_invoice_ocr_pages_total',
+      'iris_payment_events_total',
+      'iris_stripe_request_seconds_bucket',
     ]) {
       expect(dashboard).toContain(name);
     }

@@ -42,9 +42,10 @@ const mockServices = () => ({
   popularity: { refresh: vi.fn() },
   invoiceExtraction: { extract: vi.fn() },
   forecastTraining: { refresh: vi.fn() },
-  paymentSync: { sync: vi.fn(), reconcile: vi.fn(), executeRefund: vi.fn() },
+  paymentSync: { sync: vi.fn(), reconcile: vi.fn(), executeRefund: vi.fn(), createIntentNow: vi.fn() },
   connectors: { sync: vi.fn(), nightly: vi.fn(), watchDom: vi.fn(), pullInvoices: vi.fn() },
   privacy: { runRetention: vi.fn() },
+  pricing: { refresh: vi.fn() },
 });
 
 function realRegistry() {

@@ -502,23 +502,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/invoices/{order_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Invoice of a delivered order, derived on request (never stored) */
-        get: operations["getInvoicesByOrderId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/orders/{id}/confirm": {
         parameters: {
             query?: never;
@@ -598,6 +581,61 @@ export interface paths {
         put?: never;
         /** Lifecycle: cancel */
         post: operations["postOrdersByIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoice of a delivered order, derived on request (never stored); JSON, or UBL with Accept: application/xml */
+        get: operations["getInvoicesByOrderId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{order_id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice's credit notes, oldest first */
+        get: operations["getInvoicesByOrderIdCreditNotes"];
+        put?: never;
+        /**
+         * Issue a credit note against the invoice (the seller or an admin); never more than was invoiced
+         * @description Without lines, credits everything not yet credited. Requires an Idempotency-Key header (1–255 printable ASCII characters), scoped to the caller. Keys are kept 24 hours. The same key and body replays the stored status and byte-identical body with Idempotent-Replayed: true; the same key with another body → 422 IDEMPOTENCY_KEY_REUSED; while the first request runs → 409 IDEMPOTENCY_KEY_IN_USE (a lock older than 90 s is taken over). Successes and business 4xx answers are stored; validation errors, 401 and 429 are not; on a 5xx the key is released so the request can be retried.
+         */
+        post: operations["postInvoicesByOrderIdCreditNotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One credit note; JSON, or UBL with Accept: application/xml */
+        get: operations["getCreditNotesById"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -770,6 +808,59 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restaurants/{id}/suggested-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suggested order for a supplier: forecast demand until the next delivery, plus safety stock, minus on hand, in packs */
+        post: operations["postRestaurantsByIdSuggestedOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restaurants/{id}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suppliers for a category or product, ranked by a weighted score explained component by component */
+        get: operations["getRestaurantsByIdRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restaurants/{id}/recommendation-weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The score weights in use for the restaurant: its own, or the admin default */
+        get: operations["getRestaurantsByIdRecommendationWeights"];
+        /** Set the restaurant's own score weights (each ≥ 0, summing to a positive number) */
+        put: operations["putRestaurantsByIdRecommendationWeights"];
+        post?: never;
+        /** Return the restaurant to the admin default weights */
+        delete: operations["deleteRestaurantsByIdRecommendationWeights"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1065,6 +1156,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/suppliers/{id}/pricing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The supplier's pricing mode: auto (applied at once) or review (approve or reject) */
+        get: operations["getSuppliersByIdPricing"];
+        /** Set the supplier's pricing mode */
+        put: operations["putSuppliersByIdPricing"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppliers/{id}/pricing/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The supplier's pricing rules */
+        get: operations["getSuppliersByIdPricingRules"];
+        put?: never;
+        /**
+         * Opt a product or a category into dynamic pricing, with its bounds
+         * @description Refused with 422 when the rule could break its own bounds: floor above ceiling, daily step above weekly, or a covered product whose list price, or the furthest the signals could move it, lies outside them.
+         */
+        post: operations["postSuppliersByIdPricingRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One pricing rule */
+        get: operations["getPricingRulesById"];
+        put?: never;
+        post?: never;
+        /** Delete a pricing rule (prices already set stay; roll them back separately) */
+        delete: operations["deletePricingRulesById"];
+        options?: never;
+        head?: never;
+        /** Change a pricing rule (checked against its bounds like a new one) */
+        patch: operations["patchPricingRulesById"];
+        trace?: never;
+    };
+    "/api/v1/suppliers/{id}/pricing/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hourly job's price proposals, newest first (status=pending: the review list) */
+        get: operations["getSuppliersByIdPricingProposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/proposals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a pending proposal (409 when the price, list price or bounds moved since) */
+        post: operations["postPricingProposalsByIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/proposals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a pending proposal */
+        post: operations["postPricingProposalsByIdReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppliers/{id}/pricing/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put dynamically priced products back on their list prices, in one call */
+        post: operations["postSuppliersByIdPricingRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppliers/{id}/price-agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The supplier's live price agreements with restaurants */
+        get: operations["getSuppliersByIdPriceAgreements"];
+        put?: never;
+        /** Agree a restaurant's price for a product: its orders use it, dynamic pricing never touches it */
+        post: operations["postSuppliersByIdPriceAgreements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/price-agreements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a price agreement: later orders pay the product price */
+        delete: operations["deletePriceAgreementsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restaurants/{id}/price-agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The restaurant's live price agreements */
+        get: operations["getRestaurantsByIdPriceAgreements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1122,6 +1391,78 @@ export interface components {
             }[];
             total_products: number;
         };
+        CreditNote: {
+            /** Format: uuid */
+            id: string;
+            credit_note_number: string;
+            /** Format: uuid */
+            order_id: string;
+            invoice_number: string;
+            invoice_issue_date: string;
+            issue_date: string;
+            reason: string;
+            seller: {
+                legal_name: string;
+                org_number: string;
+                vat_number: string;
+                address: {
+                    line: string | null;
+                    postal_code: string | null;
+                    city: string | null;
+                    country: string;
+                };
+            };
+            buyer: {
+                legal_name: string;
+                org_number: string;
+                vat_number: string | null;
+                address: {
+                    line: string | null;
+                    postal_code: string | null;
+                    city: string | null;
+                    country: string;
+                };
+            };
+            currency: string;
+            lines: {
+                line_no: number;
+                sku: string;
+                description: string;
+                quantity: string;
+                unit: string;
+                unit_price_cents: number;
+                /** @enum {string} */
+                vat_category: "food" | "standard" | "restaurant_service" | "alcohol";
+                vat_rate: string;
+                vat_rate_bp: number;
+                net_cents: number;
+                invoice_line_no: number;
+            }[];
+            vat: {
+                vat_rate: string;
+                vat_rate_bp: number;
+                taxable_cents: number;
+                tax_cents: number;
+            }[];
+            subtotal_cents: number;
+            tax_cents: number;
+            total_cents: number;
+        };
+        CreditNoteCreateInput: {
+            reason: string;
+            lines?: {
+                line_no: number;
+                quantity: number;
+            }[];
+        };
+        CreditNotePage: {
+            data: components["schemas"]["CreditNote"][];
+            pagination: {
+                limit: number;
+                offset: number;
+                total: number;
+            };
+        };
         Device: {
             token: string;
             /** @enum {string} */
@@ -1142,7 +1483,7 @@ export interface components {
              * @description Stable machine-readable code; branch on this
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "IMPORT_FILE_INVALID" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID" | "CONNECTOR_AUTH_FAILED" | "CONNECTOR_CONSENT_REQUIRED" | "CONNECTOR_NOT_CONNECTED" | "CONNECTOR_SESSION_EXPIRED" | "CONNECTOR_DEGRADED" | "CONNECTOR_UNAVAILABLE" | "CONNECTOR_CHALLENGE_NOT_FOUND" | "ERASURE_BLOCKED" | "RETENTION_BELOW_MINIMUM";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "UNIQUE_VIOLATION" | "FOREIGN_KEY_VIOLATION" | "CHECK_VIOLATION" | "CONCURRENT_UPDATE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_FOUND" | "EMAIL_TAKEN" | "EMAIL_NOT_VERIFIED" | "SUPPLIER_NOT_FOUND" | "RESTAURANT_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "ORGANISATION_NUMBER_TAKEN" | "LAST_OWNER" | "DEVICE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REJECTED" | "PRODUCT_NOT_FOUND" | "SKU_TAKEN" | "BULK_VALIDATION_FAILED" | "IMPORT_FILE_INVALID" | "ORDER_NOT_FOUND" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_INVENTORY" | "INVALID_ORDER_TRANSITION" | "INVOICE_NOT_AVAILABLE" | "CREDIT_NOTE_NOT_FOUND" | "CREDIT_EXCEEDS_INVOICE" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "SUPPLIER_INVOICE_NOT_FOUND" | "INVALID_SUPPLIER_INVOICE_TRANSITION" | "SUPPLIER_INVOICE_UNREADABLE" | "RECONCILIATION_FAILED" | "FORECAST_NOT_FOUND" | "PAYMENT_PROCESSING_ERROR" | "PAYMENT_NOT_FOUND" | "PAYMENT_ACCOUNT_NOT_FOUND" | "CARD_PAYMENTS_UNAVAILABLE" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_CAPTURED" | "WEBHOOK_SIGNATURE_INVALID" | "CONNECTOR_AUTH_FAILED" | "CONNECTOR_CONSENT_REQUIRED" | "CONNECTOR_NOT_CONNECTED" | "CONNECTOR_SESSION_EXPIRED" | "CONNECTOR_DEGRADED" | "CONNECTOR_UNAVAILABLE" | "CONNECTOR_CHALLENGE_NOT_FOUND" | "ERASURE_BLOCKED" | "RETENTION_BELOW_MINIMUM" | "PRICING_RULE_NOT_FOUND" | "PRICING_RULE_OUT_OF_BOUNDS" | "PRICING_RULE_TAKEN" | "PRICE_PROPOSAL_NOT_FOUND" | "PRICE_PROPOSAL_NOT_PENDING" | "PRICE_PROPOSAL_STALE" | "PRICE_AGREEMENT_NOT_FOUND" | "PRICE_AGREEMENT_TAKEN";
             /** @description Human-readable explanation; wording may change */
             message: string;
             /** @description The HTTP status, repeated */
@@ -1356,9 +1697,210 @@ export interface components {
             currency: string;
             valid_from: string;
             valid_to: string | null;
+            /**
+             * @description manual: the supplier's list price; dynamic: set by a pricing rule; rollback: back to the list price
+             * @enum {string}
+             */
+            source: "manual" | "dynamic" | "rollback";
+            pricing_rule_id: string | null;
+            pricing_proposal_id: string | null;
+            pricing_inputs: {
+                [key: string]: unknown;
+            } | null;
+        };
+        PriceAgreement: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            supplier_id: string;
+            /** Format: uuid */
+            restaurant_id: string;
+            /** Format: uuid */
+            product_id: string;
+            price_cents: number;
+            currency: string;
+            valid_from: string;
+            valid_until: string | null;
+            created_at: string;
+        };
+        PriceAgreementCreateInput: {
+            /** Format: uuid */
+            restaurant_id: string;
+            /** Format: uuid */
+            product_id: string;
+            price_cents: number;
+            /**
+             * Format: date
+             * @description default: today (Europe/Stockholm)
+             */
+            valid_from?: string;
+            /** @description last day, inclusive; null = until ended */
+            valid_until?: string | null;
         };
         PriceHistory: {
             data: components["schemas"]["Price"][];
+        };
+        PriceProposal: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            supplier_id: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: uuid */
+            rule_id: string;
+            list_price_cents: number;
+            from_price_cents: number;
+            /** @description what the signals asked for, before the bounds */
+            target_price_cents: number;
+            proposed_price_cents: number;
+            currency: string;
+            inputs: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "pending" | "applied" | "rejected" | "superseded" | "expired";
+            decided_by: string | null;
+            decided_at: string | null;
+            created_at: string;
+        };
+        PriceProposalPage: {
+            data: components["schemas"]["PriceProposal"][];
+            pagination: {
+                limit: number;
+                offset: number;
+                total: number;
+            };
+        };
+        PriceRollbackResult: {
+            rolled_back: {
+                /** Format: uuid */
+                product_id: string;
+                from_price_cents: number;
+                to_price_cents: number;
+            }[];
+        };
+        PricingDemandSignal: {
+            /**
+             * @description forecast days compared
+             * @default 7
+             */
+            horizon_days: number;
+            /**
+             * @description days of actual demand averaged
+             * @default 28
+             */
+            recent_days: number;
+            /**
+             * @description differences smaller than this change nothing
+             * @default 1000
+             */
+            threshold_bp: number;
+            /**
+             * @description share of the difference followed
+             * @default 25
+             */
+            response_pct: number;
+            /** @description largest change either way, from the list price */
+            max_adjust_bp: number;
+        };
+        PricingDemandSignalInput: {
+            /**
+             * @description forecast days compared
+             * @default 7
+             */
+            horizon_days: number;
+            /**
+             * @description days of actual demand averaged
+             * @default 28
+             */
+            recent_days: number;
+            /**
+             * @description differences smaller than this change nothing
+             * @default 1000
+             */
+            threshold_bp: number;
+            /**
+             * @description share of the difference followed
+             * @default 25
+             */
+            response_pct: number;
+            /** @description largest change either way, from the list price */
+            max_adjust_bp: number;
+        };
+        PricingRule: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            supplier_id: string;
+            product_id: string | null;
+            category: string | null;
+            min_price_cents: number;
+            max_price_cents: number;
+            max_daily_change_bp: number;
+            max_weekly_change_bp: number;
+            demand: components["schemas"]["PricingDemandSignal"] | null;
+            stock: components["schemas"]["PricingStockSignal"] | null;
+            active: boolean;
+            created_at: string;
+            updated_at: string;
+        };
+        PricingRuleCreateInput: {
+            /** Format: uuid */
+            product_id?: string;
+            category?: string;
+            /** @description floor: no dynamic price goes below it */
+            min_price_cents: number;
+            /** @description ceiling: no dynamic price goes above it */
+            max_price_cents: number;
+            /** @description most a price moves within any 24 hours, share of the list price */
+            max_daily_change_bp: number;
+            /** @description most a price moves within any 7 days, share of the list price */
+            max_weekly_change_bp: number;
+            demand?: components["schemas"]["PricingDemandSignalInput"] | null;
+            stock?: components["schemas"]["PricingStockSignalInput"] | null;
+            active?: boolean;
+        };
+        PricingRuleUpdateInput: {
+            /** @description floor: no dynamic price goes below it */
+            min_price_cents?: number;
+            /** @description ceiling: no dynamic price goes above it */
+            max_price_cents?: number;
+            /** @description most a price moves within any 24 hours, share of the list price */
+            max_daily_change_bp?: number;
+            /** @description most a price moves within any 7 days, share of the list price */
+            max_weekly_change_bp?: number;
+            demand?: components["schemas"]["PricingDemandSignalInput"] | null;
+            stock?: components["schemas"]["PricingStockSignalInput"] | null;
+            active?: boolean;
+        };
+        PricingSettings: {
+            /** Format: uuid */
+            supplier_id: string;
+            /** @enum {string} */
+            mode: "auto" | "review";
+        };
+        PricingStockSignal: {
+            /**
+             * @description days of stock counted as high
+             * @default 14
+             */
+            high_cover_days: number;
+            /** @default 3 */
+            near_best_before_days: number;
+            /** @description largest discount, from the list price */
+            max_discount_bp: number;
+        };
+        PricingStockSignalInput: {
+            /**
+             * @description days of stock counted as high
+             * @default 14
+             */
+            high_cover_days: number;
+            /** @default 3 */
+            near_best_before_days: number;
+            /** @description largest discount, from the list price */
+            max_discount_bp: number;
         };
         Product: {
             /** Format: uuid */
@@ -1381,6 +1923,7 @@ export interface components {
             active: boolean;
             country_of_origin: string | null;
             storage: ("frozen" | "chilled" | "ambient") | null;
+            best_before_date: string | null;
             image_urls: string[];
             created_at: string;
             updated_at: string;
@@ -1421,6 +1964,8 @@ export interface components {
             active?: boolean;
             country_of_origin?: string | null;
             storage?: ("frozen" | "chilled" | "ambient") | null;
+            /** @description Best-before date of the stock on hand; dynamic pricing may discount as it nears */
+            best_before_date?: string | null;
             image_urls?: string[];
         };
         ProductPage: {
@@ -1456,6 +2001,8 @@ export interface components {
             active?: boolean;
             country_of_origin?: string | null;
             storage?: ("frozen" | "chilled" | "ambient") | null;
+            /** @description Best-before date of the stock on hand; dynamic pricing may discount as it nears */
+            best_before_date?: string | null;
             image_urls?: string[];
         };
         ProductUpdateInput: {
@@ -1476,6 +2023,8 @@ export interface components {
             active?: boolean;
             country_of_origin?: string | null;
             storage?: ("frozen" | "chilled" | "ambient") | null;
+            /** @description Best-before date of the stock on hand; dynamic pricing may discount as it nears */
+            best_before_date?: string | null;
             image_urls?: string[];
         };
         Receipt: {
@@ -1518,6 +2067,18 @@ export interface components {
             subtotal_cents: number;
             tax_cents: number;
             total_cents: number;
+        };
+        RecommendationWeights: {
+            /** Format: uuid */
+            restaurant_id: string;
+            /** @enum {string} */
+            source: "default" | "restaurant";
+            weights: {
+                [key: string]: number;
+            };
+            defaults: {
+                [key: string]: number;
+            };
         };
         Restaurant: {
             /** Format: uuid */
@@ -1586,6 +2147,78 @@ export interface components {
             /** @enum {string} */
             role: "ADMIN" | "SUPPLIER" | "RESTAURANT";
         };
+        ScoreWeightsInput: {
+            reliability: number;
+            price: number;
+            distance: number;
+            unit_price: number;
+            delivery_reliability: number;
+            fill_rate: number;
+            invoice_accuracy: number;
+            stock_availability: number;
+            min_order_value: number;
+        };
+        SuggestedOrder: {
+            /** Format: uuid */
+            restaurant_id: string;
+            /** Format: uuid */
+            supplier_id: string;
+            delivery_date: string;
+            covers_from: string;
+            covers_through: string;
+            horizon_days: number;
+            order: {
+                /** Format: uuid */
+                restaurant_id: string;
+                /** Format: uuid */
+                supplier_id: string;
+                delivery_date: string;
+                lines: {
+                    /** Format: uuid */
+                    product_id: string;
+                    quantity: number;
+                }[];
+            } | null;
+            lines: {
+                /** Format: uuid */
+                product_id: string;
+                sku: string;
+                name: string;
+                unit: string;
+                pack_size: number | null;
+                /** @enum {string} */
+                model: "prophet_weather" | "prophet" | "seasonal_naive" | "moving_average";
+                forecast_quantity: number;
+                safety_stock: number;
+                on_hand: number;
+                needed: number;
+                quantity: number;
+                unit_price_cents: number;
+                net_cents: number;
+            }[];
+            skipped: {
+                /** Format: uuid */
+                product_id: string;
+                /** @enum {string} */
+                reason: "covered_by_on_hand" | "no_forecast" | "inactive" | "no_forecast_points";
+            }[];
+            estimated_net_cents: number;
+            currency: string;
+            min_order_cents: number | null;
+            below_min_order: boolean;
+        };
+        SuggestedOrderRequestInput: {
+            /** Format: uuid */
+            supplier_id: string;
+            /** @default 14 */
+            horizon_days: number;
+            /** @default [] */
+            on_hand: {
+                /** Format: uuid */
+                product_id: string;
+                quantity: number;
+            }[];
+        };
         Supplier: {
             /** Format: uuid */
             id: string;
@@ -1603,6 +2236,12 @@ export interface components {
             payment_terms_days: number;
             vat_number: string;
             bankgiro: string | null;
+            delivery_weekdays: number[];
+            order_lead_days: number;
+            depot_latitude: number | null;
+            depot_longitude: number | null;
+            delivery_radius_km: number | null;
+            min_order_cents: number | null;
         };
         SupplierCreateInput: {
             legal_name: string;
@@ -1616,6 +2255,12 @@ export interface components {
             default_currency?: string;
             payment_terms_days?: number;
             bankgiro?: string | null;
+            delivery_weekdays?: number[];
+            order_lead_days?: number;
+            depot_latitude?: number | null;
+            depot_longitude?: number | null;
+            delivery_radius_km?: number | null;
+            min_order_cents?: number | null;
         };
         SupplierPage: {
             data: components["schemas"]["Supplier"][];
@@ -1624,6 +2269,42 @@ export interface components {
                 offset: number;
                 total: number;
             };
+        };
+        SupplierRecommendations: {
+            /** Format: uuid */
+            restaurant_id: string;
+            /** @enum {string} */
+            weights_source: "default" | "restaurant";
+            weights: {
+                [key: string]: number;
+            };
+            suppliers: {
+                rank: number;
+                /** Format: uuid */
+                supplier_id: string;
+                supplier_name: string;
+                score: number | null;
+                enough_history: boolean;
+                offer: {
+                    /** Format: uuid */
+                    product_id: string;
+                    name: string;
+                    unit: string;
+                    price_cents: number;
+                    normalised_price_cents: number | null;
+                    normalised_per: ("kg" | "l" | "piece") | null;
+                };
+                distance_km: number | null;
+                components: {
+                    /** @enum {string} */
+                    name: "reliability" | "price" | "distance" | "unit_price" | "delivery_reliability" | "fill_rate" | "invoice_accuracy" | "stock_availability" | "min_order_value";
+                    weight: number;
+                    value: number | null;
+                    contribution: number | null;
+                    explanation: string;
+                }[];
+            }[];
+            out_of_delivery_area: string[];
         };
         SupplierUpdateInput: {
             legal_name?: string;
@@ -1637,6 +2318,12 @@ export interface components {
             default_currency?: string;
             payment_terms_days?: number;
             bankgiro?: string | null;
+            delivery_weekdays?: number[];
+            order_lead_days?: number;
+            depot_latitude?: number | null;
+            depot_longitude?: number | null;
+            delivery_radius_km?: number | null;
+            min_order_cents?: number | null;
         };
         TokenResponse: {
             access_token: string;
@@ -1672,7 +2359,7 @@ export interface components {
         WebhookCreateInput: {
             /** Format: uri */
             url: string;
-            events?: ("order.placed" | "order.status_changed" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed" | "payment.authorised" | "payment.captured" | "payment.refunded" | "payment.failed" | "payment.authorisation_expired" | "payment.disputed" | "connector.connected" | "connector.sync_requested" | "connector.sync_completed" | "connector.selectors_failed" | "connector.dom_changed" | "connector.cart_prefilled" | "connector.disconnected")[];
+            events?: ("order.placed" | "order.status_changed" | "order.credit_note_issued" | "supplier_invoice.received" | "supplier_invoice.status_changed" | "supplier_invoice.disputed" | "payment.authorised" | "payment.captured" | "payment.refunded" | "payment.failed" | "payment.authorisation_expired" | "payment.disputed" | "connector.connected" | "connector.sync_requested" | "connector.sync_completed" | "connector.selectors_failed" | "connector.dom_changed" | "connector.cart_prefilled" | "connector.disconnected" | "product.price_changed")[];
             description?: string;
         };
         WebhookList: {
@@ -1849,6 +2536,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1914,6 +2607,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,6 +2692,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2109,6 +2814,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2190,6 +2901,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2295,6 +3012,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2378,6 +3101,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2463,6 +3192,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2588,6 +3323,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2672,6 +3413,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2749,6 +3496,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2854,6 +3607,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2939,6 +3698,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3022,6 +3787,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3138,6 +3909,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3223,6 +4000,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3348,6 +4131,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3441,6 +4230,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3518,6 +4313,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3623,6 +4424,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3708,6 +4515,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3791,6 +4604,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3907,6 +4726,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3992,6 +4817,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4117,6 +4948,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4210,6 +5047,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4297,6 +5140,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4411,6 +5260,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4496,6 +5351,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4579,6 +5440,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4695,6 +5562,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4780,6 +5653,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4903,6 +5782,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5030,6 +5915,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5107,6 +5998,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5190,6 +6087,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5220,7 +6123,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description 1–255 printable ASCII characters, unique per order attempt (a UUID works well) */
+                /** @description 1–255 printable ASCII characters, unique per attempt (a UUID works well) */
                 "idempotency-key": string;
             };
             path?: never;
@@ -5304,7 +6207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Understood but refused by a business rule. Codes: PRODUCT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED */
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE, PRODUCT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5316,6 +6219,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5401,6 +6310,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5486,100 +6401,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    getInvoicesByOrderId: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                order_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK: Invoice */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Invoice"];
-                };
-            };
-            /** @description The request is invalid. Codes: VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The caller may not do this. Codes: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found. Codes: ORDER_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflict with the current state. Codes: INVOICE_NOT_AVAILABLE */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
-            429: {
-                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5674,6 +6501,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5768,6 +6601,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5862,6 +6701,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5956,6 +6801,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6072,6 +6923,442 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getInvoicesByOrderId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Invoice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                    "application/xml": string;
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: ORDER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: INVOICE_NOT_AVAILABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getInvoicesByOrderIdCreditNotes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: CreditNotePage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNotePage"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: ORDER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: INVOICE_NOT_AVAILABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postInvoicesByOrderIdCreditNotes: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per attempt (a UUID works well) */
+                "idempotency-key": string;
+            };
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditNoteCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Created: CreditNote */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST, IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: ORDER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: INVOICE_NOT_AVAILABLE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: CREDIT_EXCEEDS_INVOICE, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getCreditNotesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: CreditNote */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                    "application/xml": string;
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: CREDIT_NOTE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6202,6 +7489,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6446,6 +7739,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6607,6 +7906,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6683,6 +7988,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6908,6 +8219,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7078,6 +8395,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7272,6 +8595,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7442,6 +8771,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7555,6 +8890,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7676,6 +9017,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7764,6 +9111,524 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postRestaurantsByIdSuggestedOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuggestedOrderRequestInput"];
+            };
+        };
+        responses: {
+            /** @description OK: SuggestedOrder */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestedOrder"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND, SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: UNPROCESSABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRestaurantsByIdRecommendations: {
+        parameters: {
+            query?: {
+                category?: string;
+                product_id?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: SupplierRecommendations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierRecommendations"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND, PRODUCT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRestaurantsByIdRecommendationWeights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: RecommendationWeights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationWeights"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    putRestaurantsByIdRecommendationWeights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreWeightsInput"];
+            };
+        };
+        responses: {
+            /** @description OK: RecommendationWeights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationWeights"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteRestaurantsByIdRecommendationWeights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: RecommendationWeights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationWeights"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7859,6 +9724,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -7877,9 +9751,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7888,6 +9777,15 @@ export interface operations {
             };
             /** @description Unexpected server error. Codes: INTERNAL_ERROR */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An upstream service failed. Codes: PAYMENT_PROCESSING_ERROR */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7966,9 +9864,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, PAYMENT_ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8061,6 +9974,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, PAYMENT_ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -8082,6 +10004,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8170,9 +10098,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8251,6 +10194,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "pending" | "succeeded" | "failed";
                             stripe_refund_id: string | null;
+                            last_error: string | null;
                             created_at: string;
                         }[];
                     };
@@ -8283,9 +10227,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: ORDER_NOT_FOUND, PAYMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8344,6 +10303,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "pending" | "succeeded" | "failed";
                         stripe_refund_id: string | null;
+                        last_error: string | null;
                         created_at: string;
                     };
                 };
@@ -8375,6 +10335,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Not found. Codes: ORDER_NOT_FOUND, PAYMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -8393,9 +10362,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Understood but refused by a business rule. Codes: CARD_PAYMENTS_UNAVAILABLE, REFUND_NOT_ALLOWED, REFUND_EXCEEDS_CAPTURED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8404,6 +10388,15 @@ export interface operations {
             };
             /** @description Unexpected server error. Codes: INTERNAL_ERROR */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An upstream service failed. Codes: PAYMENT_PROCESSING_ERROR */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8466,6 +10459,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8611,6 +10610,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8734,6 +10739,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8832,6 +10843,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8957,6 +10974,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9074,6 +11097,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9150,6 +11179,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9225,6 +11260,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9337,6 +11378,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9421,6 +11468,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9509,6 +11562,12 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9586,6 +11645,1553 @@ export interface operations {
             /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSuppliersByIdPricing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: PricingSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingSettings"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    putSuppliersByIdPricing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    mode: "auto" | "review";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PricingSettings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingSettings"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSuppliersByIdPricingRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PricingRule"][];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSuppliersByIdPricingRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PricingRuleCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Created: PricingRule */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingRule"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, PRODUCT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: PRICING_RULE_TAKEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: PRICING_RULE_OUT_OF_BOUNDS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getPricingRulesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: PricingRule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingRule"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: PRICING_RULE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deletePricingRulesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: PRICING_RULE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    patchPricingRulesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PricingRuleUpdateInput"];
+            };
+        };
+        responses: {
+            /** @description OK: PricingRule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingRule"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: PRICING_RULE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Understood but refused by a business rule. Codes: PRICING_RULE_OUT_OF_BOUNDS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSuppliersByIdPricingProposals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                status?: "pending" | "applied" | "rejected" | "superseded" | "expired";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: PriceProposalPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceProposalPage"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postPricingProposalsByIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: PriceProposal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceProposal"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: PRICE_PROPOSAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: PRICE_PROPOSAL_NOT_PENDING, PRICE_PROPOSAL_STALE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postPricingProposalsByIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: PriceProposal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceProposal"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: PRICE_PROPOSAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: PRICE_PROPOSAL_NOT_PENDING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSuppliersByIdPricingRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description default: every product of the supplier */
+                    product_ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PriceRollbackResult */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceRollbackResult"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSuppliersByIdPriceAgreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PriceAgreement"][];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postSuppliersByIdPriceAgreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceAgreementCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Created: PriceAgreement */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceAgreement"];
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED, MALFORMED_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: SUPPLIER_NOT_FOUND, RESTAURANT_NOT_FOUND, PRODUCT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state. Codes: PRICE_AGREEMENT_TAKEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than the server accepts. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Content-Type; send application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deletePriceAgreementsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: PRICE_AGREEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Shutting down or the database is unavailable; retry. Codes: SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRestaurantsByIdPriceAgreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PriceAgreement"][];
+                    };
+                };
+            };
+            /** @description The request is invalid. Codes: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or invalid credentials. Codes: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The caller may not do this. Codes: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found. Codes: RESTAURANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds until the exhausted budget resets */
+                    "Retry-After"?: number;
+                    /** @description The budgets that applied (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";q=300;w=60, "restaurant-orders";q=60;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each: r remaining, t seconds to the reset, e.g. `"default";r=0;t=42` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {

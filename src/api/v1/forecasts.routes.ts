@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { forecastDto, forecastQuery } from '../../domain/forecasts/forecasts.schemas.js';
+import {
+  forecastDto,
+  forecastQuery,
+  suggestedOrderBody,
+  suggestedOrderDto,
+} from '../../domain/forecasts/forecasts.schemas.js';
 import { ANY_ROLE, requireRole, userContext } from '../guards.js';
 
 const tags = ['forecasts'];
@@ -42,5 +47,22 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
       reply
         .type('image/svg+xml; charset=utf-8')
         .send(await app.services.forecasts.chart(userContext(request), request.query)),
+  );
+  app.post(
+    '/restaurants/:id/suggested-order',
+    {
+      preValidation: requireRole('RESTAURANT', 'ADMIN'),
+      config: { errors: ['RESTAURANT_NOT_FOUND', 'SUPPLIER_NOT_FOUND', 'UNPROCESSABLE'] },
+      schema: {
+        tags,
+        summary:
+          'Suggested order for a supplier: forecast demand until the next delivery, plus safety stock, minus on hand, in packs',
+        security,
+        params: z.strictObject({ id: z.uuid() }),
+        body: suggestedOrderBody,
+        response: { 200: suggestedOrderDto },
+      },
+    },
+    (request) => app.services.suggestedOrders.suggest(userContext(request), request.params.id, request.body),
   );
 };

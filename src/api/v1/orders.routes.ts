@@ -5,18 +5,12 @@ import { ORDER_ACTIONS } from '../../domain/orders/lifecycle.js';
 import * as s from '../../domain/orders/orders.schemas.js';
 import { sendStoredJson } from '../contract.js';
 import { ANY_ROLE, requireRole, userContext } from '../guards.js';
+import { IDEMPOTENCY_ERRORS, IDEMPOTENCY_POLICY, idempotencyHeaders } from './idempotency.js';
 
 const idParams = z.object({ id: z.uuid() });
 const security = [{ bearerAuth: [] }];
 const tags = ['orders'];
 const orderErrors: ErrorCode[] = ['ORDER_NOT_FOUND'];
-
-const IDEMPOTENCY_POLICY =
-  'Requires an Idempotency-Key header (1–255 printable ASCII characters), scoped to the caller. Keys are kept 24 hours. ' +
-  'The same key and body replays the stored status and byte-identical body with Idempotent-Replayed: true; ' +
-  'the same key with another body → 422 IDEMPOTENCY_KEY_REUSED; while the first request runs → 409 IDEMPOTENCY_KEY_IN_USE ' +
-  '(a lock older than 90 s is taken over). Successes and business 4xx answers are stored; validation errors, 401 and 429 are not; ' +
-  'on a 5xx the key is released so the request can be retried.';
 
 export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = app.services.orders;
@@ -30,12 +24,10 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
         errors: [
           'RESTAURANT_NOT_FOUND',
           'SUPPLIER_NOT_FOUND',
+          'CARD_PAYMENTS_UNAVAILABLE',
           'PRODUCT_UNAVAILABLE',
           'INSUFFICIENT_INVENTORY',
-          'IDEMPOTENCY_KEY_REQUIRED',
-          'IDEMPOTENCY_KEY_INVALID',
-          'IDEMPOTENCY_KEY_REUSED',
-          'IDEMPOTENCY_KEY_IN_USE',
+          ...IDEMPOTENCY_ERRORS,
           'CONCURRENT_UPDATE',
         ],
       },
@@ -44,11 +36,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         summary: 'Place an order',
         description: IDEMPOTENCY_POLICY,
-        headers: z.object({
-          'idempotency-key': z.string().meta({
-            description: '1–255 printable ASCII characters, unique per order attempt (a UUID works well)',
-          }),
-        }),
+        headers: idempotencyHeaders,
         body: s.orderCreate,
         response: { 201: s.orderDto },
       },
@@ -102,23 +90,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: s.receiptDto },
       },
     },
-    (request) => service.receipt(userContext(request), request.params.id),
-  );
-
-  app.get(
-    '/invoices/:order_id',
-    {
-      preValidation: parties,
-      config: { errors: [...orderErrors, 'INVOICE_NOT_AVAILABLE'] },
-      schema: {
-        tags: ['invoices'],
-        security,
-        summary: 'Invoice of a delivered order, derived on request (never stored)',
-        params: z.object({ order_id: z.uuid() }),
-        response: { 200: s.invoiceDto },
-      },
-    },
-    (request) => service.invoice(userContext(request), request.params.order_id),
+    (request) => app.services.invoices.receipt(userContext(request), request.params.id),
   );
 
   for (const action of ORDER_ACTIONS) {

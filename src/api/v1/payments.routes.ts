@@ -7,6 +7,7 @@ const security = [{ bearerAuth: [] }];
 const tags = ['payments'];
 const supplierParams = z.object({ id: z.uuid() });
 const orderParams = z.object({ id: z.uuid() });
+const stripeDown = 'PAYMENT_PROCESSING_ERROR' as const;
 
 /** Stripe Connect (spec §3, §4): supplier onboarding and account state, order payments, refunds, payouts. */
 export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -17,6 +18,7 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/suppliers/:id/payments/onboarding',
     {
       preValidation: suppliers,
+      config: { errors: ['SUPPLIER_NOT_FOUND', 'CARD_PAYMENTS_UNAVAILABLE', stripeDown] },
       schema: {
         tags,
         security,
@@ -34,6 +36,7 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/suppliers/:id/payments',
     {
       preValidation: suppliers,
+      config: { errors: ['SUPPLIER_NOT_FOUND', 'PAYMENT_ACCOUNT_NOT_FOUND'] },
       schema: {
         tags,
         security,
@@ -49,6 +52,7 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/suppliers/:id/payments/fee',
     {
       preValidation: requireRole('ADMIN'),
+      config: { errors: ['SUPPLIER_NOT_FOUND', 'PAYMENT_ACCOUNT_NOT_FOUND'] },
       schema: {
         tags,
         security,
@@ -65,6 +69,7 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/suppliers/:id/payouts',
     {
       preValidation: suppliers,
+      config: { errors: ['SUPPLIER_NOT_FOUND'] },
       schema: {
         tags,
         security,
@@ -80,6 +85,7 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orders/:id/payment',
     {
       preValidation: requireRole(...ANY_ROLE),
+      config: { errors: ['ORDER_NOT_FOUND', 'PAYMENT_NOT_FOUND'] },
       schema: {
         tags,
         security,
@@ -95,6 +101,16 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orders/:id/refunds',
     {
       preValidation: suppliers,
+      config: {
+        errors: [
+          'ORDER_NOT_FOUND',
+          'PAYMENT_NOT_FOUND',
+          'CARD_PAYMENTS_UNAVAILABLE',
+          'REFUND_NOT_ALLOWED',
+          'REFUND_EXCEEDS_CAPTURED',
+          stripeDown,
+        ],
+      },
       schema: {
         tags,
         security,

@@ -2,7 +2,7 @@
  * A small, valid PDF 1.4 with one page of Helvetica text and a correct cross-reference table — what the
  * portal replicas serve as invoices. Only WinAnsi-safe characters are written (å, ä, ö are transliterated).
  */
-export function textPdf(lines: readonly string[]): Buffer {
+export function textPdf(lines: readonly string[], padBytes = 0): Buffer {
   const safe = (s: string) =>
     s
       .replace(/[åä]/g, 'a')
@@ -26,7 +26,11 @@ export function textPdf(lines: readonly string[]): Buffer {
     `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
   ];
-  let body = '%PDF-1.4\n';
+  // Padding (comment lines before the first object) gives the replica a large download to refuse.
+  let body = `%PDF-1.4\n${'%'
+    .padEnd(79, 'x')
+    .concat('\n')
+    .repeat(Math.ceil(padBytes / 80))}`;
   const offsets: number[] = [];
   objects.forEach((object, i) => {
     offsets.push(Buffer.byteLength(body, 'latin1'));

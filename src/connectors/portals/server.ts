@@ -43,6 +43,7 @@ export interface Invoice {
   number: string;
   date: string;
   totalOre: number;
+  padBytes?: number;
 }
 
 export interface PortalServer {
@@ -53,7 +54,10 @@ export interface PortalServer {
   adjustPrice(article: string, deltaOre: number): void;
   expireSessions(): void;
   throttleEvery(n: number): void;
-  addInvoice(customerId: string): Invoice;
+  /** Catalog API pages from this one on answer 503 (an outage mid-sync); null ends it. */
+  failFromPage(page: number | null): void;
+  /** A new invoice in the customer's archive; `padBytes` makes its PDF that much larger. */
+  addInvoice(customerId: string, options?: { padBytes?: number }): Invoice;
   cart(customerId: string): Map<string, number>;
   articleAt(index: number): PortalProduct;
   /** Requests seen, by path (without query). */
@@ -64,6 +68,7 @@ export interface PortalServer {
 export async function startPortal(options: PortalOptions): Promise<PortalServer> {
   let layout = options.layout ?? 'v1';
   let throttle = options.throttleEvery ?? 0;
+  let failingFrom: number | null = null;
   const pageSize = options.pageSize ?? 250;
   const ttl = options.sessionTtlMs ?? 8 * 3600_000;
   const prefix = html.markupFor(options.flavour, 'v1').articlePrefix;
@@ -213,6 +218,12 @@ export async function startPortal(options: PortalOptions): Promise<PortalServer>
     }
     if (path === m.paths.api) {
       const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+      if (failingFrom !== null && page >= failingFrom)
+        return send(
+          503,
+          JSON.stringify({ message: 'Tjänsten är tillfälligt otillgänglig' }),
+          'application/json',
+        );
       const all = live();
       const items = all
         .slice((page - 1) * pageSize, page * pageSize)
@@ -261,12 +272,15 @@ export async function startPortal(options: PortalOptions): Promise<PortalServer>
       const number = path.slice(m.paths.invoices.length + 1, -4);
       const invoice = invoicesOf(customer).find((i) => i.number === number);
       if (!invoice) return send(404, 'Fakturan finns inte');
-      const pdf = textPdf([
-        `${m.brandName} - Faktura ${invoice.number}`,
-        `Kund ${customer}`,
-        `Datum ${invoice.date}`,
-        `Att betala ${invoice.totalOre / 100} SEK`,
-      ]);
+      const pdf = textPdf(
+        [
+          `${m.brandName} - Faktura ${invoice.number}`,
+          `Kund ${customer}`,
+          `Datum ${invoice.date}`,
+          `Att betala ${invoice.totalOre / 100} SEK`,
+        ],
+        invoice.padBytes ?? 0,
+      );
       return send(200, pdf, 'application/pdf', {
         'content-disposition': `attachment; filename="faktura-${invoice.number}.pdf"`,
       });
@@ -305,12 +319,16 @@ export async function startPortal(options: PortalOptions): Promise<PortalServer>
     throttleEvery: (n) => {
       throttle = n;
     },
-    addInvoice(customerId) {
+    failFromPage: (page) => {
+      failingFrom = page;
+    },
+    addInvoice(customerId, extra) {
       const list = invoicesOf(customerId);
-      const invoice = {
+      const invoice: Invoice = {
         number: `${list[0]?.number.slice(0, 4) ?? '1000'}${String(list.length + 1).padStart(4, '0')}`,
         date: '2026-12-01',
         totalOre: 99_900 + list.length,
+        ...(extra?.padBytes ? { padBytes: extra.padBytes } : {}),
       };
       list.push(invoice);
       return invoice;

@@ -44,3 +44,72 @@ export const forecastDto = z.object({
   points: z.array(forecastPointDto),
 });
 export type ForecastDto = z.infer<typeof forecastDto>;
+
+/** Each product at most once; quantities in the product's unit. */
+export const suggestedOrderBody = z.strictObject({
+  supplier_id: z.uuid(),
+  /** How far ahead the order may look: the covered window ends at the next delivery or here, whichever is first. */
+  horizon_days: z.number().int().min(1).max(MAX_HORIZON_DAYS).default(14),
+  on_hand: z
+    .array(z.strictObject({ product_id: z.uuid(), quantity: z.number().min(0).max(100_000_000) }))
+    .max(1000)
+    .refine(
+      (lines) => new Set(lines.map((l) => l.product_id)).size === lines.length,
+      'each product at most once',
+    )
+    .default([]),
+});
+export type SuggestedOrderBody = z.infer<typeof suggestedOrderBody>;
+
+export const suggestedOrderLineDto = z.object({
+  product_id: z.uuid(),
+  sku: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  pack_size: z.number().nullable(),
+  model: z.enum(MODEL_NAMES),
+  /** Forecast demand over the covered days. */
+  forecast_quantity: z.number(),
+  /** Margin from the 80 % intervals: root of the summed squared daily margins. */
+  safety_stock: z.number(),
+  on_hand: z.number(),
+  /** forecast + safety stock − on hand, before rounding. */
+  needed: z.number(),
+  /** `needed` rounded up to the pack size: what the order line asks for. */
+  quantity: z.number(),
+  unit_price_cents: z.number().int(),
+  net_cents: z.number().int(),
+});
+
+export const suggestedOrderDto = z.object({
+  restaurant_id: z.uuid(),
+  supplier_id: z.uuid(),
+  delivery_date: z.string(),
+  covers_from: z.string(),
+  covers_through: z.string(),
+  horizon_days: z.number().int(),
+  /** The body for POST /api/v1/orders, as it is; null when nothing needs ordering. */
+  order: z
+    .object({
+      restaurant_id: z.uuid(),
+      supplier_id: z.uuid(),
+      delivery_date: z.string(),
+      lines: z.array(z.object({ product_id: z.uuid(), quantity: z.number() })),
+    })
+    .nullable(),
+  lines: z.array(suggestedOrderLineDto),
+  skipped: z.array(
+    z.object({
+      product_id: z.uuid(),
+      reason: z.enum(['covered_by_on_hand', 'no_forecast', 'inactive', 'no_forecast_points']),
+    }),
+  ),
+  estimated_net_cents: z.number().int(),
+  currency: z.string(),
+  min_order_cents: z.number().int().nullable(),
+  below_min_order: z.boolean(),
+});
+export type SuggestedOrderDto = z.infer<typeof suggestedOrderDto>;
+
+z.globalRegistry.add(suggestedOrderBody, { id: 'SuggestedOrderRequest' });
+z.globalRegistry.add(suggestedOrderDto, { id: 'SuggestedOrder' });

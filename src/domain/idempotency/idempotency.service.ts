@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { UserContext } from '../../core/context.js';
 import type { Database, Executor } from '../../core/db.types.js';
 import { DomainError, httpMappingFor, toEnvelope } from '../../core/errors.js';
 import { claimLost, keyInUse, keyInvalid, keyRaced, keyRequired, keyReused } from './idempotency.errors.js';
@@ -66,6 +67,23 @@ export function validateKey(key: string | string[] | undefined): string {
 const STALE_LOCK_MS = 90_000;
 /** Releases waiting for the database to come back, at most; beyond it a claim waits for its lock to go stale. */
 const MAX_PENDING_RELEASES = 10_000;
+
+/** What a POST under an Idempotency-Key is remembered by: the caller, the (validated) key, the path and the body. */
+export function keyedPost(
+  ctx: UserContext,
+  rawKey: string | string[] | undefined,
+  path: string,
+  body: unknown,
+) {
+  return {
+    accountId: ctx.principal.accountId,
+    key: validateKey(rawKey),
+    method: 'POST',
+    path,
+    body,
+    requestId: ctx.requestId,
+  };
+}
 
 export function createIdempotencyService(deps: { db: Database; ttlSeconds: number }) {
   const { db, ttlSeconds } = deps;
@@ -165,7 +183,8 @@ export function createIdempotencyService(deps: { db: Database; ttlSeconds: numbe
       } catch (err) {
         if (err instanceof DomainError && lost.has(err)) throw err;
         const status = err instanceof DomainError ? httpMappingFor(err.code).status : 500;
-        if (err instanceof DomainError && status < 500) {
+        // A 429 is not the request's answer, only "not now": the key is released for the retry, like a 5xx.
+        if (err instanceof DomainError && status < 500 && status !== 429) {
           const body = JSON.stringify(toEnvelope(err, request.requestId));
           if (!(await repo.completeClaim(db, claimed.claim, status, body))) throw claimLost();
           return { status, body, replayed: false };

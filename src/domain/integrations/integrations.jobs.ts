@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../core/db.types.js';
-import type { SessionState } from '../../connectors/browser.js';
-import { ConnectorError, type SupplierKey } from '../../connectors/connector.js';
+import type { GuardedContext, SessionState } from '../../connectors/browser.js';
+import { ConnectorError, type InvoiceRef, type SupplierKey } from '../../connectors/connector.js';
+import { DomainError } from '../../core/errors.js';
 import { pause } from '../../connectors/pacing.js';
 import { CONNECTOR_MODULES } from '../../connectors/registry.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -208,41 +209,61 @@ export function createConnectorJobs(deps: IntegrationDeps & { db: Database }) {
     pullInvoices,
   };
 
-  /** Downloads the portal's invoices into the intake; the intake drops ones it already has (content hash). */
+  /**
+   * Downloads the portal's invoices into supplier-invoice intake, which drops the ones it already has (content
+   * hash). A document that is too large or not an invoice file is skipped and named in the audit, not retried.
+   */
   async function pullInvoices(connectionId: string, jobId: string) {
+    const outcome = { received: 0, duplicates: 0, rejected: [] as { number: string; reason: string }[] };
     const row = await repo.findConnectionById(db, connectionId);
-    if (!row || effectiveStatus(row, new Date()) !== 'active') return { received: 0, duplicates: 0 };
-    const session = await openSession(row);
-    if (!session) return { received: 0, duplicates: 0 };
+    if (!row || effectiveStatus(row, new Date()) !== 'active') return outcome;
     const key = row.supplierKey as SupplierKey;
+    const connector = await repo.findConnector(db, key);
+    const session = await openSession(row);
+    if (!session || !connector) return outcome;
     const client = deps.runtime.client(key);
-    let received = 0;
-    let duplicates = 0;
-    await deps.runtime.limit(key, () =>
-      client.withSession(session, async (g) => {
-        for (const invoice of await client.listInvoices(g)) {
-          const bytes = await client.download(g, invoice.url);
-          const stored = await deps.intake.ingest({
-            restaurantId: row.restaurantId,
-            supplierKey: key,
-            filename: `${key}-${invoice.number}.pdf`,
-            bytes,
-          });
-          if (stored.duplicate) duplicates += 1;
-          else received += 1;
-        }
-      }),
-    );
+    const ctx = jobContext(jobId);
+    const admit = async (g: GuardedContext, invoice: InvoiceRef) => {
+      try {
+        const bytes = await client.download(g, invoice.url);
+        const stored = await deps.intake.ingest(ctx, {
+          restaurantId: row.restaurantId,
+          supplierId: connector.supplierId,
+          supplierKey: key,
+          filename: `${key}-${invoice.number}.pdf`,
+          bytes,
+        });
+        if (stored.duplicate) outcome.duplicates += 1;
+        else outcome.received += 1;
+      } catch (err) {
+        if (err instanceof ConnectorError && err.kind === 'too_large')
+          outcome.rejected.push({ number: invoice.number, reason: 'too_large' });
+        else if (err instanceof DomainError)
+          outcome.rejected.push({ number: invoice.number, reason: err.code });
+        else throw err;
+      }
+    };
+    try {
+      await deps.runtime.limit(key, () =>
+        client.withSession(session, async (g) => {
+          for (const invoice of await client.listInvoices(g)) await admit(g, invoice);
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConnectorError && err.kind === 'session_expired')) throw err;
+      await db.transaction((tx) => repo.expireConnection(tx, row.id));
+      return outcome;
+    }
     await db.transaction(async (tx) => {
       await repo.updateConnection(tx, row.id, { lastInvoicePullAt: new Date() });
-      await recordAudit(tx, jobContext(jobId), {
+      await recordAudit(tx, ctx, {
         action: 'connector.invoice_pull',
         resourceType: 'supplier_connection',
         resourceId: row.id,
-        details: { supplier: key, received, duplicates },
+        details: { supplier: key, ...outcome },
       });
     });
-    return { received, duplicates };
+    return outcome;
   }
 }
 

@@ -3,7 +3,6 @@ import {
   boolean,
   char,
   check,
-  customType,
   index,
   integer,
   jsonb,
@@ -15,8 +14,6 @@ import {
 } from 'drizzle-orm/pg-core';
 import { baseColumns, instant } from '../../db/base.js';
 import { restaurants, suppliers } from '../organisations/organisations.models.js';
-
-const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 export const CONNECTION_STATES = ['awaiting_code', 'active', 'expired', 'failed', 'disconnected'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
@@ -129,30 +126,6 @@ export const supplierConnectors = pgTable('supplier_connectors', {
     .default(sql`'{}'::text[]`),
   checkedAt: instant('checked_at'),
 });
-
-/**
- * Invoice PDFs pulled from portals, deduplicated by content hash per restaurant — the storage behind the
- * SupplierInvoiceIntake port until it is wired to the supplier-invoices intake.
- */
-export const connectorInvoiceDocuments = pgTable(
-  'connector_invoice_documents',
-  {
-    ...baseColumns(),
-    restaurantId: uuid('restaurant_id')
-      .notNull()
-      .references(() => restaurants.id),
-    supplierKey: text('supplier_key').notNull(),
-    filename: text('filename').notNull(),
-    sha256: char('sha256', { length: 64 }).notNull(),
-    sizeBytes: integer('size_bytes').notNull(),
-    contentType: text('content_type').notNull(),
-    content: bytea('content').notNull(),
-  },
-  (t) => [
-    uniqueIndex('connector_invoice_documents_restaurant_hash_key').on(t.restaurantId, t.sha256),
-    check('connector_invoice_documents_size', sql`${t.sizeBytes} > 0`),
-  ],
-);
 
 export type ConnectionRow = typeof supplierConnections.$inferSelect;
 export type ConnectorRow = typeof supplierConnectors.$inferSelect;

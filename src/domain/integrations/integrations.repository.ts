@@ -344,3 +344,16 @@ export async function countCache(ex: Executor, connectionId: string): Promise<nu
   );
   return row?.n ?? 0;
 }
+
+/** Events of this connection that enqueue connector jobs (the event id is the job id), from the last two days. */
+export async function jobEventIds(ex: Executor, connectionId: string): Promise<string[]> {
+  const rows = await query<{ id: string }>(
+    ex,
+    sql`
+    SELECT id FROM outbox_events
+    WHERE aggregate_type = 'supplier_connection' AND aggregate_id = ${connectionId}::uuid
+      AND event_type IN ('connector.connected', 'connector.sync_requested', 'connector.cart_prefilled')
+      AND created_at > now() - interval '2 days'`,
+  );
+  return rows.map((r) => r.id);
+}

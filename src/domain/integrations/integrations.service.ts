@@ -347,13 +347,18 @@ export function createIntegrationService(deps: IntegrationDeps & { db: Database;
       return answer;
     },
 
-    /** Disconnects at once: the sealed session is destroyed, pending work finds the connection gone. */
+    /** Disconnects at once: queued jobs removed, the sealed session destroyed, running work finds it gone. */
     async disconnect(ctx: UserContext, key: SupplierKey, restaurantId: string): Promise<void> {
       await assertMember(db, ctx, restaurantId, 'owner');
       const row = await repo.findConnection(db, restaurantId, key);
       if (!row || row.status === 'disconnected') throw e.notConnected(CONNECTOR_MODULES[key].displayName);
       for (const [id, c] of challenges)
         if (c.restaurantId === restaurantId && c.supplier === key) await dropChallenge(id);
+      // Queued syncs and pulls go first; one that slips through (or runs while Redis is away) finds the
+      // connection disconnected and does nothing.
+      const cancelled = deps.jobs
+        ? await deps.jobs.cancel('connectors', await repo.jobEventIds(db, row.id)).catch(() => null)
+        : 0;
       await db.transaction(async (tx) => {
         const destroyed = await repo.destroySecret(tx, row.id);
         await repo.updateConnection(tx, row.id, {
@@ -366,7 +371,7 @@ export function createIntegrationService(deps: IntegrationDeps & { db: Database;
           action: 'connector.disconnect',
           resourceType: 'supplier_connection',
           resourceId: row.id,
-          details: { supplier: key, secret_destroyed: destroyed },
+          details: { supplier: key, secret_destroyed: destroyed, jobs_cancelled: cancelled },
         });
         await insertOutboxEvents(tx, [
           {

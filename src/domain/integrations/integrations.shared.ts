@@ -10,6 +10,7 @@ import type { ConnectionDto } from './integrations.schemas.js';
 import type { SessionVault } from './session-vault.js';
 import type { SupplierInvoiceIntake } from './invoice-intake.js';
 import type { ConnectorConfig } from '../../core/config.connectors.js';
+import type { JobCanceller } from '../../core/jobs.js';
 
 export interface IntegrationDeps {
   runtime: ConnectorRuntime;
@@ -17,6 +18,8 @@ export interface IntegrationDeps {
   metrics: ConnectorMetrics;
   config: ConnectorConfig;
   intake: SupplierInvoiceIntake;
+  /** Removes a connection's queued jobs on disconnect (BullMQ, or the in-process queue); absent in job services. */
+  jobs?: JobCanceller | undefined;
 }
 
 /** Restaurant members may read and sync; connecting and disconnecting an account takes an owner. */

@@ -1,42 +1,38 @@
-import { createHash } from 'node:crypto';
-import type { Database } from '../../core/db.types.js';
-import { connectorInvoiceDocuments } from './integrations.models.js';
+import type { RequestContext } from '../../core/context.js';
+import { admitInvoiceFile, type IntakeDeps } from '../supplier-invoices/supplier-invoices.intake.js';
 
 /**
- * The port invoice pull hands documents to (spec §11 "into supplier-invoice intake"). The supplier-invoices domain
- * implements the same interface with its own storage, extraction and reconciliation; until it is wired in,
- * `createDocumentStoreIntake` keeps the files in `connector_invoice_documents`, deduplicated by content hash.
+ * The port invoice pull hands documents to (spec §11 "into supplier-invoice intake"): the pulled file becomes a
+ * supplier invoice of the restaurant, from the connector's supplier, exactly as an upload would (content-hash
+ * storage, dedupe per restaurant, the extraction job, then matching and reconciliation).
  */
 export interface SupplierInvoiceIntake {
-  ingest(input: {
-    restaurantId: string;
-    supplierKey: string;
-    filename: string;
-    bytes: Buffer;
-  }): Promise<{ documentId: string | null; duplicate: boolean }>;
+  ingest(
+    ctx: RequestContext,
+    input: {
+      restaurantId: string;
+      supplierId: string;
+      supplierKey: string;
+      filename: string;
+      bytes: Buffer;
+    },
+  ): Promise<{ invoiceId: string; duplicate: boolean }>;
 }
 
-export function createDocumentStoreIntake(db: Database): SupplierInvoiceIntake {
+export function createSupplierInvoiceIntake(deps: IntakeDeps): SupplierInvoiceIntake {
   return {
-    async ingest(input) {
-      if (!input.bytes.subarray(0, 5).equals(Buffer.from('%PDF-'))) {
-        throw new Error('not a PDF document');
-      }
-      const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-      const [row] = await db
-        .insert(connectorInvoiceDocuments)
-        .values({
-          restaurantId: input.restaurantId,
-          supplierKey: input.supplierKey,
-          filename: input.filename.slice(0, 200),
-          sha256,
-          sizeBytes: input.bytes.length,
-          contentType: 'application/pdf',
-          content: input.bytes,
-        })
-        .onConflictDoNothing()
-        .returning({ id: connectorInvoiceDocuments.id });
-      return { documentId: row?.id ?? null, duplicate: !row };
+    async ingest(ctx, input) {
+      const { invoice, created } = await admitInvoiceFile(deps, ctx, {
+        bytes: input.bytes,
+        fileName: input.filename,
+        owner: { ownerKind: 'restaurant', ownerOrgId: input.restaurantId },
+        restaurantId: input.restaurantId,
+        supplierId: input.supplierId,
+        declaredType: 'invoice',
+        uploadedBy: null,
+        source: { channel: 'portal', supplierKey: input.supplierKey },
+      });
+      return { invoiceId: invoice.id, duplicate: !created };
     },
   };
 }

@@ -1,6 +1,15 @@
 import { luhnValid } from '../organisations/org-number.js';
+import { creditNoteNumber } from './credit-notes.js';
 import { vatBreakdown } from './money.js';
-import type { InvoiceParty, OrderLineRow, OrderRow } from './orders.models.js';
+import type {
+  CreditNoteLineRow,
+  CreditNoteRow,
+  InvoiceParty,
+  InvoiceSeller,
+  OrderLineRow,
+  OrderRow,
+} from './orders.models.js';
+import type { CreditNoteDto } from './orders.schemas.js';
 import { stockholmTime } from './vat.js';
 
 /**
@@ -12,8 +21,21 @@ import { stockholmTime } from './vat.js';
 
 export const formatRate = (bp: number) => `${(bp / 100).toFixed(2)}%`;
 
-function docLines(lines: OrderLineRow[]) {
-  return lines.map((l) => ({
+type DocLine = Pick<
+  OrderLineRow,
+  | 'lineNo'
+  | 'sku'
+  | 'name'
+  | 'quantity'
+  | 'unit'
+  | 'unitPriceCents'
+  | 'vatCategory'
+  | 'vatRateBp'
+  | 'netCents'
+>;
+
+function docLine(l: DocLine) {
+  return {
     line_no: l.lineNo,
     sku: l.sku,
     description: l.name,
@@ -24,14 +46,14 @@ function docLines(lines: OrderLineRow[]) {
     vat_rate: formatRate(l.vatRateBp),
     vat_rate_bp: l.vatRateBp,
     net_cents: l.netCents,
-  }));
+  };
 }
 
 /** The lines, VAT per rate (highest first) and totals, all straight from the stored order. */
 function amounts(order: OrderRow, lines: OrderLineRow[]) {
   return {
     currency: order.currency,
-    lines: docLines(lines),
+    lines: lines.map(docLine),
     vat: vatBreakdown(lines).map((g) => ({
       vat_rate: formatRate(g.vatRateBp),
       vat_rate_bp: g.vatRateBp,
@@ -92,6 +114,8 @@ const partyDto = (p: InvoiceParty) => ({
   },
 });
 
+const sellerDto = (s: InvoiceSeller) => ({ ...partyDto(s), vat_number: s.vatNumber });
+
 /** The frozen part of a delivered order; undefined before `deliver`. */
 export function frozenInvoice(order: OrderRow) {
   const { supplyDate, paymentTermsDays, dueDate, seller, buyer } = order;
@@ -117,9 +141,45 @@ export function buildInvoice(
     supply_date: frozen.supplyDate,
     due_date: frozen.dueDate,
     payment_terms_days: frozen.paymentTermsDays,
-    seller: { ...partyDto(frozen.seller), vat_number: frozen.seller.vatNumber },
+    seller: sellerDto(frozen.seller),
     buyer: partyDto(frozen.buyer),
     payment: { bankgiro: frozen.seller.bankgiro, ocr_reference: ocrReference(order.serial) },
     ...amounts(order, lines),
+  };
+}
+
+export type FrozenInvoice = NonNullable<ReturnType<typeof frozenInvoice>>;
+
+/**
+ * A credit note (kreditfaktura): like the invoice it corrects — the same parties, frozen — plus a clear
+ * reference to that invoice (Mervärdesskattelagen 17 kap. 25 §), the credited lines and the VAT credited per rate.
+ */
+export function buildCreditNote(
+  order: OrderRow,
+  frozen: FrozenInvoice,
+  note: CreditNoteRow,
+  lines: CreditNoteLineRow[],
+): CreditNoteDto {
+  return {
+    id: note.id,
+    credit_note_number: creditNoteNumber(note.serial, note.issueDate),
+    order_id: order.id,
+    invoice_number: invoiceNumber(order.serial, frozen.supplyDate),
+    invoice_issue_date: frozen.supplyDate,
+    issue_date: note.issueDate,
+    reason: note.reason,
+    seller: sellerDto(frozen.seller),
+    buyer: partyDto(frozen.buyer),
+    currency: note.currency,
+    lines: lines.map((l) => ({ ...docLine(l), invoice_line_no: l.invoiceLineNo })),
+    vat: note.vat.map((g) => ({
+      vat_rate: formatRate(g.vatRateBp),
+      vat_rate_bp: g.vatRateBp,
+      taxable_cents: g.taxableCents,
+      tax_cents: g.taxCents,
+    })),
+    subtotal_cents: note.subtotalCents,
+    tax_cents: note.taxCents,
+    total_cents: note.totalCents,
   };
 }

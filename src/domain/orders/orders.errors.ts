@@ -1,4 +1,5 @@
 import { DomainError, type ErrorDetail } from '../../core/errors.js';
+import type { QuotaState } from '../../core/quota.js';
 
 export const ORDER_ERROR_CODES = [
   'ORDER_NOT_FOUND',
@@ -6,6 +7,8 @@ export const ORDER_ERROR_CODES = [
   'INSUFFICIENT_INVENTORY',
   'INVALID_ORDER_TRANSITION',
   'INVOICE_NOT_AVAILABLE',
+  'CREDIT_NOTE_NOT_FOUND',
+  'CREDIT_EXCEEDS_INVOICE',
 ] as const;
 
 export const orderNotFound = (id: string) => new DomainError('ORDER_NOT_FOUND', `Order ${id} not found`);
@@ -43,3 +46,18 @@ export const cardPaymentsOff = () =>
   new DomainError('CARD_PAYMENTS_UNAVAILABLE', 'Card payments are not configured on this server', [
     { path: 'payment_method', message: 'use invoice' },
   ]);
+export const creditNoteNotFound = (id: string) =>
+  new DomainError('CREDIT_NOTE_NOT_FOUND', `Credit note ${id} not found`);
+export const creditExceedsInvoice = (details: ErrorDetail[]) =>
+  new DomainError('CREDIT_EXCEEDS_INVOICE', 'A credit note cannot credit more than was invoiced', details);
+export const creditLinesInvalid = (details: ErrorDetail[]) =>
+  new DomainError('VALIDATION_FAILED', 'Some lines are not lines of this invoice', details);
+export const creditForbidden = () =>
+  new DomainError('FORBIDDEN', "Only the seller (or an admin) issues credit notes for the seller's invoices");
+export const placementRateLimited = (state: QuotaState) =>
+  new DomainError(
+    'RATE_LIMITED',
+    `This restaurant has placed ${state.limit} orders in the last ${state.windowSeconds} s, its limit; retry in ${state.resetSeconds} s`,
+    undefined,
+    { rateLimit: state },
+  );

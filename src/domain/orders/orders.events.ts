@@ -28,4 +28,16 @@ export const orderEventSchemas = {
     to: z.enum(ORDER_STATUSES),
     changed_by: z.uuid().nullable(),
   }),
+  /** A credit note was issued against the sales invoice of a delivered order. */
+  'order.credit_note_issued': z.object({
+    order_id: z.uuid(),
+    credit_note_id: z.uuid(),
+    restaurant_id: z.uuid(),
+    supplier_id: z.uuid(),
+    issued_by: z.uuid().nullable(),
+    subtotal_cents: z.number().int(),
+    tax_cents: z.number().int(),
+    total_cents: z.number().int(),
+    currency: z.string().length(3),
+  }),
 } as const;

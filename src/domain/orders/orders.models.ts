@@ -100,6 +100,20 @@ export const orders = pgTable(
   ],
 );
 
+/** What an order line and a credit-note line both record: the article, the quantity, the price and the VAT. */
+const articleColumns = () => ({
+  sku: text('sku').notNull(),
+  name: text('name').notNull(),
+  unit: text('unit').notNull(),
+  quantity: numeric('quantity', { precision: 12, scale: 3, mode: 'string' }).notNull(),
+  unitPriceCents: integer('unit_price_cents').notNull(),
+  vatCategory: vatCategory('vat_category').notNull(),
+  /** VAT rate in basis points: 600 = 6 %. */
+  vatRateBp: integer('vat_rate_bp').notNull(),
+  /** Exact: round(unit price × quantity). VAT is not per line: it is computed per rate on the sum of nets. */
+  netCents: money('net_cents').notNull(),
+});
+
 export const orderLines = pgTable(
   'order_lines',
   {
@@ -111,16 +125,7 @@ export const orderLines = pgTable(
     productId: uuid('product_id')
       .notNull()
       .references(() => products.id),
-    sku: text('sku').notNull(),
-    name: text('name').notNull(),
-    unit: text('unit').notNull(),
-    quantity: numeric('quantity', { precision: 12, scale: 3, mode: 'string' }).notNull(),
-    unitPriceCents: integer('unit_price_cents').notNull(),
-    vatCategory: vatCategory('vat_category').notNull(),
-    /** VAT rate in basis points: 600 = 6 %. */
-    vatRateBp: integer('vat_rate_bp').notNull(),
-    /** Exact: round(unit price × quantity). VAT is not per line: it is computed per rate on the sum of nets. */
-    netCents: money('net_cents').notNull(),
+    ...articleColumns(),
     /** Whether placement took this line's quantity from tracked stock: cancelling returns exactly that. */
     stockTaken: boolean('stock_taken').notNull(),
   },
@@ -147,5 +152,65 @@ export const orderStatusHistory = pgTable(
   (t) => [index('order_status_history_order_idx').on(t.orderId, t.createdAt)],
 );
 
+/** VAT credited at one rate by one credit note (see credit-notes.ts for why it is stored, not recomputed). */
+export interface CreditedVat {
+  vatRateBp: number;
+  taxableCents: number;
+  taxCents: number;
+}
+
+/**
+ * A credit note (kreditfaktura) correcting our sales invoice of a delivered order: its own number series, the
+ * invoice it corrects, and never more than was invoiced. Issued documents, never updated.
+ */
+export const creditNotes = pgTable(
+  'credit_notes',
+  {
+    ...baseColumns(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    /** The credit-note number series (a database identity), apart from the invoices' series. */
+    serial: bigint('serial', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    issueDate: date('issue_date', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    subtotalCents: money('subtotal_cents').notNull(),
+    taxCents: money('tax_cents').notNull(),
+    totalCents: money('total_cents').notNull(),
+    /** VAT credited per rate, highest rate first. */
+    vat: jsonb('vat').$type<CreditedVat[]>().notNull(),
+    issuedBy: uuid('issued_by').references(() => accounts.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    unique('credit_notes_serial_key').on(t.serial),
+    index('credit_notes_order_idx').on(t.orderId, t.serial),
+    check('credit_notes_total_is_sum', sql`${t.totalCents} = ${t.subtotalCents} + ${t.taxCents}`),
+    check('credit_notes_amounts', sql`${t.subtotalCents} > 0 AND ${t.taxCents} >= 0`),
+  ],
+);
+
+/** A credited quantity of one invoice line, with the line's article, price and settled rate copied. */
+export const creditNoteLines = pgTable(
+  'credit_note_lines',
+  {
+    ...baseColumns(),
+    creditNoteId: uuid('credit_note_id')
+      .notNull()
+      .references(() => creditNotes.id, { onDelete: 'cascade' }),
+    lineNo: integer('line_no').notNull(),
+    /** The invoice line (the order line's number) this credits. */
+    invoiceLineNo: integer('invoice_line_no').notNull(),
+    ...articleColumns(),
+  },
+  (t) => [
+    unique('credit_note_lines_note_line_key').on(t.creditNoteId, t.lineNo),
+    check('credit_note_lines_quantity_positive', sql`${t.quantity} > 0`),
+    check('credit_note_lines_net', sql`${t.netCents} >= 0`),
+  ],
+);
+
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
+export type CreditNoteRow = typeof creditNotes.$inferSelect;
+export type CreditNoteLineRow = typeof creditNoteLines.$inferSelect;

@@ -8,6 +8,7 @@ import type { DomainEvent } from '../../core/events.js';
 import { type AuditInsert, auditInsert } from '../audit/audit.repository.js';
 import { outboxInsert } from '../outbox/outbox.repository.js';
 import { restaurantMembers, restaurants, suppliers } from '../organisations/organisations.models.js';
+import { priceAgreements } from '../pricing/pricing.models.js';
 import { products, type VatCategory } from '../products/products.models.js';
 import { type OrderLineRow, type OrderRow, orderLines, orders, orderStatusHistory } from './orders.models.js';
 
@@ -24,7 +25,10 @@ export interface PlacementProduct {
   sku: string;
   name: string;
   unit: string;
+  /** The price the order pays: the restaurant's agreed price when one is in force today, else the product's. */
   priceCents: number;
+  /** Whether priceCents is the restaurant's agreed price (dynamic pricing never touches it). */
+  agreed: boolean;
   currency: string;
   vatCategory: VatCategory;
   /** Tracked stock as exact decimal text; null when the supplier does not track it. */
@@ -72,6 +76,7 @@ export async function lockForPlacement(
     name: string;
     unit: string;
     price_cents: number;
+    agreed_price_cents: number | null;
     currency: string;
     vat_category: VatCategory;
     stock_quantity: string | null;
@@ -83,7 +88,12 @@ export async function lockForPlacement(
       locked AS (
         SELECT ${products.id}, ${products.supplierId}, ${products.sku}, ${products.name}, ${products.unit},
           ${products.priceCents}, ${products.currency}, ${products.vatCategory},
-          ${products.stockQuantity}::text AS stock_quantity, ${products.active}
+          ${products.stockQuantity}::text AS stock_quantity, ${products.active},
+          (SELECT ${priceAgreements.priceCents} FROM ${priceAgreements}
+            WHERE ${priceAgreements.restaurantId} = ${p.restaurantId} AND ${priceAgreements.productId} = ${products.id}
+              AND ${priceAgreements.currency} = ${products.currency} AND ${priceAgreements.deletedAt} IS NULL
+              AND ${priceAgreements.validFrom} <= (now() AT TIME ZONE 'Europe/Stockholm')::date
+              AND (${priceAgreements.validUntil} IS NULL OR ${priceAgreements.validUntil} >= (now() AT TIME ZONE 'Europe/Stockholm')::date)) AS agreed_price_cents
         FROM ${products}, cfg
         WHERE ${products.id} = ANY(${sql.param(p.productIds)}::uuid[]) AND ${products.deletedAt} IS NULL AND cfg.lock_timeout IS NOT NULL
         ORDER BY ${products.id}
@@ -114,7 +124,8 @@ export async function lockForPlacement(
               sku: r.sku,
               name: r.name,
               unit: r.unit,
-              priceCents: r.price_cents,
+              priceCents: r.agreed_price_cents ?? r.price_cents,
+              agreed: r.agreed_price_cents !== null,
               currency: r.currency,
               vatCategory: r.vat_category,
               stockQuantity: r.stock_quantity,

@@ -8,7 +8,7 @@ import { paymentSummaryDto } from '../payments/payments.schemas.js';
 export const MAX_LINES = 200;
 export const MAX_QUANTITY = 100_000;
 
-const quantity = z
+export const quantity = z
   .number()
   .positive()
   .max(MAX_QUANTITY)
@@ -163,7 +163,43 @@ export const invoiceDto = z.object({
   ...documentAmounts,
 });
 
+/** A credit note: what to credit (invoice line numbers and quantities; none = everything not yet credited). */
+export const creditNoteCreate = z.strictObject({
+  reason: z.string().trim().min(1).max(500),
+  lines: z
+    .array(z.strictObject({ line_no: z.number().int().positive(), quantity }))
+    .min(1)
+    .max(MAX_LINES)
+    .optional(),
+});
+
+export const creditNoteDto = z.object({
+  id: z.uuid(),
+  /** Its own series: KR-<year>-<serial>. */
+  credit_note_number: z.string(),
+  order_id: z.uuid(),
+  /** The invoice this credit note corrects. */
+  invoice_number: z.string(),
+  invoice_issue_date: z.string(),
+  issue_date: z.string(),
+  reason: z.string(),
+  seller: party.extend({ vat_number: z.string() }),
+  buyer: party,
+  currency: z.string(),
+  lines: z.array(docLine.extend({ invoice_line_no: z.number().int() })),
+  /** VAT credited per rate, highest rate first. */
+  vat: breakdown,
+  subtotal_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  total_cents: z.number().int(),
+});
+
+export const creditNoteListQuery = z.strictObject(paginationQuery);
+export const creditNotePage = paginated(creditNoteDto);
+
 export type OrderCreate = z.input<typeof orderCreate>;
+export type CreditNoteCreate = z.infer<typeof creditNoteCreate>;
+export type CreditNoteDto = z.infer<typeof creditNoteDto>;
 export type OrderDto = z.infer<typeof orderDto>;
 export type OrderListQuery = z.infer<typeof orderListQuery>;
 export type InvoiceDto = z.infer<typeof invoiceDto>;
@@ -177,3 +213,6 @@ z.globalRegistry.add(orderDto, { id: 'Order' });
 z.globalRegistry.add(orderPage, { id: 'OrderPage' });
 z.globalRegistry.add(receiptDto, { id: 'Receipt' });
 z.globalRegistry.add(invoiceDto, { id: 'Invoice' });
+z.globalRegistry.add(creditNoteCreate, { id: 'CreditNoteCreate' });
+z.globalRegistry.add(creditNoteDto, { id: 'CreditNote' });
+z.globalRegistry.add(creditNotePage, { id: 'CreditNotePage' });

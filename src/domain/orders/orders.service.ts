@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UserContext } from '../../core/context.js';
 import type { Database, Executor, Transaction } from '../../core/db.types.js';
-import type { ErrorDetail } from '../../core/errors.js';
+import type { Quota } from '../../core/quota.js';
 import type { OrderStatus } from './orders.events.js';
 import { type Paginated, toPage } from '../../core/pagination.js';
 import { auditEntry, recordAudit } from '../audit/audit.service.js';
@@ -9,26 +9,21 @@ import {
   type ClaimCompletion,
   type IdempotencyService,
   type StoredResponse,
-  validateKey,
+  keyedPost,
 } from '../idempotency/idempotency.service.js';
-import {
-  findMembership,
-  findRestaurant,
-  findSupplier,
-  memberOrgIds,
-} from '../organisations/organisations.repository.js';
+import { findRestaurant, findSupplier, memberOrgIds } from '../organisations/organisations.repository.js';
 import { insertOutboxEvents } from '../outbox/outbox.repository.js';
 import { lockProducts } from '../products/products.repository.js';
-import { buildInvoice, buildReceipt, frozenInvoice } from './documents.js';
-import { checkTransition, type OrderAction, type Party, STATUS_TIMESTAMP } from './lifecycle.js';
-import { lineNet, milliToString, toMilli, totals } from './money.js';
+import { checkTransition, type OrderAction, STATUS_TIMESTAMP } from './lifecycle.js';
+import { partyOf, visibleOrder } from './order-access.js';
+import { milliToString, totals } from './money.js';
 import * as e from './orders.errors.js';
-import type { OrderRow } from './orders.models.js';
 import { orderToDto, type OrderView } from './orders.mapper.js';
 import * as repo from './orders.repository.js';
-import type { InvoiceDto, OrderCreate, OrderDto, OrderListQuery, ReceiptDto } from './orders.schemas.js';
+import type { OrderCreate, OrderDto, OrderListQuery } from './orders.schemas.js';
+import { priceLines } from './placement.js';
 import { deliverySettlement } from './settlement.js';
-import { stockholmDate, vatRateBp } from './vat.js';
+import { stockholmDate } from './vat.js';
 import { pendingCardPayment, type PaymentSummary } from '../payments/payments.schemas.js';
 import type { PaymentMethod } from '../payments/payments.events.js';
 
@@ -43,6 +38,8 @@ export interface OrderPaymentHooks {
     ex: Executor,
     orders: { id: string; paymentMethod: PaymentMethod }[],
   ): Promise<Map<string, PaymentSummary>>;
+  /** After placement commits: a card order's answer with its PaymentIntent's client_secret when Stripe answers in time. */
+  afterPlacement(body: string): Promise<string>;
 }
 
 /** Longest wait for product row locks while placing an order; well under the 90 s idempotency lock. */
@@ -56,6 +53,8 @@ export interface OrderServiceDeps {
   payments?: OrderPaymentHooks;
   /** The clock every date that decides money is read from (VAT dates, date of supply, due dates). */
   now?: () => Date;
+  /** Orders per restaurant per window, shared by every instance; counted once the caller may order for it. */
+  placementLimit?: Quota;
 }
 
 /**
@@ -68,30 +67,6 @@ export function createOrderService(deps: OrderServiceDeps) {
   const published = () => deps.afterCommit?.();
   const paymentsOf = async (ex: Executor, rows: { id: string; paymentMethod: PaymentMethod }[]) =>
     (await deps.payments?.summaries(ex, rows)) ?? new Map<string, PaymentSummary>();
-
-  async function partyOf(ex: Executor, ctx: UserContext, order: OrderRow): Promise<Party> {
-    if (ctx.principal.role === 'ADMIN') return 'admin';
-    if (
-      ctx.principal.role === 'RESTAURANT' &&
-      (await findMembership(ex, 'restaurant', ctx.principal.accountId, order.restaurantId))
-    ) {
-      return 'restaurant';
-    }
-    if (
-      ctx.principal.role === 'SUPPLIER' &&
-      (await findMembership(ex, 'supplier', ctx.principal.accountId, order.supplierId))
-    ) {
-      return 'supplier';
-    }
-    throw e.orderNotFound(order.id);
-  }
-
-  async function visibleOrder(ctx: UserContext, id: string): Promise<OrderRow> {
-    const order = await repo.findOrder(db, id);
-    if (!order) throw e.orderNotFound(id);
-    await partyOf(db, ctx, order);
-    return order;
-  }
 
   /**
    * The whole placement in the caller's transaction, in two statements (docs/benchmarks.md: round trips bound
@@ -114,46 +89,14 @@ export function createOrderService(deps: OrderServiceDeps) {
     if (!context.restaurantLive || !(context.member || ctx.principal.role === 'ADMIN')) {
       throw e.restaurantNotFound(input.restaurant_id);
     }
+    // After the membership check, so no outsider can spend a restaurant's budget; a replay never reaches here.
+    const budget = await deps.placementLimit?.take(input.restaurant_id);
+    if (budget && !budget.allowed) throw e.placementRateLimited(budget);
     const currency = context.supplierCurrency;
     if (!currency) throw e.supplierNotFound(input.supplier_id);
 
-    const locked = new Map(context.products.map((p) => [p.id, p]));
-    const unavailable: ErrorDetail[] = [];
-    const shortages: { product_id: string; requested: string; available: string }[] = [];
-    input.lines.forEach((line, index) => {
-      const product = locked.get(line.product_id);
-      if (!product || product.supplierId !== input.supplier_id) {
-        unavailable.push({ path: `lines.${index}.product_id`, message: 'not a product of this supplier' });
-      } else if (!product.active) {
-        unavailable.push({
-          path: `lines.${index}.product_id`,
-          message: 'product is not available for ordering',
-        });
-      } else if (product.currency !== currency) {
-        unavailable.push({
-          path: `lines.${index}.product_id`,
-          message: `priced in ${product.currency}, the order is in ${currency}`,
-        });
-      } else if (product.stockQuantity !== null && toMilli(product.stockQuantity) < toMilli(line.quantity)) {
-        shortages.push({
-          product_id: product.id,
-          requested: milliToString(toMilli(line.quantity)),
-          available: product.stockQuantity,
-        });
-      }
-    });
-    if (unavailable.length > 0) throw e.productsUnavailable(unavailable);
-    if (shortages.length > 0) throw e.insufficientInventory(shortages);
-
     const vatDate = input.delivery_date ?? stockholmDate(now());
-    const priced = input.lines.map((line, index) => {
-      const product = locked.get(line.product_id);
-      if (!product)
-        throw e.productsUnavailable([{ path: `lines.${index}.product_id`, message: 'not found' }]);
-      const milli = toMilli(line.quantity);
-      const rate = vatRateBp(product.vatCategory, vatDate);
-      return { product, milli, rate, net: lineNet(product.priceCents, milli) };
-    });
+    const priced = priceLines(input.lines, context.products, input.supplier_id, currency, vatDate);
     const sums = totals(priced.map((p) => ({ netCents: p.net, vatRateBp: p.rate })));
 
     const order = {
@@ -249,7 +192,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       path: string,
       input: OrderCreate,
     ): Promise<StoredResponse> {
-      const key = validateKey(rawKey);
+      const request = keyedPost(ctx, rawKey, path, input);
       const seen = new Map<string, number>();
       input.lines.forEach((l, i) => {
         if (seen.has(l.product_id)) throw e.duplicateProduct(i);
@@ -257,22 +200,14 @@ export function createOrderService(deps: OrderServiceDeps) {
       });
       if (input.delivery_date && input.delivery_date < stockholmDate(now())) throw e.deliveryInPast();
 
-      const response = await idempotency.run(
-        {
-          accountId: ctx.principal.accountId,
-          key,
-          method: 'POST',
-          path,
-          body: input,
-          requestId: ctx.requestId,
-        },
-        async (completion) => {
-          const body = await db.transaction((tx) => placeInTransaction(tx, ctx, input, completion));
-          return { status: 201, body, replayed: false };
-        },
-      );
-      if (!response.replayed && response.status === 201) published();
-      return response;
+      const response = await idempotency.run(request, async (completion) => {
+        const body = await db.transaction((tx) => placeInTransaction(tx, ctx, input, completion));
+        return { status: 201, body, replayed: false };
+      });
+      if (response.replayed || response.status !== 201) return response;
+      const body = deps.payments ? await deps.payments.afterPlacement(response.body) : response.body;
+      published();
+      return { ...response, body };
     },
 
     async transition(
@@ -371,7 +306,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     },
 
     async get(ctx: UserContext, id: string): Promise<OrderDto> {
-      const order = await visibleOrder(ctx, id);
+      const order = await visibleOrder(db, ctx, id);
       return orderToDto(order, await repo.linesOf(db, id), (await paymentsOf(db, [order])).get(id) ?? null);
     },
 
@@ -420,28 +355,6 @@ export function createOrderService(deps: OrderServiceDeps) {
         page,
         total,
       );
-    },
-
-    async receipt(ctx: UserContext, id: string): Promise<ReceiptDto> {
-      const order = await visibleOrder(ctx, id);
-      const frozen = frozenInvoice(order);
-      const [restaurant, supplier] = frozen
-        ? [frozen.buyer, frozen.seller]
-        : await Promise.all([findRestaurant(db, order.restaurantId), findSupplier(db, order.supplierId)]);
-      return buildReceipt(
-        order,
-        await repo.linesOf(db, id),
-        { restaurant: restaurant?.legalName ?? '', supplier: supplier?.legalName ?? '' },
-        await repo.historyOf(db, id),
-      );
-    },
-
-    /** Our sales invoice, derived only from what `deliver` froze on the order; parties' later edits never show. */
-    async invoice(ctx: UserContext, id: string): Promise<InvoiceDto> {
-      const order = await visibleOrder(ctx, id);
-      const frozen = frozenInvoice(order);
-      if (!frozen) throw e.invoiceNotAvailable(order.status);
-      return buildInvoice(order, frozen, await repo.linesOf(db, id));
     },
 
     purgeIdempotencyKeys: () => idempotency.purgeExpired(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   char,
   check,
   doublePrecision,
@@ -44,6 +45,20 @@ export const suppliers = pgTable(
     vatNumber: text('vat_number').notNull(),
     /** Bankgiro number as its 7–8 digits (mod-10 check on input); where buyers pay invoices. */
     bankgiro: text('bankgiro'),
+    /** ISO weekdays the supplier delivers on (1 = Monday): suggested orders cover demand until the next one. */
+    deliveryWeekdays: smallint('delivery_weekdays')
+      .array()
+      .notNull()
+      .default(sql`'{1,2,3,4,5}'::smallint[]`),
+    /** Days between ordering and the earliest delivery (0 = same day). */
+    orderLeadDays: smallint('order_lead_days').notNull().default(1),
+    /** The depot goods leave from: the distance component of supplier recommendations. */
+    depotLatitude: doublePrecision('depot_latitude'),
+    depotLongitude: doublePrecision('depot_longitude'),
+    /** Restaurants farther than this from the depot are not delivered to; NULL = no stated limit. */
+    deliveryRadiusKm: doublePrecision('delivery_radius_km'),
+    /** Smallest order value (net, öre) the supplier accepts; NULL = none. */
+    minOrderCents: bigint('min_order_cents', { mode: 'number' }),
   },
   (t) => [
     uniqueIndex('suppliers_org_number_live_key')
@@ -53,6 +68,15 @@ export const suppliers = pgTable(
     check('suppliers_payment_terms_range', sql`${t.paymentTermsDays} BETWEEN 0 AND 365`),
     check('suppliers_vat_number_form', sql`${t.vatNumber} ~ '^SE[0-9]{10}01$'`),
     check('suppliers_bankgiro_digits', sql`${t.bankgiro} ~ '^[0-9]{7,8}$'`),
+    check(
+      'suppliers_delivery_weekdays_valid',
+      sql`cardinality(${t.deliveryWeekdays}) BETWEEN 1 AND 7 AND ${t.deliveryWeekdays} <@ '{1,2,3,4,5,6,7}'::smallint[]`,
+    ),
+    check('suppliers_order_lead_days_range', sql`${t.orderLeadDays} BETWEEN 0 AND 30`),
+    check('suppliers_depot_latitude_range', sql`${t.depotLatitude} BETWEEN -90 AND 90`),
+    check('suppliers_depot_longitude_range', sql`${t.depotLongitude} BETWEEN -180 AND 180`),
+    check('suppliers_delivery_radius_positive', sql`${t.deliveryRadiusKm} > 0`),
+    check('suppliers_min_order_non_negative', sql`${t.minOrderCents} >= 0`),
   ],
 );
 

@@ -15,18 +15,18 @@ import {
 export type OrgKind = 'supplier' | 'restaurant';
 export type OrgRow = SupplierRow | RestaurantRow;
 type OrgInsert = typeof suppliers.$inferInsert | typeof restaurants.$inferInsert;
+/** A new organisation with its kind's own columns: a restaurant is never written as a supplier. */
+export type NewOrg =
+  | { kind: 'supplier'; values: typeof suppliers.$inferInsert }
+  | { kind: 'restaurant'; values: typeof restaurants.$inferInsert };
 
 // Suppliers and restaurants share their shape and their membership rules; one set of queries serves both.
-// The casts to the supplier tables only fix the static type: the columns used below exist on both.
 const TABLES = {
   supplier: { org: suppliers, members: supplierMembers },
-  restaurant: {
-    org: restaurants as unknown as typeof suppliers,
-    members: restaurantMembers as unknown as typeof supplierMembers,
-  },
+  restaurant: { org: restaurants, members: restaurantMembers },
 } as const;
 
-const tables = (kind: OrgKind) => TABLES[kind];
+const tables = (kind: OrgKind): (typeof TABLES)[OrgKind] => TABLES[kind];
 
 export async function findLiveOrg(ex: Executor, kind: OrgKind, id: string): Promise<OrgRow | undefined> {
   const { org } = tables(kind);
@@ -60,12 +60,11 @@ export async function lockLiveOrg(tx: Transaction, kind: OrgKind, id: string): P
   return row;
 }
 
-export async function insertOrg(ex: Executor, kind: OrgKind, values: OrgInsert): Promise<OrgRow> {
-  const { org } = tables(kind);
-  const [row] = await ex
-    .insert(org)
-    .values(values as typeof suppliers.$inferInsert)
-    .returning();
+export async function insertOrg(ex: Executor, org: NewOrg): Promise<OrgRow> {
+  const [row] =
+    org.kind === 'supplier'
+      ? await ex.insert(suppliers).values(org.values).returning()
+      : await ex.insert(restaurants).values(org.values).returning();
   if (!row) throw new Error('insert returned no row');
   return row;
 }
@@ -79,7 +78,7 @@ export async function updateOrg(
   const { org } = tables(kind);
   const [row] = await ex
     .update(org)
-    .set(values as Partial<typeof suppliers.$inferInsert>)
+    .set(values)
     .where(and(eq(org.id, id), isNull(org.deletedAt)))
     .returning();
   return row;

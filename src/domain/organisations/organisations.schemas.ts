@@ -55,6 +55,13 @@ const orgFields = {
     .optional(),
 };
 
+/** ISO weekdays, 1 = Monday, each at most once. */
+const weekdays = z
+  .array(z.number().int().min(1).max(7))
+  .min(1)
+  .max(7)
+  .refine((days) => new Set(days).size === days.length, 'must not repeat a weekday');
+
 export const supplierCreate = z.strictObject({
   ...orgFields,
   default_currency: z
@@ -63,6 +70,14 @@ export const supplierCreate = z.strictObject({
     .optional(),
   payment_terms_days: z.number().int().min(0).max(365).optional(),
   bankgiro: bankgiro.nullable().optional(),
+  /** ISO weekdays the supplier delivers on; suggested orders cover demand until the next one. */
+  delivery_weekdays: weekdays.optional(),
+  /** Days from ordering to the earliest delivery. */
+  order_lead_days: z.number().int().min(0).max(30).optional(),
+  depot_latitude: z.number().min(-90).max(90).nullable().optional(),
+  depot_longitude: z.number().min(-180).max(180).nullable().optional(),
+  delivery_radius_km: z.number().positive().max(5000).nullable().optional(),
+  min_order_cents: z.number().int().min(0).max(100_000_000).nullable().optional(),
 });
 
 export const restaurantCreate = z.strictObject({
@@ -83,12 +98,7 @@ export const restaurantCreate = z.strictObject({
   latitude: z.number().min(-90).max(90).nullable().optional(),
   longitude: z.number().min(-180).max(180).nullable().optional(),
   /** ISO weekdays the kitchen is open, 1 = Monday; forecasts leave the other days out. */
-  opening_weekdays: z
-    .array(z.number().int().min(1).max(7))
-    .min(1)
-    .max(7)
-    .refine((days) => new Set(days).size === days.length, 'must not repeat a weekday')
-    .optional(),
+  opening_weekdays: weekdays.optional(),
 });
 
 export const supplierUpdate = supplierCreate.partial();
@@ -115,6 +125,12 @@ export const supplierDto = z.object({
   /** Derived from the organisation number; shown as the seller's on every invoice. */
   vat_number: z.string(),
   bankgiro: z.string().nullable(),
+  delivery_weekdays: z.array(z.number().int()),
+  order_lead_days: z.number().int(),
+  depot_latitude: z.number().nullable(),
+  depot_longitude: z.number().nullable(),
+  delivery_radius_km: z.number().nullable(),
+  min_order_cents: z.number().int().nullable(),
 });
 export const restaurantDto = z.object({
   ...orgBase,

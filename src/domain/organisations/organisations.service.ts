@@ -43,6 +43,12 @@ const COLUMN_OF: Record<string, string> = {
   latitude: 'latitude',
   longitude: 'longitude',
   opening_weekdays: 'openingWeekdays',
+  delivery_weekdays: 'deliveryWeekdays',
+  order_lead_days: 'orderLeadDays',
+  depot_latitude: 'depotLatitude',
+  depot_longitude: 'depotLongitude',
+  delivery_radius_km: 'deliveryRadiusKm',
+  min_order_cents: 'minOrderCents',
 };
 
 function toColumns(kind: OrgKind, input: Partial<OrgCreate>): Record<string, unknown> {
@@ -78,6 +84,12 @@ export function orgToDto(row: OrgRow): OrgDto {
       payment_terms_days: row.paymentTermsDays,
       vat_number: row.vatNumber,
       bankgiro: row.bankgiro,
+      delivery_weekdays: [...row.deliveryWeekdays].sort((a, b) => a - b),
+      order_lead_days: row.orderLeadDays,
+      depot_latitude: row.depotLatitude,
+      depot_longitude: row.depotLongitude,
+      delivery_radius_km: row.deliveryRadiusKm,
+      min_order_cents: row.minOrderCents,
     };
   return {
     ...base,
@@ -135,11 +147,8 @@ export function createOrganisationService(kind: OrgKind, deps: { db: Database })
     async create(ctx: UserContext, input: OrgCreate): Promise<OrgDto> {
       try {
         return await db.transaction(async (tx) => {
-          const row = await repo.insertOrg(
-            tx,
-            kind,
-            toColumns(kind, input) as Parameters<typeof repo.insertOrg>[2],
-          );
+          // The schemas validated the input for this kind; toColumns only renames its fields.
+          const row = await repo.insertOrg(tx, { kind, values: toColumns(kind, input) } as repo.NewOrg);
           await audit(tx, ctx, 'create', row.id, { legal_name: row.legalName, org_number: row.orgNumber });
           return orgToDto(row);
         });

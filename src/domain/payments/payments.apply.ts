@@ -73,6 +73,7 @@ export function refundToDto(r: RefundRow): RefundDto {
     reason: r.reason,
     status: r.status,
     stripe_refund_id: r.stripeRefundId,
+    last_error: r.lastError,
     created_at: r.createdAt.toISOString(),
   };
 }

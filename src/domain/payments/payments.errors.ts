@@ -21,6 +21,8 @@ export const cardUnavailable = (why: string) =>
   new DomainError('CARD_PAYMENTS_UNAVAILABLE', `This order cannot be paid by card: ${why}`, [
     { path: 'payment_method', message: why },
   ]);
+export const paymentsOff = () =>
+  cardUnavailable('card payments are not configured on this server (PAYMENTS_PROVIDER=none)');
 export const refundNotAllowed = (status: string) =>
   new DomainError('REFUND_NOT_ALLOWED', `Only a captured payment can be refunded; it is ${status}`);
 export const refundExceedsCaptured = (requested: number, refundable: number) =>

@@ -29,6 +29,8 @@ export const refundDto = z.object({
   reason: z.string(),
   status: z.enum(['pending', 'succeeded', 'failed']),
   stripe_refund_id: z.string().nullable(),
+  /** Why the last attempt at Stripe failed (a `pending` refund is retried by payments.reconcile). */
+  last_error: z.string().nullable(),
   created_at: z.string(),
 });
 

@@ -17,6 +17,8 @@ export interface PaymentServiceDeps {
   stripe: StripeGateway;
   sync: PaymentSync;
   platformFeeBp: number;
+  /** How long placement waits for the PaymentIntent before answering with payment `pending`. */
+  placementTimeoutMs: number;
   /** Where Stripe sends the supplier back after (or to restart) onboarding, unless the request names one. */
   onboardingReturnUrl: string;
   now?: () => Date;
@@ -80,6 +82,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     /** Creates the supplier's Express account once (idempotent at Stripe and here) and a fresh onboarding link. */
     async onboard(ctx: UserContext, supplierId: string, returnUrl: string | undefined) {
       await checkSupplier(ctx, supplierId, true);
+      if (!stripe.enabled) throw e.paymentsOff();
       let account = await repo.findAccount(db, supplierId);
       if (!account) {
         const created = await stripe.createAccount(supplierId).catch(stripeFailure);
@@ -175,6 +178,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const { party, owner } = await orderParty(ctx, orderId);
       if (party === 'restaurant' || (party === 'supplier' && !owner))
         throw new DomainError('FORBIDDEN', 'Refunds are made by an owner of the supplier or an admin');
+      if (!stripe.enabled) throw e.paymentsOff();
       const refund = await db.transaction(async (tx) => {
         const payment = await repo.lockPayment(tx, orderId);
         if (!payment) throw e.paymentNotFound(orderId);
@@ -211,6 +215,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       tx: Transaction,
       order: { id: string; supplierId: string; currency: string; totalCents: number },
     ): Promise<void> {
+      if (!stripe.enabled) throw e.paymentsOff();
       const account = await repo.findAccount(tx, order.supplierId);
       if (!account?.chargesEnabled) throw e.cardUnavailable('the supplier does not accept card payments yet');
       if (order.currency !== 'SEK')
@@ -224,6 +229,14 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         feeBp: account.feeBp ?? deps.platformFeeBp,
         destinationAccountId: account.stripeAccountId,
       });
+    },
+
+    /** Orders hook, after placement commits: the answer of a card order gets its intent's client_secret. */
+    async afterPlacement(body: string): Promise<string> {
+      const order = JSON.parse(body) as { id: string; payment_method: PaymentMethod; payment: unknown };
+      if (order.payment_method !== 'card') return body;
+      const payment = await deps.sync.createIntentNow(order.id, deps.placementTimeoutMs);
+      return payment ? JSON.stringify({ ...order, payment: summaryOf(payment) }) : body;
     },
 
     /** Orders hook: the payment summaries of some orders (card orders only). */

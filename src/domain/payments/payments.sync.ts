@@ -48,19 +48,22 @@ export function createPaymentSync(deps: PaymentSyncDeps) {
     throw err;
   }
 
-  async function createIntent(payment: PaymentRow): Promise<void> {
+  async function createIntent(payment: PaymentRow, timeoutMs?: number): Promise<void> {
     const attempt = payment.intentAttempt + 1;
     const fee = feeFor(payment.amountCents, payment.feeBp);
     let intent;
     try {
-      intent = await stripe.createIntent({
-        orderId: payment.orderId,
-        attempt,
-        amountCents: payment.amountCents,
-        feeCents: fee,
-        currency: payment.currency,
-        destination: payment.destinationAccountId,
-      });
+      intent = await stripe.createIntent(
+        {
+          orderId: payment.orderId,
+          attempt,
+          amountCents: payment.amountCents,
+          feeCents: fee,
+          currency: payment.currency,
+          destination: payment.destinationAccountId,
+        },
+        timeoutMs,
+      );
     } catch (err) {
       if (err instanceof StripeCallError && err.kind !== 'transient') {
         await db.transaction(async (tx) => {
@@ -189,6 +192,23 @@ export function createPaymentSync(deps: PaymentSyncDeps) {
 
   return {
     executeRefund,
+
+    /**
+     * Right after placement: creates the intent within `timeoutMs`, so the answer can carry its client_secret.
+     * Any failure only leaves the payment `pending` (or `failed`) for the payments.sync job; never throws.
+     */
+    async createIntentNow(orderId: string, timeoutMs: number): Promise<PaymentRow | undefined> {
+      const payment = await repo.findPayment(db, orderId);
+      if (payment && AWAITING_INTENT.includes(payment.status)) {
+        await createIntent(payment, timeoutMs).catch((err: unknown) => {
+          log.warn(
+            { order_id: orderId, err: err instanceof Error ? err.message : String(err) },
+            'PaymentIntent not created at placement; the payments.sync job retries',
+          );
+        });
+      }
+      return repo.findPayment(db, orderId);
+    },
 
     /** Does whatever the order's state asks of its card payment; a no-op for invoice orders and settled ones. */
     async sync(orderId: string): Promise<void> {

@@ -22,6 +22,10 @@ export class StripeCallError extends Error {
 function classify(operation: string, err: unknown): StripeCallError {
   if (err instanceof Stripe.errors.StripeCardError)
     return new StripeCallError(operation, 'declined', err.message, err.decline_code);
+  // The key was used before with other parameters (a 409, which the SDK reports as an API error): asking again
+  // can only get the same answer, so it is final — unlike a 409 for a key still in flight.
+  if (err instanceof Stripe.errors.StripeError && err.rawType === 'idempotency_error')
+    return new StripeCallError(operation, 'rejected', err.message, 'idempotency_key_reused');
   if (
     err instanceof Stripe.errors.StripeConnectionError ||
     err instanceof Stripe.errors.StripeAPIError ||
@@ -56,15 +60,25 @@ export function createStripeGateway(config: Config, metrics: PaymentMetrics) {
   const p = config.payments;
   const fake = p.provider === 'fake';
   const base = fake ? { host: '127.0.0.1', port: p.fakePort, protocol: 'http' as const } : p.apiBase;
-  const stripe = new Stripe(fake ? FAKE_SECRET_KEY : (p.secretKey ?? ''), {
+  // With PAYMENTS_PROVIDER=none there is no key and the client is never called; the SDK still wants one.
+  const stripe = new Stripe(fake ? FAKE_SECRET_KEY : (p.secretKey ?? 'sk_test_payments_disabled'), {
     maxNetworkRetries: 0,
     timeout: p.timeoutMs,
     telemetry: false,
     ...(base ? { host: base.host, port: base.port, protocol: base.protocol } : {}),
   });
   const webhookSecret = fake ? FAKE_WEBHOOK_SECRET : (p.webhookSecret ?? '');
+  const enabled = p.provider !== 'none';
 
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    // PAYMENTS_PROVIDER=none: the services refuse card work before this; a call that slips through is rejected.
+    if (!enabled)
+      throw new StripeCallError(
+        operation,
+        'rejected',
+        'card payments are not configured',
+        'payments_disabled',
+      );
     const stop = metrics.stripeRequest.startTimer({ operation });
     try {
       const result = await run();
@@ -79,6 +93,8 @@ export function createStripeGateway(config: Config, metrics: PaymentMetrics) {
 
   return {
     livemode: p.livemode,
+    /** False with PAYMENTS_PROVIDER=none (invoice-only): no account, intent, refund or webhook is accepted. */
+    enabled,
 
     createAccount: (supplierId: string) =>
       call('accounts.create', () =>
@@ -113,7 +129,8 @@ export function createStripeGateway(config: Config, metrics: PaymentMetrics) {
         ),
       ),
 
-    createIntent: (r: IntentRequest) =>
+    /** `timeoutMs`: placement waits less than a job would (the job creates the intent if this one gives up). */
+    createIntent: (r: IntentRequest, timeoutMs?: number) =>
       call('payment_intents.create', () =>
         stripe.paymentIntents.create(
           {
@@ -124,7 +141,10 @@ export function createStripeGateway(config: Config, metrics: PaymentMetrics) {
             application_fee_amount: r.feeCents,
             metadata: { order_id: r.orderId, attempt: String(r.attempt) },
           },
-          { idempotencyKey: stripeKey('order', r.orderId, 'create_intent', r.attempt) },
+          {
+            idempotencyKey: stripeKey('order', r.orderId, 'create_intent', r.attempt),
+            ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+          },
         ),
       ),
 
@@ -161,8 +181,10 @@ export function createStripeGateway(config: Config, metrics: PaymentMetrics) {
       ),
 
     /** Verifies `Stripe-Signature` over the raw body (300 s tolerance); throws on a bad or missing one. */
-    constructEvent: (raw: Buffer, signature: string): Stripe.Event =>
-      stripe.webhooks.constructEvent(raw, signature, webhookSecret, 300),
+    constructEvent: (raw: Buffer, signature: string): Stripe.Event => {
+      if (!enabled) throw new Error('no webhook endpoint is configured (PAYMENTS_PROVIDER=none)');
+      return stripe.webhooks.constructEvent(raw, signature, webhookSecret, 300);
+    },
   };
 }
 

@@ -132,6 +132,22 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
   },
   { table: 'order_lines', personal: [], erasure: [], retention: 'with_parent' },
   {
+    table: 'credit_notes',
+    personal: ['issued_by'],
+    notPersonal: { reason: 'the business reason of the correction, printed on the credit note' },
+    subject: column('issued_by'),
+    erasure: [],
+    kept: 'bookkeeping (7 years): an issued credit note never changes; issued_by points at the pseudonymised account',
+    retention: 'with_parent',
+  },
+  {
+    table: 'credit_note_lines',
+    personal: [],
+    notPersonal: { credit_note_id: 'the credit note the line belongs to (a document, not a note about anyone)' },
+    erasure: [],
+    retention: 'with_parent',
+  },
+  {
     table: 'audit_log',
     personal: ['actor_account_id', 'ip', 'user_agent', 'details'],
     subject: column('actor_account_id'),
@@ -275,7 +291,6 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
     retention: 'with_parent',
   },
   { table: 'supplier_connectors', personal: [], erasure: [], retention: 'kept' },
-  { table: 'connector_invoice_documents', personal: [], erasure: [], retention: 'financial_records' },
   // Forecasts: demand of organisations and the weather.
   {
     table: 'forecast_series',
@@ -286,6 +301,27 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
   },
   { table: 'forecast_points', personal: [], erasure: [], retention: 'with_parent' },
   { table: 'weather_days', personal: [], erasure: [], retention: 'kept' },
+  // Supplier recommendations: a restaurant's chosen score weights; who last changed them is an account.
+  {
+    table: 'recommendation_weights',
+    personal: ['updated_by'],
+    subject: column('updated_by'),
+    erasure: [{ action: 'redact', subject: column('updated_by'), set: { updated_by: 'null' } }],
+    retention: 'kept',
+  },
+  // Dynamic pricing: organisations' commercial terms; the only person is who decided a proposal.
+  { table: 'pricing_settings', personal: [], erasure: [], retention: 'kept' },
+  { table: 'pricing_rules', personal: [], erasure: [], retention: 'soft_deleted' },
+  {
+    table: 'price_proposals',
+    personal: ['decided_by'],
+    notPersonal: { target_price_cents: 'the price the signals asked for, in öre' },
+    subject: column('decided_by'),
+    erasure: [],
+    kept: 'the pricing record stays (it explains a price in the history); decided_by points at the pseudonymised account',
+    retention: 'kept',
+  },
+  { table: 'price_agreements', personal: [], erasure: [], retention: 'soft_deleted' },
 ];
 
 /** Tables the registry need not name: the migrator's own bookkeeping. */

@@ -279,14 +279,6 @@ export async function insertDeletionLog(
   if (entries.length > 0) await ex.insert(deletionLog).values(entries);
 }
 
-export function deletionLogOfRun(ex: Executor, runId: string) {
-  return ex
-    .select()
-    .from(deletionLog)
-    .where(eq(deletionLog.runId, runId))
-    .orderBy(asc(deletionLog.createdAt));
-}
-
 /** The keys among `keys` that some registered file column still names (a soft-deleted row included). */
 export async function referencedFileKeys(
   ex: Executor,

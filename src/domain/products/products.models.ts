@@ -3,8 +3,10 @@ import {
   boolean,
   char,
   check,
+  date,
   index,
   integer,
+  jsonb,
   numeric,
   pgEnum,
   pgTable,
@@ -51,6 +53,8 @@ export const products = pgTable(
     active: boolean('active').notNull().default(true),
     countryOfOrigin: char('country_of_origin', { length: 2 }),
     storage: storageKind('storage'),
+    /** Best-before date of the stock on hand, when the product has one: dynamic pricing discounts as it nears. */
+    bestBeforeDate: date('best_before_date', { mode: 'string' }),
     imageUrls: text('image_urls')
       .array()
       .notNull()
@@ -108,7 +112,14 @@ export const products = pgTable(
   ],
 );
 
-/** Every price a product has had, with its validity period [valid_from, valid_to). */
+/**
+ * Where a price came from: the supplier (`manual`, which is also the list price dynamic pricing works from),
+ * a dynamic-pricing rule (`dynamic`), or a rollback to the list price (`rollback`).
+ */
+export const PRICE_SOURCES = ['manual', 'dynamic', 'rollback'] as const;
+export type PriceSource = (typeof PRICE_SOURCES)[number];
+
+/** Every price a product has had, with its validity period [valid_from, valid_to) and what produced it. */
 export const productPrices = pgTable(
   'product_prices',
   {
@@ -120,6 +131,11 @@ export const productPrices = pgTable(
     currency: char('currency', { length: 3 }).notNull(),
     validFrom: instant('valid_from').notNull().defaultNow(),
     validTo: instant('valid_to'),
+    source: text('source', { enum: PRICE_SOURCES }).notNull().default('manual'),
+    /** The pricing rule and proposal that produced a `dynamic` price, and the inputs it was computed from. */
+    pricingRuleId: uuid('pricing_rule_id'),
+    pricingProposalId: uuid('pricing_proposal_id'),
+    pricingInputs: jsonb('pricing_inputs').$type<Record<string, unknown>>(),
   },
   (t) => [
     index('product_prices_product_idx').on(t.productId, t.validFrom),
@@ -128,6 +144,7 @@ export const productPrices = pgTable(
       .where(sql`${t.validTo} IS NULL`),
     check('product_prices_positive', sql`${t.priceCents} >= 1`),
     check('product_prices_period', sql`${t.validTo} IS NULL OR ${t.validTo} > ${t.validFrom}`),
+    check('product_prices_source_known', sql`${t.source} IN ('manual', 'dynamic', 'rollback')`),
   ],
 );
 

@@ -17,7 +17,13 @@ import type { Executor, Transaction } from '../../core/db.types.js';
 import type { Page } from '../../core/pagination.js';
 import { queryRows } from '../../db/rows.js';
 import { suppliers } from '../organisations/organisations.models.js';
-import { type ProductInsert, type ProductRow, productPrices, products } from './products.models.js';
+import {
+  type PriceSource,
+  type ProductInsert,
+  type ProductRow,
+  productPrices,
+  products,
+} from './products.models.js';
 
 /** How `q` is matched: a full-text query (Swedish stemming or pre-stemmed lexemes), or a SKU/GTIN prefix. */
 export type Match =
@@ -131,6 +137,7 @@ export const listColumns = {
   active: products.active,
   countryOfOrigin: products.countryOfOrigin,
   storage: products.storage,
+  bestBeforeDate: products.bestBeforeDate,
   imageUrls: products.imageUrls,
 };
 export type ProductView = Omit<ProductRow, 'searchVector' | 'searchKey' | 'popularity'>;
@@ -308,11 +315,19 @@ export async function softDeleteProduct(ex: Executor, id: string): Promise<boole
   return rows.length > 0;
 }
 
+export interface PriceChange {
+  productId: string;
+  priceCents: number;
+  currency: string;
+  /** Default `manual`: the supplier's own price, the list price dynamic pricing starts from. */
+  source?: PriceSource;
+  pricingRuleId?: string | null;
+  pricingProposalId?: string | null;
+  pricingInputs?: Record<string, unknown> | null;
+}
+
 /** Closes the current price period of each product and opens a new one, at the same instant. */
-export async function recordPrices(
-  tx: Transaction,
-  changes: { productId: string; priceCents: number; currency: string }[],
-) {
+export async function recordPrices(tx: Transaction, changes: PriceChange[]) {
   if (changes.length === 0) return;
   const ids = changes.map((c) => c.productId);
   await tx

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { paginated, paginationQuery } from '../../core/pagination.js';
 import { validGtin } from './gtin.js';
-import { STORAGE_KINDS, VAT_CATEGORIES } from './products.models.js';
+import { PRICE_SOURCES, STORAGE_KINDS, VAT_CATEGORIES } from './products.models.js';
 
 export const UNITS = [
   'st',
@@ -67,6 +67,11 @@ const productFields = {
     .nullable()
     .optional(),
   storage: z.enum(STORAGE_KINDS).nullable().optional(),
+  best_before_date: z.iso
+    .date()
+    .nullable()
+    .optional()
+    .meta({ description: 'Best-before date of the stock on hand; dynamic pricing may discount as it nears' }),
   image_urls: z
     .array(z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2048))
     .max(10)
@@ -146,6 +151,7 @@ export const productDto = z.object({
   active: z.boolean(),
   country_of_origin: z.string().nullable(),
   storage: z.enum(STORAGE_KINDS).nullable(),
+  best_before_date: z.string().nullable(),
   image_urls: z.array(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
@@ -174,6 +180,14 @@ export const priceDto = z.object({
   currency: z.string(),
   valid_from: z.string(),
   valid_to: z.string().nullable(),
+  source: z.enum(PRICE_SOURCES).meta({
+    description:
+      "manual: the supplier's list price; dynamic: set by a pricing rule; rollback: back to the list price",
+  }),
+  pricing_rule_id: z.uuid().nullable(),
+  pricing_proposal_id: z.uuid().nullable(),
+  /** What a dynamic price was computed from (list price, demand, stock, bounds applied). */
+  pricing_inputs: z.record(z.string(), z.unknown()).nullable(),
 });
 export const priceHistoryDto = z.object({ data: z.array(priceDto) });
 

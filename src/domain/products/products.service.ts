@@ -1,8 +1,11 @@
 import type { UserContext } from '../../core/context.js';
 import type { Database, Executor } from '../../core/db.types.js';
+import type { DomainEvent } from '../../core/events.js';
 import { isUniqueViolation } from '../../core/errors.js';
 import type { Page } from '../../core/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { insertOutboxEvents } from '../outbox/outbox.repository.js';
+import { manualPriceChange, productToDto, toColumns } from './products.mapper.js';
 import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/organisations.repository.js';
 import { badQuery, bulkInvalid, productNotFound, skuTaken, supplierNotFound } from './products.errors.js';
 import type { ProductInsert } from './products.models.js';
@@ -16,14 +19,10 @@ import {
   type ProductCreate,
   type ProductDto,
   type ProductQuery,
-  type ProductRowInput,
   type ProductUpdate,
 } from './products.schemas.js';
 import { TtlCache } from '../../core/ttl-cache.js';
 import { looksLikeCode } from './products.search.js';
-
-const numberOrNull = (v: string | null) => (v === null ? null : Number(v));
-const decimal = (v: number | null | undefined) => (v === null || v === undefined ? v : v.toFixed(3));
 
 /** How long the list of soft-deleted suppliers is reused by search. */
 const DELETED_SUPPLIERS_TTL_MS = 5_000;
@@ -33,52 +32,6 @@ type SearchPage = {
   pagination: { limit: number; offset: number; total: number; total_exact: boolean };
   search?: SearchMeta;
 };
-
-export function productToDto(p: ProductView): ProductDto {
-  return {
-    id: p.id,
-    supplier_id: p.supplierId,
-    sku: p.sku,
-    gtin: p.gtin,
-    name: p.name,
-    description: p.description,
-    brand: p.brand,
-    category: p.category,
-    unit: p.unit,
-    pack_size: numberOrNull(p.packSize),
-    price_cents: p.priceCents,
-    currency: p.currency,
-    vat_category: p.vatCategory,
-    stock_quantity: numberOrNull(p.stockQuantity),
-    active: p.active,
-    country_of_origin: p.countryOfOrigin,
-    storage: p.storage,
-    image_urls: p.imageUrls,
-    created_at: p.createdAt.toISOString(),
-    updated_at: p.updatedAt.toISOString(),
-  };
-}
-
-function toColumns(input: Partial<ProductRowInput>): Partial<ProductInsert> {
-  const c: Partial<ProductInsert> = {};
-  if (input.sku !== undefined) c.sku = input.sku;
-  if (input.gtin !== undefined) c.gtin = input.gtin;
-  if (input.name !== undefined) c.name = input.name;
-  if (input.description !== undefined) c.description = input.description;
-  if (input.brand !== undefined) c.brand = input.brand;
-  if (input.category !== undefined) c.category = input.category;
-  if (input.unit !== undefined) c.unit = input.unit;
-  if (input.pack_size !== undefined) c.packSize = decimal(input.pack_size);
-  if (input.price_cents !== undefined) c.priceCents = input.price_cents;
-  if (input.currency !== undefined) c.currency = input.currency;
-  if (input.vat_category !== undefined) c.vatCategory = input.vat_category;
-  if (input.stock_quantity !== undefined) c.stockQuantity = decimal(input.stock_quantity);
-  if (input.active !== undefined) c.active = input.active;
-  if (input.country_of_origin !== undefined) c.countryOfOrigin = input.country_of_origin;
-  if (input.storage !== undefined) c.storage = input.storage;
-  if (input.image_urls !== undefined) c.imageUrls = input.image_urls;
-  return c;
-}
 
 function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
   if (!raw)
@@ -244,6 +197,10 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
           currency: r.currency,
           valid_from: r.validFrom.toISOString(),
           valid_to: r.validTo?.toISOString() ?? null,
+          source: r.source,
+          pricing_rule_id: r.pricingRuleId,
+          pricing_proposal_id: r.pricingProposalId,
+          pricing_inputs: r.pricingInputs,
         })),
       };
     },
@@ -287,6 +244,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
             await repo.recordPrices(tx, [
               { productId: id, priceCents: row.priceCents, currency: row.currency },
             ]);
+            await insertOutboxEvents(tx, [manualPriceChange(before, row)]);
           }
           await recordAudit(tx, ctx, {
             action: 'product.update',
@@ -332,7 +290,8 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
           ).map((p) => [p.sku, p]),
         );
         const results: { id: string; sku: string; outcome: 'created' | 'updated' }[] = [];
-        const priceChanges: { productId: string; priceCents: number; currency: string }[] = [];
+        const priceChanges: repo.PriceChange[] = [];
+        const events: DomainEvent[] = [];
         const fresh = rows.filter((r) => !existing.has(r.sku));
         for (const created of await repo.insertProducts(
           tx,
@@ -356,9 +315,11 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
               priceCents: updated.priceCents,
               currency: updated.currency,
             });
+            events.push(manualPriceChange(before, updated));
           }
         }
         await repo.recordPrices(tx, priceChanges);
+        await insertOutboxEvents(tx, events);
         const created = results.filter((r) => r.outcome === 'created').length;
         await recordAudit(tx, ctx, {
           action: 'product.bulk_upsert',

@@ -1,11 +1,16 @@
 import type { Database } from '../../core/db.types.js';
 import type { InvoiceMetrics } from '../../core/metrics.js';
 import type { ObjectStore } from '../../core/storage/storage.js';
-import type { ExtractedInvoice, ExtractionSource, FieldValue, HeaderField } from './extraction/extracted.js';
+import type { FieldValue, HeaderField } from './extraction/extracted.js';
 import { headerValues } from './extraction/extracted.js';
-import { embeddedInvoiceXml, openPdf, PdfRejected } from './extraction/pdf.js';
-import { parseStructuredInvoice } from './extraction/structured.js';
-import { XmlRejected } from './extraction/xml.js';
+import type { OcrEngine } from './extraction/ocr.js';
+import {
+  type ReadDocument,
+  readDocument,
+  type ReadingSettings,
+  Unreadable,
+} from './extraction/read-document.js';
+import type { ReviewReason } from './supplier-invoices.models.js';
 import type { SupplierInvoiceRow } from './supplier-invoices.models.js';
 import * as repo from './supplier-invoices.repository.js';
 import { evaluate, move, SYSTEM } from './supplier-invoices.workflow.js';
@@ -13,59 +18,48 @@ import { evaluate, move, SYSTEM } from './supplier-invoices.workflow.js';
 export interface ExtractionDeps {
   db: Database;
   store: ObjectStore;
-  settings: { defaultToleranceBp: number; maxPdfPages: number };
+  settings: ReadingSettings & { defaultToleranceBp: number; reviewMinConfidence: number };
+  /** Undefined leaves scans and images unread (they fail with OCR_DISABLED). */
+  ocr: OcrEngine | undefined;
   metrics: InvoiceMetrics | undefined;
 }
 
-/** A document that cannot be read: the invoice fails with this reason (no retry helps). */
-class Unreadable extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Best source first (spec §12): structured XML, then the XML a PDF carries. */
-async function extractDocument(
-  invoice: SupplierInvoiceRow,
-  bytes: Buffer,
-  maxPdfPages: number,
-): Promise<{ doc: ExtractedInvoice; source: ExtractionSource }> {
-  try {
-    if (invoice.format === 'ubl' || invoice.format === 'cii') {
-      return { doc: parseStructuredInvoice(bytes), source: 'xml' };
-    }
-    if (invoice.format === 'pdf') {
-      const pdf = await openPdf(bytes, maxPdfPages);
-      try {
-        const xml = await embeddedInvoiceXml(pdf);
-        if (xml) return { doc: parseStructuredInvoice(xml), source: 'pdf-xml' };
-      } finally {
-        await pdf.destroy();
-      }
-      throw new Unreadable(
-        'PDF_WITHOUT_EINVOICE',
-        'The PDF carries no embedded e-invoice (Factur-X/ZUGFeRD); reading printed PDFs is not supported yet',
-      );
-    }
-    throw new Unreadable('IMAGE_NOT_SUPPORTED', 'Reading scanned images (OCR) is not supported yet');
-  } catch (err) {
-    if (err instanceof XmlRejected || err instanceof PdfRejected)
-      throw new Unreadable(err.reason, err.message);
-    throw err;
-  }
-}
-
-function fieldsOf(doc: ExtractedInvoice, source: ExtractionSource): Partial<Record<HeaderField, FieldValue>> {
-  const values = headerValues(doc);
+function fieldsOf(read: ReadDocument): Partial<Record<HeaderField, FieldValue>> {
+  const values = headerValues(read.doc);
   const fields: Partial<Record<HeaderField, FieldValue>> = {};
   for (const [name, value] of Object.entries(values) as [HeaderField, string | number | null][]) {
-    // Structured data is what the supplier's system states: full confidence when present.
-    if (value !== null) fields[name] = { value, source, confidence: 1 };
+    // Structured data is what the supplier's system states: full confidence when present. Printed sources
+    // say how sure they are per field; a value they did not read (a default such as 0 öre) is not stated.
+    const confidence = read.confidence ? read.confidence[name] : 1;
+    if (value !== null && confidence !== undefined) fields[name] = { value, source: read.source, confidence };
   }
   return fields;
+}
+
+/** Fields review cannot do without: a printed source must have read them with enough confidence. */
+const ESSENTIAL: HeaderField[] = [
+  'invoice_number',
+  'issue_date',
+  'net_total_cents',
+  'vat_total_cents',
+  'payable_cents',
+];
+
+/** Why a person should look at an invoice read from print before it is trusted: unsure fields, no rows. */
+export function printedReviewReasons(read: ReadDocument, minConfidence: number): ReviewReason[] {
+  if (!read.confidence) return [];
+  const reasons: ReviewReason[] = [];
+  const unsure = ESSENTIAL.filter((f) => (read.confidence?.[f] ?? 0) < minConfidence);
+  if (unsure.length > 0) {
+    reasons.push({
+      code: 'LOW_CONFIDENCE',
+      message: `Read with low confidence or not found (${read.source}): ${unsure.join(', ')}`,
+    });
+  }
+  if (read.doc.lines.length === 0 && read.doc.documentType === 'invoice') {
+    reasons.push({ code: 'LINES_NOT_READ', message: `No article rows could be read (${read.source})` });
+  }
+  return reasons;
 }
 
 /**
@@ -74,7 +68,7 @@ function fieldsOf(doc: ExtractedInvoice, source: ExtractionSource): Partial<Reco
  * over; any later status means an earlier attempt finished, and the job does nothing.
  */
 export function createExtractionService(deps: ExtractionDeps) {
-  const { db, store, settings, metrics } = deps;
+  const { db, store, settings, ocr, metrics } = deps;
 
   async function fail(id: string, reason: string, message: string) {
     await db.transaction(async (tx) => {
@@ -106,9 +100,9 @@ export function createExtractionService(deps: ExtractionDeps) {
       if (!started) return undefined;
 
       const began = process.hrtime.bigint();
-      let extracted: { doc: ExtractedInvoice; source: ExtractionSource };
+      let extracted: ReadDocument;
       try {
-        extracted = await extractDocument(started, await store.get(started.fileKey), settings.maxPdfPages);
+        extracted = await readDocument(started.format, await store.get(started.fileKey), settings, ocr);
       } catch (err) {
         if (err instanceof Unreadable) {
           await fail(id, err.reason, err.message);
@@ -119,11 +113,12 @@ export function createExtractionService(deps: ExtractionDeps) {
       }
       const seconds = Number(process.hrtime.bigint() - began) / 1e9;
       metrics?.extraction.observe({ source: extracted.source }, seconds);
+      if (extracted.source === 'ocr') metrics?.ocrPages.inc(extracted.pages);
 
       const outcome = await db.transaction(async (tx) => {
         const invoice = await repo.lockInvoice(tx, id);
         if (invoice?.status !== 'extracting') return undefined;
-        const { doc, source } = extracted;
+        const { doc } = extracted;
         await repo.replaceLines(
           tx,
           id,
@@ -141,10 +136,16 @@ export function createExtractionService(deps: ExtractionDeps) {
           })),
         );
         const withFields = await repo.updateInvoice(tx, id, {
-          extractionSource: source,
-          fields: fieldsOf(doc, source),
+          extractionSource: extracted.source,
+          fields: fieldsOf(extracted),
         });
-        return evaluate(tx, withFields, doc, settings);
+        return evaluate(
+          tx,
+          withFields,
+          doc,
+          settings,
+          printedReviewReasons(extracted, settings.reviewMinConfidence),
+        );
       });
       if (!outcome) return undefined;
       const status = outcome.invoice.status;

@@ -8,7 +8,7 @@ import { findLiveOrg, findMembership, memberOrgIds } from '../organisations/orga
 import { insertOutboxEvents } from '../outbox/outbox.repository.js';
 import { type HeaderField, headerValues, withHeaderValues } from './extraction/extracted.js';
 import type { InvoiceParty } from './lifecycle.js';
-import { sniffInvoiceFile } from './sniff.js';
+import { admitInvoiceFile } from './supplier-invoices.intake.js';
 import * as e from './supplier-invoices.errors.js';
 import type { SupplierInvoiceRow } from './supplier-invoices.models.js';
 import * as repo from './supplier-invoices.repository.js';
@@ -198,67 +198,17 @@ export function createSupplierInvoiceService(deps: SupplierInvoiceServiceDeps) {
       if (input.bytes.length === 0) throw e.emptyFile();
       if (input.bytes.length > settings.maxBytes) throw e.tooLarge(settings.maxBytes);
       const owner = await uploadParties(ctx, input.fields);
-      const sniffed = await sniffInvoiceFile(input.bytes);
-      if (!sniffed.ok) {
-        if (sniffed.dtd)
-          throw e.unreadable(
-            'XML_DTD_FORBIDDEN',
-            'XML with a DOCTYPE or entity declarations is not accepted',
-          );
-        throw e.unsupportedType(sniffed.detected);
-      }
-      const stored = await store.put(input.bytes);
-      const existing = await repo.findByFile(db, owner.ownerKind, owner.ownerOrgId, stored.sha256);
-      if (existing) return { status: 200, body: await detail(existing) };
-      const created = await db.transaction(async (tx) => {
-        const row = await repo.insertInvoice(tx, {
-          ...owner,
-          restaurantId: input.fields.restaurant_id ?? null,
-          supplierId: input.fields.supplier_id ?? null,
-          uploadedBy: ctx.principal.accountId,
-          declaredType: input.fields.document_type ?? null,
-          fileKey: stored.key,
-          fileSha256: stored.sha256,
-          fileSize: stored.size,
-          fileName: input.fileName?.slice(0, 255) ?? null,
-          format: sniffed.format,
-          contentType: sniffed.contentType,
-        });
-        if (!row) return undefined; // the same bytes, uploaded concurrently by the same party
-        await repo.insertHistory(tx, {
-          invoiceId: row.id,
-          action: 'upload',
-          toStatus: 'received',
-          actorAccountId: ctx.principal.accountId,
-          details: { format: row.format, size: row.fileSize },
-        });
-        await insertOutboxEvents(tx, [
-          {
-            type: 'supplier_invoice.received',
-            aggregateType: 'supplier_invoice',
-            aggregateId: row.id,
-            payload: {
-              supplier_invoice_id: row.id,
-              restaurant_id: row.restaurantId,
-              supplier_id: row.supplierId,
-            },
-          },
-        ]);
-        await recordAudit(tx, ctx, {
-          action: 'supplier_invoice.upload',
-          resourceType: 'supplier_invoice',
-          resourceId: row.id,
-          details: { sha256: row.fileSha256, format: row.format },
-        });
-        return row;
+      const { invoice, created } = await admitInvoiceFile(deps, ctx, {
+        bytes: input.bytes,
+        fileName: input.fileName,
+        owner,
+        restaurantId: input.fields.restaurant_id ?? null,
+        supplierId: input.fields.supplier_id ?? null,
+        declaredType: input.fields.document_type ?? null,
+        uploadedBy: ctx.principal.accountId,
+        source: { channel: 'upload' },
       });
-      if (!created) {
-        const winner = await repo.findByFile(db, owner.ownerKind, owner.ownerOrgId, stored.sha256);
-        if (!winner) throw e.invoiceNotFound(stored.sha256);
-        return { status: 200, body: await detail(winner) };
-      }
-      published();
-      return { status: 201, body: await detail(created) };
+      return { status: created ? 201 : 200, body: await detail(invoice) };
     },
 
     async get(ctx: UserContext, id: string): Promise<SupplierInvoiceDto> {

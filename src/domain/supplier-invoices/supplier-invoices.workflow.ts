@@ -170,9 +170,10 @@ export async function evaluate(
   start: SupplierInvoiceRow,
   doc: ExtractedInvoice,
   settings: EvaluationSettings,
+  readingReasons: ReviewReason[] = [],
 ): Promise<EvaluationOutcome> {
   let invoice = start;
-  const reasons: ReviewReason[] = checkConsistency(doc).map((i) => ({ ...i }));
+  const reasons: ReviewReason[] = [...checkConsistency(doc).map((i) => ({ ...i })), ...readingReasons];
   const supplierId =
     invoice.supplierId ??
     (doc.seller.orgNumber ? await repo.orgIdByNumber(tx, 'supplier', doc.seller.orgNumber) : undefined);

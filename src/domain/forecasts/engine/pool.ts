@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnModuleWorker } from '../../../core/worker-thread.js';
 import type { ForecastTask, ForecastTaskResult } from './tasks.js';
 
 interface Pending {
@@ -56,17 +55,7 @@ export class ForecastPool {
   }
 
   private spawn(): Slot {
-    const here = fileURLToPath(import.meta.url);
-    const source = extname(here) === '.ts';
-    const entry = new URL(`./worker${extname(here)}`, import.meta.url).href;
-    // Run from source (dev, tests, `npm run worker` under tsx) the worker registers tsx itself before loading the
-    // TypeScript entry: on Node 20 neither the parent's loader hooks nor `--import tsx` reach a worker thread.
-    const worker = source
-      ? new Worker(
-          `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
-          { eval: true },
-        )
-      : new Worker(new URL(entry));
+    const worker = spawnModuleWorker(import.meta.url, 'worker');
     const slot: Slot = { worker, busy: null };
     worker.on(
       'message',

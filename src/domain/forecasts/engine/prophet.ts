@@ -24,6 +24,9 @@ export interface ProphetSettings {
   /** log1p before fitting and expm1 after: demand is multiplicative in weekday × season, and never negative. */
   logTransform: boolean;
   changepointPriorScale: number;
+  /** Share of the history, from its start, where trend changepoints may sit; the rest keeps the last slope. */
+  changepointRange: number;
+  nChangepoints: number;
   seasonalityPriorScale: number;
   holidaysPriorScale: number;
   regressorPriorScale: number;
@@ -48,6 +51,8 @@ export interface ProphetSettings {
 export const DEFAULT_PROPHET_SETTINGS: ProphetSettings = {
   logTransform: false,
   changepointPriorScale: 0.05,
+  changepointRange: 0.8,
+  nChangepoints: 25,
   seasonalityPriorScale: 10,
   holidaysPriorScale: 10,
   regressorPriorScale: 10,
@@ -92,6 +97,8 @@ export function prophetForecast(input: ProphetInput): PointForecast {
         : { type: 'manual', enabled: false },
     dailySeasonality: { type: 'manual', enabled: false },
     changepointPriorScale: s.changepointPriorScale,
+    changepointRange: s.changepointRange,
+    nChangepoints: s.nChangepoints,
     seasonalityPriorScale: s.seasonalityPriorScale,
     holidaysPriorScale: s.holidaysPriorScale,
     intervalWidth: s.intervalWidth,

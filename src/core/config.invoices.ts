@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { bool, emptyToUndefined, int, optionalString } from './config.fields.js';
+
+/** Supplier-invoice reading settings (spec §12: printed PDFs and OCR), parsed with the rest of the environment. */
+export const invoiceReadingEnv = {
+  INVOICE_OCR_ENABLED: bool(true),
+  /** OCR workers per process (each a WebAssembly Tesseract on its own thread): the bound on OCR parallelism. */
+  INVOICE_OCR_WORKERS: int(1, 1, 8),
+  INVOICE_OCR_MAX_PAGES: int(10, 1, 100),
+  /** Largest image (or rasterised page) OCR accepts, checked from the header before anything is decoded. */
+  INVOICE_OCR_MAX_PIXELS: int(40_000_000, 1_000_000, 200_000_000),
+  INVOICE_OCR_DPI: int(200, 100, 400),
+  INVOICE_OCR_TIMEOUT_MS: int(120_000, 5_000, 900_000),
+  /** A folder holding swe/eng.traineddata.gz; unset uses the npm packages' data (no download, ever). */
+  INVOICE_OCR_LANG_PATH: optionalString,
+  /** Fields read from print with less confidence than this send the invoice to review. */
+  INVOICE_REVIEW_MIN_CONFIDENCE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.7)),
+};
+
+type InvoiceReadingEnv = z.infer<z.ZodObject<typeof invoiceReadingEnv>>;
+
+export interface InvoiceReadingConfig {
+  ocr: {
+    enabled: boolean;
+    workers: number;
+    maxPages: number;
+    maxPixels: number;
+    dpi: number;
+    timeoutMs: number;
+    langPath: string | undefined;
+  };
+  reviewMinConfidence: number;
+}
+
+export function invoiceReadingConfig(e: InvoiceReadingEnv): InvoiceReadingConfig {
+  return {
+    ocr: {
+      enabled: e.INVOICE_OCR_ENABLED,
+      workers: e.INVOICE_OCR_WORKERS,
+      maxPages: e.INVOICE_OCR_MAX_PAGES,
+      maxPixels: e.INVOICE_OCR_MAX_PIXELS,
+      dpi: e.INVOICE_OCR_DPI,
+      timeoutMs: e.INVOICE_OCR_TIMEOUT_MS,
+      langPath: e.INVOICE_OCR_LANG_PATH,
+    },
+    reviewMinConfidence: e.INVOICE_REVIEW_MIN_CONFIDENCE,
+  };
+}
