@@ -1,6 +1,7 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { parseConfig } from '../src/core/config.js';
@@ -75,6 +76,11 @@ export async function startApi(env: Record<string, string>): Promise<{ base: str
       AUTH_PROVIDER: 'local',
       ALLOW_LOCAL_AUTH_IN_PRODUCTION: 'true',
       REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      // Production refuses the fake payment provider and an implicit file folder; the benchmarks pay nothing.
+      PAYMENTS_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_bench',
+      STRIPE_WEBHOOK_SECRET: 'whsec_bench',
+      STORAGE_LOCAL_DIR: join(tmpdir(), 'iris-bench-files'),
       ...env,
     },
     [],

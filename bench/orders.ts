@@ -31,7 +31,7 @@ export async function seedOrderFixtures(client: pg.Client) {
     [withCheckDigit('559200001')],
   );
   const supplier = await one(
-    `INSERT INTO suppliers (legal_name, org_number) VALUES ('Benchgrossisten AB', $1)
+    `INSERT INTO suppliers (legal_name, org_number, vat_number) VALUES ('Benchgrossisten AB', $1::text, 'SE' || $1::text || '01')
      ON CONFLICT (org_number) WHERE deleted_at IS NULL DO UPDATE SET legal_name = EXCLUDED.legal_name RETURNING id`,
     [withCheckDigit('559200002')],
   );

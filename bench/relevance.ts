@@ -13,6 +13,8 @@ import { type BenchProduct, relevanceCatalog } from './relevance-catalog.js';
  */
 const DATABASE = 'iris_bench_relevance';
 const PER_KIND = Number(process.env.BENCH_QUERIES_PER_KIND ?? 240);
+// The reported query set is seed 99; tuning is done on another seed (BENCH_QUERY_SEED=7) so the numbers are not fitted.
+const QUERY_SEED = Number(process.env.BENCH_QUERY_SEED ?? 99);
 const KINDS = ['exact', 'diacritics dropped', 'one typo', 'prefix of last word', 'part of compound'] as const;
 type Kind = (typeof KINDS)[number];
 const COMPOUND_TAILS = [
@@ -47,7 +49,7 @@ const textWords = (p: BenchProduct) =>
     .filter(Boolean);
 
 function queries(catalog: BenchProduct[]): { kind: Kind; q: string; sku: string }[] {
-  const random = prng(99);
+  const random = prng(QUERY_SEED);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const wordsOf = catalog.map(textWords);
   const unique = (clean: string[], target: number) =>
@@ -124,12 +126,12 @@ export async function runRelevanceBench(): Promise<unknown> {
   const catalog = relevanceCatalog(6000);
   await client.query('TRUNCATE products, search_terms CASCADE');
   const supplier = await client.query<{ id: string }>(
-    `INSERT INTO suppliers (legal_name, org_number) VALUES ('Relevans AB', '5591000009')
+    `INSERT INTO suppliers (legal_name, org_number, vat_number) VALUES ('Relevans AB', '5591000009', 'SE559100000901')
      ON CONFLICT (org_number) WHERE deleted_at IS NULL DO UPDATE SET legal_name = EXCLUDED.legal_name RETURNING id`,
   );
   const inserted = await client.query<{ id: string; sku: string }>(
-    `INSERT INTO products (supplier_id, sku, name, brand, category, unit, price_cents)
-     SELECT $1, * , 'st', 1000 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) RETURNING id, sku`,
+    `INSERT INTO products (supplier_id, sku, name, brand, category, unit, price_cents, vat_category)
+     SELECT $1, * , 'st', 1000, 'food' FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) RETURNING id, sku`,
     [
       supplier.rows[0]?.id,
       catalog.map((p) => p.sku),
@@ -191,9 +193,15 @@ export async function runRelevanceBench(): Promise<unknown> {
     });
     console.log(
       'examples of misses:',
-      misses.slice(0, 15).map((m) => `${m.kind}: ${m.q} → ${m.sku}`),
+      misses.slice(0, Number(process.env.BENCH_SHOW_MISSES ?? 15)).map((m) => `${m.kind}: ${m.q} → ${m.sku}`),
     );
-    const result = { machine: machine(), products: catalog.length, table, misses: misses.length };
+    const result = {
+      machine: machine(),
+      querySeed: QUERY_SEED,
+      products: catalog.length,
+      table,
+      misses: misses.length,
+    };
     console.log(`saved ${saveResult('relevance', result)}`);
     return result;
   } finally {

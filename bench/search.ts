@@ -89,7 +89,7 @@ async function seed(client: pg.Client): Promise<void> {
   for (let s = 1; s <= SUPPLIERS; s++) {
     const org = withCheckDigit(`55910${String(s).padStart(4, '0')}`);
     const res = await client.query<{ id: string }>(
-      `INSERT INTO suppliers (legal_name, org_number) VALUES ($1, $2)
+      `INSERT INTO suppliers (legal_name, org_number, vat_number) VALUES ($1, $2::text, 'SE' || $2::text || '01')
        ON CONFLICT (org_number) WHERE deleted_at IS NULL DO UPDATE SET legal_name = EXCLUDED.legal_name RETURNING id`,
       [`Grossist ${s} AB`, org],
     );

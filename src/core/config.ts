@@ -111,6 +111,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
   RATE_LIMIT_MAX: int(300, 1, 1_000_000),
   RATE_LIMIT_AUTH_MAX: int(10, 1, 1_000_000),
+  RATE_LIMIT_SEARCH_MAX: int(600, 1, 1_000_000),
   RATE_LIMIT_WINDOW_MS: int(60_000, 1000, 86_400_000),
   INTERNAL_CIDRS: list.pipe(z.array(cidr)),
   SHUTDOWN_GRACE_MS: int(10_000, 0, 120_000),
@@ -269,7 +270,7 @@ export interface Config {
     };
   };
   metrics: { token: string | undefined; allowCidrs: string[] };
-  rateLimit: { max: number; authMax: number; windowMs: number; internalCidrs: string[] };
+  rateLimit: { max: number; authMax: number; searchMax: number; windowMs: number; internalCidrs: string[] };
   idempotencyTtlSeconds: number;
   searchCache: { ttlMs: number; maxEntries: number };
   jobs: {
@@ -494,6 +495,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     rateLimit: {
       max: e.RATE_LIMIT_MAX,
       authMax: e.RATE_LIMIT_AUTH_MAX,
+      searchMax: e.RATE_LIMIT_SEARCH_MAX,
       windowMs: e.RATE_LIMIT_WINDOW_MS,
       internalCidrs: e.INTERNAL_CIDRS,
     },

@@ -16,6 +16,7 @@ describe('rate limits (in memory)', () => {
     ctx = await createTestContext({
       RATE_LIMIT_MAX: '3',
       RATE_LIMIT_AUTH_MAX: '2',
+      RATE_LIMIT_SEARCH_MAX: '5',
       INTERNAL_CIDRS: '10.20.0.0/16',
       DEV_USERS: `a@test.iris:${hash}`,
     });
@@ -42,6 +43,21 @@ describe('rate limits (in memory)', () => {
     expect(limited.headers['x-ratelimit-limit']).toBe('3');
     // Bob, from the same address, has his own budget.
     expect((await me(bob.headers)).statusCode).toBe(200);
+  });
+
+  it('gives product search a budget of its own, per account, that neither spends nor is spent by other requests', async () => {
+    const carol = await createUser(ctx.database.db, ctx.config, 'RESTAURANT');
+    const search = (user: TestUser, q: string) =>
+      ctx.app.inject({ method: 'GET', url: `/api/v1/products?q=${q}`, headers: user.headers });
+    // Typing "mjolk": a request per keystroke, more than the general budget of 3.
+    for (const q of ['m', 'mj', 'mjo', 'mjol', 'mjolk'])
+      expect((await search(carol, q)).statusCode).toBe(200);
+    const limited = await search(carol, 'mjolk');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['x-ratelimit-limit']).toBe('5');
+    // The general budget is untouched, and another account searches on.
+    expect((await me(carol.headers)).statusCode).toBe(200);
+    expect((await search(bob, 'mjolk')).statusCode).toBe(200);
   });
 
   it('never throttles service tokens or internal addresses', async () => {

@@ -4,6 +4,7 @@ import {
   editDistance,
   isLetterWord,
   matchWord,
+  compoundTail,
   MAX_EXPANSION,
   rankedQuery,
   typoBudget,
@@ -79,6 +80,21 @@ describe('matching a word against the catalog vocabulary', () => {
 
   it('needs a compound head of three letters: "ost" is no part of "frost"', () => {
     expect(matchWord(vocabulary(['frost', 'kompost']), 'ost', 'ost', false).compound).toEqual(['kompost']);
+  });
+
+  it('matches a compound by the stem its tail takes inside it: "bar" in blåbär (lexeme blab)', () => {
+    const berries = vocabulary(['bar', 'blab', 'hallonbar', 'kebab']);
+    expect(matchWord(berries, 'bar', 'bar', false).compound).toEqual(['hallonbar']);
+    expect(matchWord(berries, 'bar', 'bar', false, compoundTail('anab')).compound).toEqual([
+      'blab',
+      'kebab',
+      'hallonbar',
+    ]);
+    // Still being typed and no catalog word: a beginning, not a tail ("cha" → ch would match scotch).
+    expect(matchWord(vocabulary(['scotch']), 'cha', 'cha', true, compoundTail('anach')).compound).toEqual([]);
+    expect(matchWord(berries, 'bar', 'bar', true, compoundTail('anab')).compound).toContain('blab');
+    expect(compoundTail('bar')).toBeNull();
+    expect(compoundTail('ana')).toBeNull();
   });
 
   it('allows no typo in short words and looks among prefixes only for the word being typed', () => {

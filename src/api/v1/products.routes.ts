@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as s from '../../domain/products/products.schemas.js';
@@ -11,11 +12,21 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = app.services.products;
   const anyone = requireRole(...ANY_ROLE);
   const managers = requireRole('ADMIN', 'SUPPLIER');
+  // Search as you type sends a debounced request per keystroke: searches have a budget of their own, so typing
+  // neither runs out on the general budget nor spends it (docs/README.md, "Search as you type").
+  const searchBudget = {
+    max: app.config.rateLimit.searchMax,
+    keyGenerator: (request: FastifyRequest) =>
+      request.principal?.kind === 'user'
+        ? `search:account:${request.principal.accountId}`
+        : `search:ip:${request.ip}`,
+  };
 
   app.get(
     '/',
     {
       preValidation: anyone,
+      config: { rateLimit: searchBudget },
       schema: {
         tags,
         security,

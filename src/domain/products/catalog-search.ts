@@ -3,7 +3,9 @@ import type { Page } from '../../core/pagination.js';
 import * as repo from './products.repository.js';
 import type { ProductFilters, ProductView, SortKey, Visibility } from './products.repository.js';
 import {
+  COMPOUND_PROBE,
   closestWord,
+  compoundTail,
   isLetterWord,
   type RankedQuery,
   rankedQuery,
@@ -55,13 +57,16 @@ export function createTextSearch(db: Database, dictionary: SearchDictionary) {
       return next !== undefined && isLetterWord(w) && isLetterWord(next) ? [w + next] : [];
     });
     const letterWords = typed.filter(isLetterWord);
-    const [stems] = await Promise.all([dictionary.stems([...letterWords, ...adjacent]), dictionary.ready()]);
-    const stemOf = new Map([...letterWords, ...adjacent].map((w, i) => [w, stems[i] ?? null]));
+    const probed = letterWords.map((w) => COMPOUND_PROBE + w);
+    const asked = [...letterWords, ...adjacent, ...probed];
+    const [stems] = await Promise.all([dictionary.stems(asked), dictionary.ready()]);
+    const stemOf = new Map(asked.map((w, i) => [w, stems[i] ?? null]));
     const positions: number[] = [];
     const matches = typed.flatMap((w, i) => {
       if (isLetterWord(w) && stemOf.get(w) === null) return [];
       positions.push(i);
-      return [dictionary.matches(w, stemOf.get(w) ?? null, i === typed.length - 1)];
+      const tail = isLetterWord(w) ? compoundTail(stemOf.get(COMPOUND_PROBE + w) ?? null) : null;
+      return [dictionary.matches(w, stemOf.get(w) ?? null, i === typed.length - 1, tail)];
     });
     // A compound the catalog writes as one word, typed as two ("kyckling file" → kycklingfil); while the second
     // word is still being typed, the compounds it begins.

@@ -112,15 +112,31 @@ export const MAX_ALTERNATIVES = 48;
 const COMPOUND_HEAD = 3;
 
 /**
+ * Put before a word so that the Swedish stemmer's R1 region begins exactly at the word: the stemmer then treats
+ * the word as the tail of a compound. Alone, a short word keeps suffixes it loses in a compound ("bar" stays
+ * bar, "blåbär" becomes blab), so the compound's lexeme ends with the tail stem ("b"), not with the word's stem.
+ */
+export const COMPOUND_PROBE = 'ana';
+
+/** The stem a word takes at the end of a compound, from the stem of COMPOUND_PROBE + word (null if none). */
+export function compoundTail(probedStem: string | null): string | null {
+  if (!probedStem?.startsWith(COMPOUND_PROBE)) return null;
+  const tail = probedStem.slice(COMPOUND_PROBE.length);
+  return tail.length > 0 ? tail : null;
+}
+
+/**
  * The ways a word matches the vocabulary. `stem` is the Swedish stem of a letter word (null for a stop word, which
  * then matches nothing and is dropped); other words (numbers, "70cl") are prefixes only. `asTyped`: the word the
- * user is still typing (the last one), whose typos are also looked for among prefixes.
+ * user is still typing (the last one), whose typos are also looked for among prefixes. `tail`: the word's stem
+ * as the end of a compound (compoundTail), which a catalog compound's lexeme ends with.
  */
 export function matchWord(
   vocab: Vocabulary,
   word: string,
   stem: string | null,
   asTyped: boolean,
+  tail: string | null = null,
 ): WordMatches {
   const none: WordMatches = {
     word,
@@ -140,6 +156,8 @@ export function matchWord(
   const prefix = tooBroad ? [] : listed.filter((t) => t !== stem);
   const seen = new Set(listed);
   const budget = typoBudget(word);
+  // A word still being typed that is no catalog word yet ("cha") is a beginning, not a compound's tail.
+  const tailOf = asTyped && !vocab.has(stem) ? null : tail;
   const compound: { term: string; at: number }[] = [];
   const typos: { term: string; d: number }[] = [];
   for (const term of vocab.letterTerms()) {
@@ -148,7 +166,8 @@ export function matchWord(
     const at = term.indexOf(stem, COMPOUND_HEAD);
     const shortTail =
       stem.length >= 4 && term.length - stem.length + 1 > COMPOUND_HEAD && term.endsWith(stem.slice(0, -1));
-    if (at >= COMPOUND_HEAD || shortTail) {
+    const asTail = tailOf !== null && term.length - tailOf.length >= COMPOUND_HEAD && term.endsWith(tailOf);
+    if (at >= COMPOUND_HEAD || shortTail || asTail) {
       compound.push({ term, at });
       continue;
     }

@@ -108,11 +108,11 @@ export class SearchDictionary implements Vocabulary {
     return words.map((w) => this.stemCache.get(w) ?? null);
   }
 
-  matches(word: string, stem: string | null, asTyped: boolean): WordMatches {
-    const key = `${word}|${stem ?? ''}|${asTyped ? 1 : 0}`;
+  matches(word: string, stem: string | null, asTyped: boolean, tail: string | null = null): WordMatches {
+    const key = `${word}|${stem ?? ''}|${asTyped ? 1 : 0}|${tail ?? ''}`;
     const cached = this.matchCache.get(key);
     if (cached) return cached;
-    const found = matchWord(this, word, stem, asTyped);
+    const found = matchWord(this, word, stem, asTyped, tail);
     this.matchCache.set(key, found);
     return found;
   }
