@@ -54,8 +54,8 @@ describe('the worker process', () => {
     ]) {
       expect(text).toContain(`# HELP ${name}`);
     }
-    // One upcoming run per maintenance schedule: prune, purge, popularity, forecasts, hard delete.
-    expect(text).toContain('iris_queue_depth{queue="maintenance",state="delayed"} 5');
+    // One upcoming run per maintenance schedule: prune, purge, popularity, forecasts, pricing, hard delete.
+    expect(text).toContain('iris_queue_depth{queue="maintenance",state="delayed"} 6');
     expect(text).toMatch(/iris_outbox_pending_events 0/);
   });
 
