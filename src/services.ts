@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createObjectStore } from './core/storage/create-store.js';
+import type { ObjectStore } from './core/storage/storage.js';
 import { createOcrEngine } from './domain/supplier-invoices/extraction/ocr.js';
 import { createExtractionService } from './domain/supplier-invoices/supplier-invoices.extraction.js';
 import { createSupplierInvoiceService } from './domain/supplier-invoices/supplier-invoices.service.js';
@@ -67,7 +68,7 @@ export interface ServiceDeps {
 }
 
 /** Connector machinery shared by the API and job sides: browser runtime, session vault, metrics, invoice intake. */
-function connectorDeps(config: Config, db: Database, registry: Registry) {
+function connectorDeps(config: Config, db: Database, registry: Registry, store: ObjectStore) {
   const c = config.connectors;
   return {
     runtime: createConnectorRuntime(c),
@@ -76,7 +77,7 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
     config: c,
     intake: createSupplierInvoiceIntake({
       db,
-      store: createObjectStore(config.storage),
+      store,
       settings: { maxBytes: config.supplierInvoices.maxBytes },
     }),
   };
@@ -85,6 +86,8 @@ function connectorDeps(config: Config, db: Database, registry: Registry) {
 /** The composition root: every domain service, wired once per app instance. */
 export function createServices(deps: ServiceDeps) {
   const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
+  // One store (one S3 client) for every domain that keeps files.
+  const store = createObjectStore(deps.config.storage);
   const products = createProductService({ db: deps.db, cache: deps.config.searchCache });
   const idempotency = createIdempotencyService({
     db: deps.db,
@@ -97,7 +100,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     integrations: createIntegrationService({
       db: deps.db,
-      ...connectorDeps(deps.config, deps.db, deps.metrics.registry),
+      ...connectorDeps(deps.config, deps.db, deps.metrics.registry, store),
       jobs: deps.jobCanceller,
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
     }),
@@ -153,7 +156,7 @@ export function createServices(deps: ServiceDeps) {
     invoices: createInvoiceService({ db: deps.db, idempotency, ...orderHooks }),
     supplierInvoices: createSupplierInvoiceService({
       db: deps.db,
-      store: createObjectStore(deps.config.storage),
+      store,
       settings: {
         maxBytes: deps.config.supplierInvoices.maxBytes,
         defaultToleranceBp: deps.config.supplierInvoices.toleranceBp,
@@ -162,11 +165,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     payments: payments.service,
     stripeWebhooks: payments.webhooks,
-    privacy: createPrivacyService({
-      db: deps.db,
-      config: deps.config,
-      store: createObjectStore(deps.config.storage),
-    }),
+    privacy: createPrivacyService({ db: deps.db, config: deps.config, store }),
   };
 }
 
@@ -222,7 +221,8 @@ export async function createJobServices(deps: {
   let pool: ForecastPool | undefined;
   const forecastPool = () => (pool ??= new ForecastPool(config.forecasts.threads));
   const openWeather = config.forecasts.openWeather;
-  const connectors = connectorDeps(config, db, deps.metrics ?? new PromRegistry());
+  const store = createObjectStore(config.storage);
+  const connectors = connectorDeps(config, db, deps.metrics ?? new PromRegistry(), store);
   const reading = config.invoiceReading;
   // OCR workers start with the first scanned invoice, not with the process.
   const ocr = reading.ocr.enabled ? createOcrEngine(reading.ocr) : undefined;
@@ -244,7 +244,7 @@ export async function createJobServices(deps: {
     popularity: createPopularityService({ db }),
     invoiceExtraction: createExtractionService({
       db,
-      store: createObjectStore(config.storage),
+      store,
       settings: {
         defaultToleranceBp: config.supplierInvoices.toleranceBp,
         maxPdfPages: config.supplierInvoices.maxPdfPages,
@@ -268,7 +268,7 @@ export async function createJobServices(deps: {
       },
     }),
     paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,
-    privacy: createPrivacyService({ db, config, store: createObjectStore(config.storage) }),
+    privacy: createPrivacyService({ db, config, store }),
     pricing: createPricingJob({ db, timezone: config.jobs.timezone }),
     close: async () => {
       await pool?.close();
