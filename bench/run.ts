@@ -5,8 +5,12 @@ import { runOrdersBench } from './orders.js';
 import { runRelevanceBench } from './relevance.js';
 import { runRetentionBench } from './retention.js';
 import { runSearchBench } from './search.js';
+import { runSearchAbBench } from './search-ab.js';
 
-/** npm run bench [suite…] — suites: search, orders, relevance, forecast, forecast-throughput, retention, connectors, invoices. With no argument, all run. */
+/**
+ * npm run bench [suite…] — suites: search, orders, relevance, forecast, forecast-throughput, retention, connectors,
+ * invoices, search-ab. With no argument, all run but search-ab (it needs a baseline checkout, BENCH_AB_BASELINE).
+ */
 const suites: Record<string, () => Promise<unknown>> = {
   search: runSearchBench,
   orders: runOrdersBench,
@@ -16,8 +20,10 @@ const suites: Record<string, () => Promise<unknown>> = {
   retention: runRetentionBench,
   connectors: runConnectorsBench,
   invoices: runInvoicesBench,
+  'search-ab': runSearchAbBench,
 };
-const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(suites);
+const onlyWhenNamed = new Set(['search-ab']);
+const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(suites).filter((name) => !onlyWhenNamed.has(name));
 for (const name of wanted) {
   const suite = suites[name];
   if (!suite) {

@@ -37,7 +37,19 @@ const QUERIES: { label: string; path: string; naive?: string }[] = [
  * The load mix: ~3,200 distinct queries over the eight classes, drawn from the catalog's own vocabulary with
  * typos, SKU prefixes, category/price windows and deep offsets, requested with a skewed (Zipf-like) popularity.
  */
-function loadQueries(): string[] {
+/** The load mix's classes, in the order `loadQueries` cycles through them (query i is of class i mod 8). */
+export const SEARCH_CLASSES = [
+  'prefix word',
+  'brand + variant',
+  'misspelling',
+  'SKU prefix',
+  'category + price',
+  'deep offset',
+  'brand + typo',
+  'relaxed',
+];
+
+export function loadQueries(): string[] {
   const random = prng(7);
   const vocab = vocabulary();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
@@ -222,19 +234,9 @@ export async function runSearchBench(): Promise<unknown> {
     }
     console.table(perQuery);
     const queries = loadQueries();
-    const classes = [
-      'prefix word',
-      'brand + variant',
-      'misspelling',
-      'SKU prefix',
-      'category + price',
-      'deep offset',
-      'brand + typo',
-      'relaxed',
-    ];
     const perClass = [];
-    for (const [c, label] of classes.entries()) {
-      const sample = queries.filter((_, i) => i % classes.length === c).slice(0, 15);
+    for (const [c, label] of SEARCH_CLASSES.entries()) {
+      const sample = queries.filter((_, i) => i % SEARCH_CLASSES.length === c).slice(0, 15);
       const timings = [];
       for (const path of sample) timings.push((await viaApi(base, path, token, 1)).ms);
       perClass.push({ class: label, median_ms: median(timings), max_ms: Math.max(...timings) });

@@ -46,3 +46,27 @@ export function invoiceReadingConfig(e: InvoiceReadingEnv): InvoiceReadingConfig
     reviewMinConfidence: e.INVOICE_REVIEW_MIN_CONFIDENCE,
   };
 }
+
+/** Supplier-invoice intake (spec §4, §12): upload bounds and the reconciliation tolerance. */
+export const supplierInvoiceEnv = {
+  SUPPLIER_INVOICE_MAX_BYTES: int(20 * 1_048_576, 1024, 200 * 1_048_576),
+  SUPPLIER_INVOICE_TOLERANCE_BP: int(50, 0, 10_000),
+  SUPPLIER_INVOICE_MAX_PDF_PAGES: int(100, 1, 10_000),
+};
+
+type SupplierInvoiceEnv = z.infer<z.ZodObject<typeof supplierInvoiceEnv>>;
+
+export interface SupplierInvoiceConfig {
+  maxBytes: number;
+  /** Default per-line price tolerance in basis points (50 = ±0.5 %); a supplier may have its own. */
+  toleranceBp: number;
+  maxPdfPages: number;
+}
+
+export function supplierInvoiceConfig(e: SupplierInvoiceEnv): SupplierInvoiceConfig {
+  return {
+    maxBytes: e.SUPPLIER_INVOICE_MAX_BYTES,
+    toleranceBp: e.SUPPLIER_INVOICE_TOLERANCE_BP,
+    maxPdfPages: e.SUPPLIER_INVOICE_MAX_PDF_PAGES,
+  };
+}

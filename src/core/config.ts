@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import {
@@ -14,12 +13,21 @@ import {
   optionalString,
   parseDevUser,
   postgresUrl,
-  type ServiceAccountKey,
-  serviceAccountJson,
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
 import { type OrderConfig, orderConfig, orderEnv } from './config.orders.js';
-import { type InvoiceReadingConfig, invoiceReadingConfig, invoiceReadingEnv } from './config.invoices.js';
+import {
+  type InvoiceReadingConfig,
+  invoiceReadingConfig,
+  invoiceReadingEnv,
+  type SupplierInvoiceConfig,
+  supplierInvoiceConfig,
+  supplierInvoiceEnv,
+} from './config.invoices.js';
+import { type NotificationConfig, notificationConfig, notificationEnv } from './config.notifications.js';
+import { type StorageConfig, storageConfig, storageEnv } from './config.storage.js';
+import { type ForecastConfig, forecastConfig, forecastEnv } from './config.forecasts.js';
+import { type RetentionConfig, retentionConfig, retentionEnv } from './config.retention.js';
 import { type PaymentsConfig, paymentsConfig, paymentsEnv } from './config.payments.js';
 import { type CatalogImportConfig, catalogEnv, catalogImportConfig } from './config.catalog.js';
 import {
@@ -29,6 +37,7 @@ import {
 } from './config.recommendations.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
+export type { StorageConfig } from './config.storage.js';
 
 /**
  * The one place that reads the environment. Everything else receives a parsed `Config`.
@@ -139,72 +148,17 @@ const envSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: int(1000, 10, 60_000),
   OUTBOX_BATCH_SIZE: int(100, 1, 1000),
   OUTBOX_RETRY_MAX_MS: int(300_000, 100, 3_600_000),
-  FIREBASE_PROJECT_ID: optionalString,
-  FIREBASE_CREDENTIALS_JSON: serviceAccountJson,
-  GOOGLE_APPLICATION_CREDENTIALS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .refine((path) => existsSync(path), 'must name an existing service-account key file')
-      .optional(),
-  ),
-  FCM_ENDPOINT_OVERRIDE: z.preprocess(
-    emptyToUndefined,
-    z
-      .url()
-      .regex(/^http:\/\/[^/]+\/?$/, 'must be a plain http://host:port address (local fake FCM only)')
-      .optional(),
-  ),
-  WEBHOOK_ALLOW_INSECURE_TARGETS: bool(false),
-  WEBHOOK_TIMEOUT_MS: int(5_000, 100, 30_000),
-  WEBHOOK_ALLOWED_PORTS: list.pipe(
-    z.array(
-      z
-        .string()
-        .regex(/^\d{1,5}$/, 'must list port numbers')
-        .transform(Number)
-        .refine((p) => p >= 1 && p <= 65535, 'must list ports 1-65535'),
-    ),
-  ),
-  DEVICE_TOKEN_STALE_DAYS: int(270, 1, 3650),
-  STORAGE_DRIVER: z.preprocess(emptyToUndefined, z.enum(['local', 's3']).default('local')),
-  STORAGE_LOCAL_DIR: optionalString,
-  S3_BUCKET: optionalString,
-  S3_PREFIX: z.preprocess(emptyToUndefined, z.string().default('')),
-  S3_REGION: z.preprocess(emptyToUndefined, z.string().default('eu-north-1')),
-  S3_ENDPOINT: z.preprocess(emptyToUndefined, z.url().optional()),
-  S3_FORCE_PATH_STYLE: bool(false),
-  S3_ACCESS_KEY_ID: optionalString,
-  S3_SECRET_ACCESS_KEY: optionalString,
-  SUPPLIER_INVOICE_MAX_BYTES: int(20 * 1_048_576, 1024, 200 * 1_048_576),
-  SUPPLIER_INVOICE_TOLERANCE_BP: int(50, 0, 10_000),
-  SUPPLIER_INVOICE_MAX_PDF_PAGES: int(100, 1, 10_000),
-  OPENWEATHER_API_KEY: optionalString,
-  OPENWEATHER_BASE_URL: z.preprocess(
-    emptyToUndefined,
-    z.url({ protocol: /^https?$/ }).default('https://api.openweathermap.org'),
-  ),
-  OPENWEATHER_TIMEOUT_MS: int(5_000, 100, 60_000),
-  OPENWEATHER_RETRIES: int(2, 0, 5),
-  FORECAST_THREADS: int(1, 1, 16),
-  FORECAST_HISTORY_DAYS: int(730, 56, 1_825),
-  FORECAST_HOLIDAY_COUNTRY: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^[A-Z]{2}$/)
-      .default('SE'),
-  ),
+  ...notificationEnv,
+  ...storageEnv,
+  ...supplierInvoiceEnv,
+  ...forecastEnv,
   ...paymentsEnv,
   ...connectorEnv,
   ...orderEnv,
   ...invoiceReadingEnv,
   ...catalogEnv,
   ...recommendationEnv,
-  RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
-  RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
-  RETENTION_SCHEDULE_ENABLED: bool(true),
-  RETENTION_FILE_GRACE_HOURS: int(24, 1, 24 * 30),
+  ...retentionEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -285,63 +239,18 @@ export interface Config {
     metricsPort: number;
     outbox: { pollIntervalMs: number; batchSize: number; retryMaxMs: number };
   };
-  notifications: {
-    fcm: {
-      /** Service-account key (inline JSON or a file path); undefined leaves FCM unconfigured. */
-      credentials: ServiceAccountKey | string | undefined;
-      projectId: string | undefined;
-      /** Tests only: every firebase-admin HTTP call goes to this plain-HTTP fake instead of Google. */
-      endpointOverride: string | undefined;
-    };
-    webhooks: { allowInsecureTargets: boolean; timeoutMs: number; allowedPorts: number[] };
-    deviceTokenStaleDays: number;
-  };
+  notifications: NotificationConfig;
   storage: StorageConfig;
-  supplierInvoices: {
-    maxBytes: number;
-    /** Default per-line price tolerance in basis points (50 = ±0.5 %); a supplier may have its own. */
-    toleranceBp: number;
-    maxPdfPages: number;
-  };
-  forecasts: {
-    /** Worker threads the nightly job fits models on: its bound on parallelism. */
-    threads: number;
-    historyDays: number;
-    holidayCountry: string;
-    /** Undefined without OPENWEATHER_API_KEY: forecasts then run without weather regressors and say so. */
-    openWeather: { apiKey: string; baseUrl: string; timeoutMs: number; retries: number } | undefined;
-  };
+  supplierInvoices: SupplierInvoiceConfig;
+  forecasts: ForecastConfig;
   payments: PaymentsConfig;
   connectors: ConnectorConfig;
   orders: OrderConfig;
   invoiceReading: InvoiceReadingConfig;
   catalogImport: CatalogImportConfig;
   recommendations: RecommendationConfig;
-  retention: {
-    /** Rows one hard-delete transaction removes at most: short transactions, short locks. */
-    batchSize: number;
-    /** Batches one run of the function performs per table at most, so a backlog spreads over several nights. */
-    maxBatches: number;
-    /** Run the hard-delete function daily from the job scheduler; off when a serverless scheduler invokes it. */
-    scheduleEnabled: boolean;
-    /** Stored files untouched for less than this are never swept as unreferenced (uploads in flight). */
-    fileGraceHours: number;
-  };
+  retention: RetentionConfig;
 }
-
-export type StorageConfig =
-  | { driver: 'local'; localDir: string }
-  | {
-      driver: 's3';
-      s3: {
-        bucket: string;
-        prefix: string;
-        region: string;
-        endpoint: string | undefined;
-        forcePathStyle: boolean;
-        credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-      };
-    };
 
 export class ConfigError extends Error {
   constructor(
@@ -403,41 +312,17 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (e.AUTH_PROVIDER === 'clerk' && e.CLERK_ISSUERS.length === 0) {
     throw new ConfigError('CLERK_ISSUERS', 'must list at least one issuer when AUTH_PROVIDER=clerk');
   }
-  if (isProduction && e.WEBHOOK_ALLOW_INSECURE_TARGETS) {
-    throw new ConfigError(
-      'WEBHOOK_ALLOW_INSECURE_TARGETS',
-      'must not be true when NODE_ENV=production (it allows plain HTTP and loopback webhook targets)',
-    );
-  }
-  if (isProduction && e.FCM_ENDPOINT_OVERRIDE) {
-    throw new ConfigError('FCM_ENDPOINT_OVERRIDE', 'must not be set when NODE_ENV=production (tests only)');
-  }
-  if (e.FCM_ENDPOINT_OVERRIDE && !e.GOOGLE_APPLICATION_CREDENTIALS) {
-    // firebase-admin sends an inline key's token request past the agent that implements the override.
-    throw new ConfigError(
-      'FCM_ENDPOINT_OVERRIDE',
-      'needs the key as a file in GOOGLE_APPLICATION_CREDENTIALS',
-    );
-  }
-  if (e.FIREBASE_CREDENTIALS_JSON && e.GOOGLE_APPLICATION_CREDENTIALS) {
-    throw new ConfigError(
-      'FIREBASE_CREDENTIALS_JSON',
-      'and GOOGLE_APPLICATION_CREDENTIALS are exclusive; set one',
-    );
-  }
   if (e.CORS_ORIGINS.includes('*')) {
     throw new ConfigError('CORS_ORIGINS', 'must list explicit origins; "*" is not allowed with credentials');
   }
-  const payments = paymentsConfig(e, isProduction, (variable, detail) => {
+  const fail = (variable: string, detail: string): never => {
     throw new ConfigError(variable, detail);
-  });
+  };
+  const notifications = notificationConfig(e, isProduction, fail);
+  const payments = paymentsConfig(e, isProduction, fail);
   return {
-    storage: storageConfig(e),
-    supplierInvoices: {
-      maxBytes: e.SUPPLIER_INVOICE_MAX_BYTES,
-      toleranceBp: e.SUPPLIER_INVOICE_TOLERANCE_BP,
-      maxPdfPages: e.SUPPLIER_INVOICE_MAX_PDF_PAGES,
-    },
+    storage: storageConfig(e, { isProduction, embeddedDir: e.EMBEDDED_DB_DIR }, fail),
+    supplierInvoices: supplierInvoiceConfig(e),
     env: e.NODE_ENV,
     isProduction,
     http: {
@@ -511,75 +396,15 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         retryMaxMs: e.OUTBOX_RETRY_MAX_MS,
       },
     },
-    notifications: {
-      fcm: {
-        credentials: e.FIREBASE_CREDENTIALS_JSON ?? e.GOOGLE_APPLICATION_CREDENTIALS,
-        projectId: e.FIREBASE_PROJECT_ID,
-        endpointOverride: e.FCM_ENDPOINT_OVERRIDE,
-      },
-      webhooks: {
-        allowInsecureTargets: e.WEBHOOK_ALLOW_INSECURE_TARGETS,
-        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
-        allowedPorts: e.WEBHOOK_ALLOWED_PORTS.length > 0 ? e.WEBHOOK_ALLOWED_PORTS : [443],
-      },
-      deviceTokenStaleDays: e.DEVICE_TOKEN_STALE_DAYS,
-    },
-    forecasts: {
-      threads: e.FORECAST_THREADS,
-      historyDays: e.FORECAST_HISTORY_DAYS,
-      holidayCountry: e.FORECAST_HOLIDAY_COUNTRY,
-      openWeather: e.OPENWEATHER_API_KEY
-        ? {
-            apiKey: e.OPENWEATHER_API_KEY,
-            baseUrl: e.OPENWEATHER_BASE_URL,
-            timeoutMs: e.OPENWEATHER_TIMEOUT_MS,
-            retries: e.OPENWEATHER_RETRIES,
-          }
-        : undefined,
-    },
+    notifications,
+    forecasts: forecastConfig(e),
     payments,
     connectors: connectorConfig(e),
     orders: orderConfig(e),
     invoiceReading: invoiceReadingConfig(e),
     catalogImport: catalogImportConfig(e),
     recommendations: recommendationConfig(e),
-    retention: {
-      batchSize: e.RETENTION_BATCH_SIZE,
-      maxBatches: e.RETENTION_MAX_BATCHES,
-      scheduleEnabled: e.RETENTION_SCHEDULE_ENABLED,
-      fileGraceHours: e.RETENTION_FILE_GRACE_HOURS,
-    },
-  };
-}
-
-/** Local files default to a folder beside the embedded database; S3 needs a bucket and both keys or neither. */
-function storageConfig(e: Env): StorageConfig {
-  if (e.STORAGE_DRIVER === 'local') {
-    if (e.NODE_ENV === 'production' && !e.STORAGE_LOCAL_DIR) {
-      throw new ConfigError(
-        'STORAGE_LOCAL_DIR',
-        'is required when NODE_ENV=production and STORAGE_DRIVER=local',
-      );
-    }
-    return { driver: 'local', localDir: e.STORAGE_LOCAL_DIR ?? join(dirname(e.EMBEDDED_DB_DIR), 'files') };
-  }
-  if (!e.S3_BUCKET) throw new ConfigError('S3_BUCKET', 'is required when STORAGE_DRIVER=s3');
-  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
-    throw new ConfigError('S3_ACCESS_KEY_ID', 'and S3_SECRET_ACCESS_KEY must be set together');
-  }
-  return {
-    driver: 's3',
-    s3: {
-      bucket: e.S3_BUCKET,
-      prefix: e.S3_PREFIX,
-      region: e.S3_REGION,
-      endpoint: e.S3_ENDPOINT,
-      forcePathStyle: e.S3_FORCE_PATH_STYLE,
-      credentials:
-        e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
-          ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
-          : undefined,
-    },
+    retention: retentionConfig(e),
   };
 }
 

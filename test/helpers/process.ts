@@ -26,9 +26,12 @@ export function startProcess(
   env: Record<string, string>,
   args: string[] = [],
   nodeFlags: string[] = [],
+  /** Another checkout to run `entry` in (its own node_modules and sources); default: this one. */
+  cwd?: string,
 ): Spawned {
   let output = '';
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry, ...args], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

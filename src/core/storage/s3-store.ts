@@ -1,3 +1,4 @@
+import type { StorageConfig } from '../config.storage.js';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -20,17 +21,7 @@ import {
   sha256Hex,
 } from './storage.js';
 
-export interface S3StoreOptions {
-  bucket: string;
-  /** Prepended to every key, e.g. "iris/prod/"; empty for none. */
-  prefix: string;
-  region: string;
-  /** An S3-compatible endpoint (MinIO, R2, a local test server); undefined for AWS. */
-  endpoint: string | undefined;
-  forcePathStyle: boolean;
-  /** Static credentials; undefined uses the SDK's default chain (environment, instance role, …). */
-  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-}
+export type S3StoreOptions = Extract<StorageConfig, { driver: 's3' }>['s3'];
 
 const status = (err: unknown) =>
   err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { parseConfig } from '../src/core/config.js';
+import { issueAccessToken } from '../src/core/security.js';
+import { BENCH_SECRET, dbUrl, machine, saveResult, startApi } from './lib.js';
+import { loadQueries, SEARCH_CLASSES } from './search.js';
+
+/**
+ * npm run bench:search-ab — this checkout's search against another checkout's (BENCH_AB_BASELINE, a directory
+ * with its own node_modules, e.g. a `git worktree` of an older commit), both on the catalog `bench:search` seeded,
+ * search cache off. Each query goes to both APIs in alternating order, so a busy machine slows both alike and the
+ * ratio of the two stays meaningful where absolute latencies do not.
+ * Env: BENCH_AB_BASELINE (required), BENCH_AB_PER_CLASS (queries per class, default 20),
+ * BENCH_SEARCH_DATABASE (default iris_bench_search).
+ */
+const DATABASE = process.env.BENCH_SEARCH_DATABASE ?? 'iris_bench_search';
+const PER_CLASS = Number(process.env.BENCH_AB_PER_CLASS ?? 20);
+const REPEATS = 3;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+export async function runSearchAbBench(): Promise<unknown> {
+  const baselineDir = process.env.BENCH_AB_BASELINE;
+  if (!baselineDir) throw new Error('BENCH_AB_BASELINE must name the baseline checkout (with node_modules)');
+  const url = dbUrl(DATABASE);
+  const client = new pg.Client(url);
+  await client.connect();
+  const account = await client.query<{ id: string }>(
+    `SELECT id FROM accounts WHERE email = 'bench-chef@iris.local'`,
+  );
+  await client.end();
+  if (!account.rows[0]) throw new Error(`run npm run bench:search first: ${DATABASE} has no bench account`);
+  const config = parseConfig({ APP_SECRET: BENCH_SECRET, ACCESS_TOKEN_TTL_SECONDS: '86400' });
+  const token = await issueAccessToken(config.auth, account.rows[0].id);
+  const env = { DATABASE_URL: url, DATABASE_URL_DIRECT: url, SEARCH_CACHE_TTL_MS: '0', LOG_LEVEL: 'error' };
+  const baseline = await startApi(env, resolve(baselineDir));
+  const current = await startApi(env);
+  const time = async (base: string, path: string) => {
+    const started = performance.now();
+    const response = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${response.status} for ${path}`);
+    return performance.now() - started;
+  };
+  try {
+    const queries = loadQueries();
+    const perClass = [];
+    const totals = { baseline: 0, current: 0 };
+    for (const [c, label] of SEARCH_CLASSES.entries()) {
+      const sample = queries.filter((_, i) => i % SEARCH_CLASSES.length === c).slice(0, PER_CLASS);
+      const a: number[] = [];
+      const b: number[] = [];
+      for (const [k, path] of sample.entries()) {
+        // One untimed request each first: both APIs then hold the same warm plans and word caches.
+        await time(baseline.base, path);
+        await time(current.base, path);
+        for (let r = 0; r < REPEATS; r++) {
+          if ((k + r) % 2 === 0) {
+            a.push(await time(baseline.base, path));
+            b.push(await time(current.base, path));
+          } else {
+            b.push(await time(current.base, path));
+            a.push(await time(baseline.base, path));
+          }
+        }
+      }
+      totals.baseline += sum(a);
+      totals.current += sum(b);
+      perClass.push({
+        class: label,
+        baseline_median_ms: Math.round(median(a) * 100) / 100,
+        current_median_ms: Math.round(median(b) * 100) / 100,
+        time_ratio: Math.round((sum(b) / sum(a)) * 100) / 100,
+      });
+    }
+    console.table(perClass);
+    const ratio = Math.round((totals.current / totals.baseline) * 1000) / 1000;
+    console.log(`current / baseline total time: ${ratio}`);
+    return saveResult('search-ab', { machine: machine(), baseline: baselineDir, perClass, ratio });
+  } finally {
+    baseline.server.child.kill('SIGTERM');
+    current.server.child.kill('SIGTERM');
+  }
+}
