@@ -3,19 +3,22 @@ import pg from 'pg';
 import { parseConfig } from '../src/core/config.js';
 import { issueAccessToken } from '../src/core/security.js';
 import { BENCH_SECRET, dbUrl, machine, saveResult, startApi } from './lib.js';
-import { loadQueries, SEARCH_CLASSES } from './search.js';
+import { loadQueries, mixedLoad, SEARCH_CLASSES } from './search.js';
 
 /**
  * npm run bench:search-ab — this checkout's search against another checkout's (BENCH_AB_BASELINE, a directory
  * with its own node_modules, e.g. a `git worktree` of an older commit), both on the catalog `bench:search` seeded,
  * search cache off. Each query goes to both APIs in alternating order, so a busy machine slows both alike and the
  * ratio of the two stays meaningful where absolute latencies do not.
- * Env: BENCH_AB_BASELINE (required), BENCH_AB_PER_CLASS (queries per class, default 20),
+ * Then the mixed load of `bench:search` (cache off), baseline and current in turn, BENCH_AB_ROUNDS times each.
+ * Env: BENCH_AB_BASELINE (required), BENCH_AB_PER_CLASS (queries per class, default 20), BENCH_AB_ROUNDS (mixed
+ * load phases per side, default 2; 0 skips them), BENCH_DURATION and BENCH_CONNECTIONS as for `bench:search`,
  * BENCH_SEARCH_DATABASE (default iris_bench_search).
  */
 const DATABASE = process.env.BENCH_SEARCH_DATABASE ?? 'iris_bench_search';
 const PER_CLASS = Number(process.env.BENCH_AB_PER_CLASS ?? 20);
 const REPEATS = 3;
+const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 2);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -77,7 +80,18 @@ export async function runSearchAbBench(): Promise<unknown> {
     console.table(perClass);
     const ratio = Math.round((totals.current / totals.baseline) * 1000) / 1000;
     console.log(`current / baseline total time: ${ratio}`);
-    return saveResult('search-ab', { machine: machine(), baseline: baselineDir, perClass, ratio });
+    const mixed = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [side, api] of [
+        ['baseline', baseline],
+        ['current', current],
+      ] as const) {
+        const result = await mixedLoad(api.base, token, queries);
+        mixed.push({ side, round, ...result });
+      }
+    }
+    if (mixed.length > 0) console.table(mixed);
+    return saveResult('search-ab', { machine: machine(), baseline: baselineDir, perClass, ratio, mixed });
   } finally {
     baseline.server.child.kill('SIGTERM');
     current.server.child.kill('SIGTERM');

@@ -274,7 +274,8 @@ export async function runSearchBench(): Promise<unknown> {
   }
 }
 
-function mixedLoad(base: string, token: string, queries: string[]) {
+/** The mixed load phase: `CONNECTIONS` connections for `DURATION` seconds over the queries, skewed popularity. */
+export function mixedLoad(base: string, token: string, queries: string[]) {
   const random = prng(11);
   return load({
     url: base,
