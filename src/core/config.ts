@@ -19,6 +19,7 @@ import {
 } from './config.fields.js';
 import { type ConnectorConfig, connectorConfig, connectorEnv } from './config.connectors.js';
 import { type OrderConfig, orderConfig, orderEnv } from './config.orders.js';
+import { type OutboxDeliveryConfig, outboxDeliveryConfig, outboxDeliveryEnv } from './config.outbox.js';
 import { type InvoiceReadingConfig, invoiceReadingConfig, invoiceReadingEnv } from './config.invoices.js';
 import { type PaymentsConfig, paymentsConfig, paymentsEnv } from './config.payments.js';
 import { type CatalogImportConfig, catalogEnv, catalogImportConfig } from './config.catalog.js';
@@ -198,6 +199,7 @@ const envSchema = z.object({
   ...paymentsEnv,
   ...connectorEnv,
   ...orderEnv,
+  ...outboxDeliveryEnv,
   ...invoiceReadingEnv,
   ...catalogEnv,
   ...recommendationEnv,
@@ -283,7 +285,12 @@ export interface Config {
     concurrency: number;
     /** Port of the worker process's /metrics listener; 0 picks a free port. */
     metricsPort: number;
-    outbox: { pollIntervalMs: number; batchSize: number; retryMaxMs: number };
+    outbox: {
+      pollIntervalMs: number;
+      batchSize: number;
+      retryMaxMs: number;
+      deliveries: OutboxDeliveryConfig;
+    };
   };
   notifications: {
     fcm: {
@@ -509,6 +516,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
         batchSize: e.OUTBOX_BATCH_SIZE,
         retryMaxMs: e.OUTBOX_RETRY_MAX_MS,
+        deliveries: outboxDeliveryConfig(e),
       },
     },
     notifications: {
