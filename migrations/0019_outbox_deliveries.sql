@@ -2,6 +2,7 @@ CREATE TABLE "outbox_deliveries" (
 	"event_id" uuid NOT NULL,
 	"job_name" text NOT NULL,
 	"status" text DEFAULT 'handed_off' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"handed_off_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"lease_expires_at" timestamp with time zone NOT NULL,
 	"redeliveries" integer DEFAULT 0 NOT NULL,

@@ -119,7 +119,7 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
   // Grows with a job that keeps retrying, or one the queue lost until the lease sweep hands it over again.
   const openDeliveryAge = new Gauge({
     name: 'iris_outbox_open_delivery_age_seconds',
-    help: 'Seconds since the oldest unfinished event job was handed to the queue (0 when none is open)',
+    help: 'Seconds since the oldest unfinished event job was first handed to the queue (0 when none is open)',
     registers,
   });
   // iris_outbox_lag_seconds: how far publication is behind; grows while Redis is unreachable.

@@ -47,6 +47,9 @@ export const outboxDeliveries = pgTable(
       .references(() => outboxEvents.id, { onDelete: 'cascade' }),
     jobName: text('job_name').notNull(),
     status: text('status').$type<DeliveryStatus>().notNull().default('handed_off'),
+    /** The first hand-off. */
+    createdAt: instant('created_at').notNull().defaultNow(),
+    /** The latest hand-off. */
     handedOffAt: instant('handed_off_at').notNull().defaultNow(),
     /** When the relay next asks the queue about a delivery still handed off. */
     leaseExpiresAt: instant('lease_expires_at').notNull(),

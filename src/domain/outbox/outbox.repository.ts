@@ -165,12 +165,12 @@ export async function renewLeases(
     .where(matching(keys));
 }
 
-/** Deliveries handed off and not finished, and how long the oldest has been waiting, on the database clock. */
+/** Deliveries handed off and not finished, and how long the oldest has been owed, on the database clock. */
 export async function openDeliveries(ex: Executor): Promise<{ open: number; oldestAgeSeconds: number }> {
   const [row] = await ex
     .select({
       open: sql<number>`count(*)::int`,
-      oldestAgeSeconds: sql<number>`coalesce(extract(epoch from now() - min(${outboxDeliveries.handedOffAt})), 0)::float8`,
+      oldestAgeSeconds: sql<number>`coalesce(extract(epoch from now() - min(${outboxDeliveries.createdAt})), 0)::float8`,
     })
     .from(outboxDeliveries)
     .where(eq(outboxDeliveries.status, 'handed_off'));
