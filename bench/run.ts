@@ -2,11 +2,12 @@ import { runConnectorsBench } from './connectors.js';
 import { runForecastBench, runForecastThroughputBench } from './forecast.js';
 import { runInvoicesBench } from './invoices.js';
 import { runOrdersBench } from './orders.js';
+import { runOutboxBench } from './outbox.js';
 import { runRelevanceBench } from './relevance.js';
 import { runRetentionBench } from './retention.js';
 import { runSearchBench } from './search.js';
 
-/** npm run bench [suite…] — suites: search, orders, relevance, forecast, forecast-throughput, retention, connectors, invoices. With no argument, all run. */
+/** npm run bench [suite…] — suites: search, orders, relevance, forecast, forecast-throughput, retention, connectors, invoices, outbox. With no argument, all run. */
 const suites: Record<string, () => Promise<unknown>> = {
   search: runSearchBench,
   orders: runOrdersBench,
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   retention: runRetentionBench,
   connectors: runConnectorsBench,
   invoices: runInvoicesBench,
+  outbox: runOutboxBench,
 };
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(suites);
 for (const name of wanted) {

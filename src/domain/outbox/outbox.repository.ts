@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../core/db.types.js';
 import type { DomainEvent } from '../../core/events.js';
-import { queryRows } from '../../db/rows.js';
+import { queryPrepared, queryRows } from '../../db/rows.js';
 import { type OutboxRow, outboxDeliveries, outboxEvents } from './outbox.models.js';
 
 /** Records events inside the caller's transaction: they exist exactly when the change they describe commits. */
@@ -84,10 +84,9 @@ export interface DeliveryKey {
 
 const leaseFromNow = (ms: number) => sql`now() + ${ms}::float8 * interval '1 millisecond'`;
 
-const matching = (keys: readonly DeliveryKey[]) =>
-  or(
-    ...keys.map((k) => and(eq(outboxDeliveries.eventId, k.eventId), eq(outboxDeliveries.jobName, k.jobName))),
-  );
+/** The keys as two array parameters, for `unnest`: one statement text whatever their number. */
+const keyArrays = (keys: readonly DeliveryKey[]) =>
+  sql`${sql.param(keys.map((k) => k.eventId))}::uuid[], ${sql.param(keys.map((k) => k.jobName))}::text[]`;
 
 /**
  * Records the hand-off of each (event, job), leased for `leaseMs`. A delivery already known (an event handed
@@ -95,16 +94,19 @@ const matching = (keys: readonly DeliveryKey[]) =>
  */
 export async function insertDeliveries(tx: Transaction, keys: DeliveryKey[], leaseMs: number): Promise<void> {
   if (keys.length === 0) return;
-  await tx
-    .insert(outboxDeliveries)
-    .values(keys.map((k) => ({ ...k, leaseExpiresAt: leaseFromNow(leaseMs) })))
-    .onConflictDoNothing();
+  await queryPrepared(
+    tx,
+    'outbox_deliveries.insert',
+    sql`INSERT INTO outbox_deliveries (event_id, job_name, lease_expires_at)
+        SELECT event_id, job_name, ${leaseFromNow(leaseMs)} FROM unnest(${keyArrays(keys)}) AS k (event_id, job_name)
+        ON CONFLICT DO NOTHING`,
+  );
 }
 
 /**
- * Records how a job ended. Idempotent; a completion wins over an earlier failure (a dead job retried by hand),
- * never the other way round. Inserts when the hand-off has not committed yet: its transaction holds the key,
- * so this waits for it and then updates.
+ * Records how a job ended, once per finished job (a prepared statement: it is on every job's path). Idempotent;
+ * a completion wins over an earlier failure (a dead job retried by hand), never the other way round. Inserts
+ * when the hand-off has not committed yet: its transaction holds the key, so this waits for it, then updates.
  */
 export async function settleDelivery(
   ex: Executor,
@@ -112,14 +114,15 @@ export async function settleDelivery(
   outcome: { status: 'completed' } | { status: 'failed'; error: string },
 ): Promise<void> {
   const lastError = outcome.status === 'failed' ? outcome.error.slice(0, 1000) : null;
-  await ex
-    .insert(outboxDeliveries)
-    .values({ ...key, status: outcome.status, leaseExpiresAt: sql`now()`, settledAt: sql`now()`, lastError })
-    .onConflictDoUpdate({
-      target: [outboxDeliveries.eventId, outboxDeliveries.jobName],
-      set: { status: outcome.status, settledAt: sql`now()`, lastError },
-      setWhere: sql`${outboxDeliveries.status} <> 'completed'`,
-    });
+  await queryPrepared(
+    ex,
+    'outbox_deliveries.settle',
+    sql`INSERT INTO outbox_deliveries (event_id, job_name, status, lease_expires_at, settled_at, last_error)
+        VALUES (${key.eventId}::uuid, ${key.jobName}::text, ${outcome.status}::text, now(), now(), ${lastError}::text)
+        ON CONFLICT (event_id, job_name) DO UPDATE
+        SET status = excluded.status, settled_at = excluded.settled_at, last_error = excluded.last_error
+        WHERE outbox_deliveries.status <> 'completed'`,
+  );
 }
 
 export interface OverdueDelivery extends DeliveryKey {
@@ -154,15 +157,15 @@ export async function renewLeases(
   handedOffAgain: boolean,
 ): Promise<void> {
   if (keys.length === 0) return;
-  await tx
-    .update(outboxDeliveries)
-    .set({
-      leaseExpiresAt: leaseFromNow(leaseMs),
-      ...(handedOffAgain
-        ? { redeliveries: sql`${outboxDeliveries.redeliveries} + 1`, handedOffAt: sql`now()` }
-        : {}),
-    })
-    .where(matching(keys));
+  const again = handedOffAgain ? 1 : 0;
+  await queryPrepared(
+    tx,
+    'outbox_deliveries.renew',
+    sql`UPDATE outbox_deliveries SET lease_expires_at = ${leaseFromNow(leaseMs)},
+          redeliveries = redeliveries + ${again}::int,
+          handed_off_at = CASE WHEN ${again}::int = 1 THEN now() ELSE handed_off_at END
+        WHERE (event_id, job_name) IN (SELECT * FROM unnest(${keyArrays(keys)}))`,
+  );
 }
 
 /** Deliveries handed off and not finished, and how long the oldest has been owed, on the database clock. */
