@@ -228,7 +228,7 @@ export async function createJobServices(deps: {
   const ocr = reading.ocr.enabled ? createOcrEngine(reading.ocr) : undefined;
   return {
     connectors: createConnectorJobs({ db, ...connectors }),
-    outbox: createOutboxService({ db }),
+    outbox: createOutboxService({ db, deliveries: config.jobs.outbox.deliveries }),
     deliveries: createDeliveryService({
       db,
       secrets: webhookSecrets(config),

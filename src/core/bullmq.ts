@@ -6,7 +6,9 @@ import {
   type JobDefinition,
   type JobRegistry,
   type JobRequest,
+  type JobSettlement,
   type JobSink,
+  type JobStanding,
   KEEP_COMPLETED,
   KEEP_FAILED,
   type QueueName,
@@ -169,6 +171,28 @@ export class BullmqProducer implements JobSink {
   }
 
   /**
+   * Asks each job's queue about it by id: finished and pending jobs are reported as they are; a job the queue
+   * does not know (Redis lost its data) is added again. Completed and failed jobs are removed only after their
+   * outcome was recorded in the outbox, so a job missing here never finished as far as anyone recorded.
+   */
+  async recover(requests: JobRequest[]): Promise<JobStanding[]> {
+    const standing = async (request: JobRequest): Promise<JobStanding> => {
+      const definition = this.options.registry.get(request.name);
+      const jobId = request.jobId;
+      if (!definition || !jobId) return { state: 'failed', error: `No processor for job "${request.name}"` };
+      const queue = this.queue(definition.queue);
+      const state = await queue.getJobState(jobId);
+      if (state === 'completed') return { state };
+      if (state === 'failed') return { state, error: (await queue.getJob(jobId))?.failedReason ?? 'failed' };
+      if (state !== 'unknown') return { state: 'queued' };
+      await queue.add(request.name, request.data, { ...jobOptions(definition), jobId });
+      return { state: 'requeued' };
+    };
+    // Side by side: the commands of a batch share the connection's round trips.
+    return withTimeout(Promise.all(requests.map(standing)), 10_000, 'Redis');
+  }
+
+  /**
    * Registers every schedule of the given queues with BullMQ job schedulers (upsert: idempotent across restarts)
    * and removes schedulers that are no longer declared, so a renamed or dropped schedule stops firing.
    */
@@ -233,6 +257,7 @@ export function startBullmqWorkers(
     queues: readonly QueueName[];
     concurrency: number;
     metrics: JobMetrics | undefined;
+    settlement: JobSettlement | undefined;
   },
 ): BullmqWorkers {
   const workers = options.queues.map((name) => {
@@ -242,7 +267,7 @@ export function startBullmqWorkers(
         runJob(
           options.registry,
           { name: job.name, data: job.data, id: job.id ?? '', attempt: job.attemptsMade + 1 },
-          { log: options.log, metrics: options.metrics },
+          { log: options.log, metrics: options.metrics, settlement: options.settlement },
         ),
       {
         connection: { url: options.redisUrl, maxRetriesPerRequest: null, retryStrategy: reconnect },

@@ -28,6 +28,7 @@ import { type NotificationConfig, notificationConfig, notificationEnv } from './
 import { type StorageConfig, storageConfig, storageEnv } from './config.storage.js';
 import { type ForecastConfig, forecastConfig, forecastEnv } from './config.forecasts.js';
 import { type RetentionConfig, retentionConfig, retentionEnv } from './config.retention.js';
+import { type OutboxDeliveryConfig, outboxDeliveryConfig, outboxDeliveryEnv } from './config.outbox.js';
 import { type PaymentsConfig, paymentsConfig, paymentsEnv } from './config.payments.js';
 import { type CatalogImportConfig, catalogEnv, catalogImportConfig } from './config.catalog.js';
 import {
@@ -155,6 +156,7 @@ const envSchema = z.object({
   ...paymentsEnv,
   ...connectorEnv,
   ...orderEnv,
+  ...outboxDeliveryEnv,
   ...invoiceReadingEnv,
   ...catalogEnv,
   ...recommendationEnv,
@@ -237,7 +239,12 @@ export interface Config {
     concurrency: number;
     /** Port of the worker process's /metrics listener; 0 picks a free port. */
     metricsPort: number;
-    outbox: { pollIntervalMs: number; batchSize: number; retryMaxMs: number };
+    outbox: {
+      pollIntervalMs: number;
+      batchSize: number;
+      retryMaxMs: number;
+      deliveries: OutboxDeliveryConfig;
+    };
   };
   notifications: NotificationConfig;
   storage: StorageConfig;
@@ -394,6 +401,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
         batchSize: e.OUTBOX_BATCH_SIZE,
         retryMaxMs: e.OUTBOX_RETRY_MAX_MS,
+        deliveries: outboxDeliveryConfig(e),
       },
     },
     notifications,

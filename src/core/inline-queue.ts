@@ -4,7 +4,9 @@ import {
   type JobCanceller,
   type JobRegistry,
   type JobRequest,
+  type JobSettlement,
   type JobSink,
+  type JobStanding,
   KEEP_COMPLETED,
   KEEP_FAILED,
   runJob,
@@ -17,8 +19,9 @@ import type { JobMetrics, QueueState } from './metrics.js';
  * Embedded mode's queue (no REDIS_URL): the same registry and processors as the BullMQ worker, run inside the
  * API process with BullMQ's semantics — duplicate job ids collapse, failed attempts are retried with BullMQ's own
  * backoff calculation up to the job's attempt bound, `UnrecoverableError` is never retried, and finished jobs
- * are kept (bounded) for inspection. Jobs live in memory: one waiting for a retry when the process stops is
- * lost, which is why production requires Redis.
+ * are kept (bounded) for inspection. Jobs live in memory: an event's job unfinished when the process stops is
+ * handed over again by the outbox relay once its lease runs out (OUTBOX_DELIVERY_LEASE_MS); a scheduled one
+ * waits for its next occurrence.
  */
 
 type State = Extract<QueueState, 'waiting' | 'active' | 'delayed' | 'completed' | 'failed'>;
@@ -48,6 +51,7 @@ export class InlineQueue implements JobSink, JobCanceller {
       concurrency: number;
       log: FastifyBaseLogger;
       metrics: JobMetrics | undefined;
+      settlement?: JobSettlement | undefined;
     },
   ) {}
 
@@ -69,6 +73,26 @@ export class InlineQueue implements JobSink, JobCanceller {
       this.waiting.push(job);
     }
     this.pump();
+  }
+
+  /** Like BullMQ's: finished and pending jobs as they are; jobs this process does not know (it restarted) again. */
+  async recover(requests: JobRequest[]): Promise<JobStanding[]> {
+    const lost: JobRequest[] = [];
+    const standings = requests.map((request): JobStanding => {
+      if (!this.registry.get(request.name) || request.jobId === undefined) {
+        return { state: 'failed', error: `No processor for job "${request.name}"` };
+      }
+      const job = this.jobs.get(this.keyOf(request.name, request.jobId));
+      if (!job) {
+        lost.push(request);
+        return { state: 'requeued' };
+      }
+      if (job.state === 'completed') return { state: 'completed' };
+      if (job.state === 'failed') return { state: 'failed', error: job.failedReason ?? 'failed' };
+      return { state: 'queued' };
+    });
+    if (lost.length > 0) await this.enqueue(lost);
+    return standings;
   }
 
   /** Job ids are unique per queue, as in BullMQ: one outbox event starts jobs in several queues under its id. */
@@ -140,7 +164,11 @@ export class InlineQueue implements JobSink, JobCanceller {
       await runJob(
         this.registry,
         { name: job.name, data: job.data, id: job.id, attempt: job.attemptsMade + 1 },
-        { log: this.options.log, metrics: this.options.metrics },
+        {
+          log: this.options.log,
+          metrics: this.options.metrics,
+          settlement: this.options.settlement,
+        },
       );
       job.attemptsMade += 1;
       this.finish(job, 'completed');
@@ -197,7 +225,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function startCronRunner(
   schedules: readonly ScheduleDefinition[],
   timezone: string,
-  sink: JobSink,
+  sink: Pick<JobSink, 'enqueue'>,
   log: FastifyBaseLogger,
 ): { stop(): void } {
   const timers = new Map<string, NodeJS.Timeout>();

@@ -52,9 +52,31 @@ export interface JobRequest {
   jobId?: string;
 }
 
+/** Where a queue stands on a job it was handed earlier. */
+export type JobStanding =
+  /** The queue no longer had the job (Redis lost its data, the process restarted) and has it again. */
+  | { state: 'requeued' }
+  /** Waiting, running, or waiting for a retry. */
+  | { state: 'queued' }
+  | { state: 'completed' }
+  /** Failed for good (or has no processor any more). */
+  | { state: 'failed'; error: string };
+
 /** Anything jobs can be handed to: the BullMQ producer or the in-process queue. */
 export interface JobSink {
   enqueue(jobs: JobRequest[]): Promise<void>;
+  /**
+   * For jobs handed over earlier under their `jobId`: where the queue stands on each, in order, handing it again
+   * every job it no longer has. Throws when the queue cannot answer.
+   */
+  recover(jobs: JobRequest[]): Promise<JobStanding[]>;
+}
+
+/** How a job ended for good; the outbox stops owing an event's job once it is told (outbox-relay.ts). */
+export type JobOutcome = { status: 'completed' } | { status: 'failed'; error: string };
+
+export interface JobSettlement {
+  settle(job: { name: string; id: string; data: unknown }, outcome: JobOutcome): Promise<void>;
 }
 
 /** Removes jobs that have not started yet (waiting, or delayed for a retry); running ones finish. */
@@ -129,7 +151,7 @@ export function buildJobRegistry(
 export async function runJob(
   registry: JobRegistry,
   job: { name: string; data: unknown; id: string; attempt: number },
-  deps: { log: FastifyBaseLogger; metrics: JobMetrics | undefined },
+  deps: { log: FastifyBaseLogger; metrics: JobMetrics | undefined; settlement?: JobSettlement | undefined },
 ): Promise<void> {
   const definition = registry.get(job.name);
   const labels = { job: job.name };
@@ -153,9 +175,30 @@ export async function runJob(
     deps.metrics?.completed.inc({ ...labels, outcome: final ? 'failure' : 'retry' });
     log[final ? 'error' : 'warn']({ err }, final ? 'job failed for good' : 'job attempt failed; will retry');
     // The queue keeps the message and stack as the failure reason (in Redis with BullMQ): never query values.
-    throw withoutQueryValues(err);
+    const safe = withoutQueryValues(err);
+    const error = safe instanceof Error ? safe.message : String(safe);
+    if (final) await recordOutcome(deps.settlement, job, log, { status: 'failed', error });
+    throw safe;
   } finally {
     stop?.();
+  }
+  await recordOutcome(deps.settlement, job, log, { status: 'completed' });
+}
+
+/**
+ * A failed record does not fail the job (its work is done): the relay's lease sweep later asks the queue how
+ * the job ended, or hands it off again if the queue no longer knows — processors are idempotent.
+ */
+async function recordOutcome(
+  settlement: JobSettlement | undefined,
+  job: { name: string; id: string; data: unknown },
+  log: FastifyBaseLogger,
+  outcome: JobOutcome,
+): Promise<void> {
+  try {
+    await settlement?.settle(job, outcome);
+  } catch (err) {
+    log.warn({ err: withoutQueryValues(err) }, 'could not record how the job ended; the outbox sweep will');
   }
 }
 

@@ -56,7 +56,10 @@ export type QueueState = (typeof QUEUE_STATES)[number];
 /** Where the scrape-time gauges read from; each returns undefined when its source cannot answer right now. */
 export interface JobMetricSources {
   queueDepth(): Promise<Record<string, Partial<Record<QueueState, number>>> | undefined>;
-  outboxBacklog(): Promise<{ pending: number; oldestAgeSeconds: number } | undefined>;
+  outboxBacklog(): Promise<
+    | { pending: number; oldestAgeSeconds: number; openDeliveries: number; oldestOpenDeliverySeconds: number }
+    | undefined
+  >;
 }
 
 /**
@@ -81,6 +84,8 @@ export interface JobMetrics {
    * or `failure` (failed for good: attempts exhausted or unrecoverable).
    */
   completed: Counter<'job' | 'outcome'>;
+  /** iris_outbox_redeliveries_total: event jobs handed to the queue again because it had lost them, by job. */
+  outboxRedeliveries: Counter<'job'>;
 }
 
 const JOB_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -106,6 +111,17 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
     help: 'Number of outbox events not yet published to the job queue',
     registers,
   });
+  const openDeliveries = new Gauge({
+    name: 'iris_outbox_open_deliveries',
+    help: 'Event jobs handed to the queue that have not finished yet (outbox_deliveries still handed_off)',
+    registers,
+  });
+  // Grows with a job that keeps retrying, or one the queue lost until the lease sweep hands it over again.
+  const openDeliveryAge = new Gauge({
+    name: 'iris_outbox_open_delivery_age_seconds',
+    help: 'Seconds since the oldest unfinished event job was first handed to the queue (0 when none is open)',
+    registers,
+  });
   // iris_outbox_lag_seconds: how far publication is behind; grows while Redis is unreachable.
   new Gauge({
     name: 'iris_outbox_lag_seconds',
@@ -116,6 +132,8 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
       if (!backlog) return;
       this.set(backlog.oldestAgeSeconds);
       outboxPending.set(backlog.pending);
+      openDeliveries.set(backlog.openDeliveries);
+      openDeliveryAge.set(backlog.oldestOpenDeliverySeconds);
     },
   });
   return {
@@ -142,6 +160,12 @@ export function registerJobMetrics(registry: Registry, sources: JobMetricSources
       help: 'Duration of background job runs in seconds (label: job)',
       labelNames: ['job'],
       buckets: JOB_BUCKETS,
+      registers,
+    }),
+    outboxRedeliveries: new Counter({
+      name: 'iris_outbox_redeliveries_total',
+      help: 'Event jobs handed to the queue again after their lease because the queue had lost them (label: job)',
+      labelNames: ['job'],
       registers,
     }),
     completed: new Counter({

@@ -28,11 +28,14 @@ import { paymentsReconcileJob, paymentsSyncJob } from './payments.processor.js';
 import { retentionHardDeleteJob } from './retention-hard-delete.processor.js';
 import type { PricingJob } from '../domain/pricing/pricing.job.js';
 import { pricingRefreshJob } from './pricing-refresh.processor.js';
+import type { OutboxService } from '../domain/outbox/outbox.service.js';
+import { outboxDeliveriesPurgeJob } from './outbox-deliveries-purge.processor.js';
 
 /** Recurring jobs; cron patterns are evaluated in JOB_TIMEZONE (default Europe/Stockholm). */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'device-tokens.prune', cron: '30 3 * * *' },
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
+  { job: 'outbox-deliveries.purge', cron: '40 * * * *' },
   { job: 'products.popularity-refresh', cron: '*/10 * * * *' },
   { job: 'forecasts.refresh', cron: '0 2 * * *' },
   { job: 'pricing.refresh', cron: '5 * * * *' },
@@ -70,6 +73,7 @@ export interface JobServices {
   connectors: ConnectorJobs;
   privacy: Pick<PrivacyService, 'runRetention'>;
   pricing: PricingJob;
+  outbox: Pick<OutboxService, 'purgeCompleted'>;
 }
 
 export interface RegistryOptions {
@@ -99,6 +103,7 @@ export function createJobRegistry(
       connectorInvoicePullJob(services.connectors),
       retentionHardDeleteJob(services.privacy),
       pricingRefreshJob(services.pricing),
+      outboxDeliveriesPurgeJob(services.outbox),
     ],
     options.retentionSchedule !== false
       ? SCHEDULES

@@ -8,7 +8,7 @@ import type { JobRegistry, QueueName } from '../core/jobs.js';
 import { type JobMetricSources, registerConnectorMetrics, registerJobMetrics } from '../core/metrics.js';
 import type { OutboxService } from '../domain/outbox/outbox.service.js';
 import { createJobServices } from '../services.js';
-import { startOutboxRelay } from './outbox-relay.js';
+import { deliverySettlement, startOutboxRelay } from './outbox-relay.js';
 import { createJobRegistry } from './registry.js';
 
 export interface JobRuntime {
@@ -54,10 +54,18 @@ export async function startJobRuntime(options: RuntimeOptions): Promise<JobRunti
     pollIntervalMs: config.jobs.outbox.pollIntervalMs,
     batchSize: config.jobs.outbox.batchSize,
     retryMaxMs: config.jobs.outbox.retryMaxMs,
+    leaseMs: config.jobs.outbox.deliveries.leaseMs,
+    redeliveries: metrics.outboxRedeliveries,
   };
+  const settlement = deliverySettlement(outbox);
 
   if (!config.redisUrl) {
-    const queue = new InlineQueue(registry, { concurrency: config.jobs.concurrency, log, metrics });
+    const queue = new InlineQueue(registry, {
+      concurrency: config.jobs.concurrency,
+      log,
+      metrics,
+      settlement,
+    });
     depth = () => Promise.resolve({ inline: queue.counts() });
     const cron = startCronRunner(registry.schedules, config.jobs.timezone, queue, log);
     const relay = startOutboxRelay({ ...relayOptions, sink: queue });
@@ -84,7 +92,13 @@ export async function startJobRuntime(options: RuntimeOptions): Promise<JobRunti
     const { removed } = await producer.registerSchedules(queues, config.jobs.timezone);
     if (removed.length > 0) log.info({ removed }, 'removed job schedulers no longer declared');
     depth = () => producer.queueDepth();
-    const workers = startBullmqWorkers({ ...bullmq, queues, concurrency: config.jobs.concurrency, metrics });
+    const workers = startBullmqWorkers({
+      ...bullmq,
+      queues,
+      concurrency: config.jobs.concurrency,
+      metrics,
+      settlement,
+    });
     const relay = startOutboxRelay({ ...relayOptions, sink: producer });
     return {
       registry,

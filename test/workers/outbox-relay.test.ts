@@ -89,8 +89,15 @@ describe('outbox relay', () => {
   it('collapses a repeated hand-off of the same event (outbox id = job id)', async () => {
     const [id] = firstBatch;
     const queue = worker.runtime.producer!.raw('notifications');
-    const before = await queue.getJob(id!);
-    expect(before?.finishedOn).toBeDefined();
+    // The webhook arrives before the job has recorded its outcome and finished.
+    const before = await vi.waitFor(
+      async () => {
+        const job = await queue.getJob(id!);
+        expect(job?.finishedOn).toBeDefined();
+        return job;
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     await ctx.database.db.execute(sql`UPDATE outbox_events SET published_at = NULL WHERE id = ${id}`);
     await vi.waitFor(
       async () => {

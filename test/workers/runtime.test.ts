@@ -34,7 +34,13 @@ afterAll(async () => {
 });
 
 const start = async (registry = realRegistry(), metrics = new Registry()) =>
-  startJobRuntime({ config, registry, outbox: createOutboxService({ db: ctx.database.db }), log, metrics });
+  startJobRuntime({
+    config,
+    registry,
+    outbox: createOutboxService({ db: ctx.database.db, deliveries: config.jobs.outbox.deliveries }),
+    log,
+    metrics,
+  });
 
 const mockServices = () => ({
   deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
@@ -46,6 +52,7 @@ const mockServices = () => ({
   connectors: { sync: vi.fn(), nightly: vi.fn(), watchDom: vi.fn(), pullInvoices: vi.fn() },
   privacy: { runRetention: vi.fn() },
   pricing: { refresh: vi.fn() },
+  outbox: { purgeCompleted: vi.fn() },
 });
 
 function realRegistry() {

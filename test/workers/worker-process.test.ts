@@ -54,9 +54,11 @@ describe('the worker process', () => {
     ]) {
       expect(text).toContain(`# HELP ${name}`);
     }
-    // One upcoming run per maintenance schedule: prune, purge, popularity, forecasts, pricing, hard delete.
-    expect(text).toContain('iris_queue_depth{queue="maintenance",state="delayed"} 6');
+    // One upcoming run per maintenance schedule: prune, two purges, popularity, forecasts, pricing, hard delete.
+    expect(text).toContain('iris_queue_depth{queue="maintenance",state="delayed"} 7');
     expect(text).toMatch(/iris_outbox_pending_events 0/);
+    expect(text).toMatch(/iris_outbox_open_deliveries 0/);
+    expect(text).toContain('# HELP iris_outbox_redeliveries_total');
   });
 
   it('logs its queues and shuts down with exit code 0 on SIGTERM', async () => {

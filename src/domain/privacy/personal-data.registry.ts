@@ -179,6 +179,7 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
   { table: 'search_terms', personal: [], erasure: [], retention: 'kept' },
   { table: 'webhook_endpoints', personal: [], erasure: [], retention: 'soft_deleted' },
   { table: 'outbox_events', personal: [], erasure: [], retention: 'kept' },
+  { table: 'outbox_deliveries', personal: [], erasure: [], retention: 'job' },
   {
     table: 'retention_policies',
     personal: [],
