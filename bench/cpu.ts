@@ -12,32 +12,53 @@ import { queryRows } from '../src/db/rows.js';
  */
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100);
 
-/** utime + stime of one process, in ms (0 when it has gone). */
-function processCpuMs(pid: number): number {
+interface ProcessStat {
+  pid: number;
+  rssKiB: number;
+  cpuMs: number;
+}
+
+const PAGE_KIB = 4;
+
+/** utime + stime (ms) and resident size of one process from /proc; undefined when it has gone. */
+function processStat(pid: number): ProcessStat | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return {
+      pid,
+      cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+      rssKiB: Number(fields[21]) * PAGE_KIB,
+    };
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-/** Every process below this one (the browser and its renderers). */
-export function descendants(): { pid: number; rssKiB: number }[] {
-  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number, number]);
-  const children = new Map<number, number[]>();
-  for (const [pid, ppid] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const rss = new Map(table.map(([pid, , kb]) => [pid, kb]));
-  const found: { pid: number; rssKiB: number }[] = [];
-  const stack = [...(children.get(process.pid) ?? [])];
+const childrenOf = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Every process below this one (the browser and its renderers), read from /proc: spawning `ps` from a sampler
+ * costs this process a fork per sample and blocks its event loop, which is what the sync is timed on.
+ */
+export function descendants(): ProcessStat[] {
+  const found: ProcessStat[] = [];
+  const stack = childrenOf(process.pid);
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    found.push({ pid, rssKiB: rss.get(pid) ?? 0 });
-    stack.push(...(children.get(pid) ?? []));
+    const stat = processStat(pid);
+    if (stat) found.push(stat);
+    stack.push(...childrenOf(pid));
   }
   return found;
 }
@@ -51,7 +72,7 @@ const backendPids = async (db: Database, database: string) =>
   ).map((r) => r.pid);
 
 /**
- * Runs `work` while sampling, every 200 ms, the browser's resident memory and the CPU time of every process
+ * Runs `work` while sampling, every 500 ms, the browser's resident memory and the CPU time of every process
  * involved; a renderer that exits before the end keeps the CPU it was last seen with. Returns the result, the
  * browser's peak memory and CPU ms per item by process group, with the load average at the end.
  */
@@ -61,29 +82,43 @@ export async function measure<T>(db: Database, database: string, items: number, 
   const baseline = { browser: new Map<number, number>(), db: new Map<number, number>() };
   const seen = { browser: new Map<number, number>(), db: new Map<number, number>() };
   let peakKiB = 0;
+  let backends: number[] = [];
+  let samples = 0;
   const sample = async (first: boolean) => {
     const browser = descendants();
     peakKiB = Math.max(
       peakKiB,
       browser.reduce((total, p) => total + p.rssKiB, 0),
     );
+    // Pool connections live long: their list is refreshed every few samples only.
+    if (first || samples++ % 10 === 0) backends = await backendPids(db, database).catch(() => backends);
     const groups = [
-      ['browser', browser.map((p) => p.pid)],
-      ['db', await backendPids(db, database).catch(() => [])],
+      ['browser', browser],
+      ['db', backends.map(processStat).filter((p) => p !== undefined)],
     ] as const;
-    for (const [group, pids] of groups)
-      for (const pid of pids) {
-        const ms = processCpuMs(pid);
-        if (first) baseline[group].set(pid, ms);
-        if (ms > 0) seen[group].set(pid, ms);
+    for (const [group, stats] of groups)
+      for (const { pid, cpuMs } of stats) {
+        if (first) baseline[group].set(pid, cpuMs);
+        seen[group].set(pid, cpuMs);
       }
   };
   await sample(true);
-  const timer = setInterval(() => void sample(false), 200);
+  // One sample at a time, every 500 ms, until the work is done.
+  const state = { running: true };
+  const sampler = (async () => {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!state.running) return;
+      await sample(false);
+    }
+  })();
   try {
     const result = await work();
-    await sample(false);
     const wall = (performance.now() - started) / 1000;
+    state.running = false;
+    await sampler;
+    samples = 0;
+    await sample(false);
     const own = process.cpuUsage(node);
     const per = (ms: number) => Math.round((ms / Math.max(1, items)) * 1000) / 1000;
     return {
@@ -98,6 +133,6 @@ export async function measure<T>(db: Database, database: string, items: number, 
       },
     };
   } finally {
-    clearInterval(timer);
+    state.running = false;
   }
 }
