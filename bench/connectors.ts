@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { Registry } from 'prom-client';
@@ -12,19 +11,22 @@ import type { PortalItem } from '../src/connectors/connector.js';
 import { createConnectorRuntime } from '../src/connectors/runtime.js';
 import { startPortal } from '../src/connectors/portals/server.js';
 import { createSupplierInvoiceIntake } from '../src/domain/integrations/invoice-intake.js';
-import * as repo from '../src/domain/integrations/integrations.repository.js';
+import * as mirror from '../src/domain/integrations/catalog-mirror.repository.js';
 import { CONSENT_TEXT_VERSION } from '../src/domain/integrations/integrations.schemas.js';
 import { createIntegrationService } from '../src/domain/integrations/integrations.service.js';
 import { createSessionVault } from '../src/domain/integrations/session-vault.js';
 import { createConnectorJobs } from '../src/domain/integrations/integrations.jobs.js';
 import { createOrg, createUser } from '../test/helpers/identity.js';
+import { measure } from './cpu.js';
 import { ADMIN_URL, BENCH_SECRET, benchDatabase, machine, saveResult } from './lib.js';
 
 /**
  * npm run bench:connectors — spec §11 targets against the Martin & Servera replica with its 20,000 products:
  * a full catalog sync end to end ≤ 60 s (with the production pacing between pages), the catalog upsert step
  * itself ≥ 20,000 items/s, and a cart prefill of 30 lines ≤ 10 s; the browser's peak memory is recorded.
- * Env: BENCH_CONNECTOR_ITEMS (default 20000), BENCH_CONNECTOR_PAGE_SIZE (default 250).
+ * Every step reports wall time and CPU ms per item of this process, Chromium and the PostgreSQL backends, with
+ * the load average. Env: BENCH_CONNECTOR_ITEMS (default 20000), BENCH_CONNECTOR_PAGE_SIZE (default 250),
+ * CONNECTOR_SYNC_BATCH_ITEMS (the sync's batch, default from config).
  */
 const DATABASE = 'iris_bench_connectors';
 const ITEMS = Number(process.env.BENCH_CONNECTOR_ITEMS ?? 20_000);
@@ -32,52 +34,23 @@ const PAGE_SIZE = Number(process.env.BENCH_CONNECTOR_PAGE_SIZE ?? 250);
 const PASSWORD = 'bench-L0senord';
 const CUSTOMER = 'K77001';
 
-/** Resident memory (MiB) of this process's descendants: the Chromium browser and its renderers. */
-function browserRssMiB(): number {
-  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number, number]);
-  const children = new Map<number, number[]>();
-  for (const [pid, ppid] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const rss = new Map(table.map(([pid, , kb]) => [pid, kb]));
-  let total = 0;
-  const stack = [...(children.get(process.pid) ?? [])];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return Math.round(total / 1024);
-}
-
-/** Samples the browser's memory while `work` runs; the peak is what a worker must budget for. */
-async function withPeakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peakMiB: number }> {
-  let peakMiB = browserRssMiB();
-  const timer = setInterval(() => {
-    peakMiB = Math.max(peakMiB, browserRssMiB());
-  }, 200);
-  try {
-    const result = await work();
-    return { result, peakMiB: Math.max(peakMiB, browserRssMiB()) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-const seconds = (started: number) => Math.round((performance.now() - started) / 10) / 100;
-
-/** The upsert step alone: the same items written page by page, as the sync does, into a fresh supplier. */
-async function upsertStep(db: Database, connectionId: string, items: PortalItem[], supplierId: string) {
-  const runId = randomUUID();
-  const target = { connectionId, supplierId, runId, fallbackCategory: 'Bench' };
-  const started = performance.now();
-  for (let i = 0; i < items.length; i += PAGE_SIZE) {
-    await db.transaction((tx) => repo.upsertCatalogPage(tx, target, items.slice(i, i + PAGE_SIZE)));
-  }
-  await db.transaction((tx) => repo.deactivateUnseen(tx, target));
-  const s = (performance.now() - started) / 1000;
-  return { seconds: Math.round(s * 100) / 100, items_per_second: Math.round(items.length / s) };
+/** The upsert step alone: the same items written in sync-sized batches, as the sync does, into a fresh supplier. */
+async function upsertStep(
+  db: Database,
+  connectionId: string,
+  items: PortalItem[],
+  supplierId: string,
+  batchItems: number,
+) {
+  const target = { connectionId, supplierId, runId: randomUUID(), fallbackCategory: 'Bench' };
+  const step = await measure(db, DATABASE, items.length, async () => {
+    for (let i = 0; i < items.length; i += batchItems) {
+      await db.transaction((tx) => mirror.upsertCatalogBatch(tx, target, items.slice(i, i + batchItems)));
+    }
+    const seen = items.map((i) => i.externalId);
+    await db.transaction((tx) => mirror.deactivateUnseen(tx, target, seen));
+  });
+  return { seconds: step.seconds, items_per_second: Math.round(items.length / step.seconds), ...step.cpu };
 }
 
 async function freshDatabase(): Promise<void> {
@@ -105,6 +78,9 @@ export async function runConnectorsBench(): Promise<unknown> {
     DATABASE_URL: url,
     CONNECTOR_MARTIN_SERVERA_URL: portal.url,
     STORAGE_LOCAL_DIR: `/tmp/${DATABASE}-files`,
+    ...(process.env.CONNECTOR_SYNC_BATCH_ITEMS
+      ? { CONNECTOR_SYNC_BATCH_ITEMS: process.env.CONNECTOR_SYNC_BATCH_ITEMS }
+      : {}),
   });
   const handle = await openPostgres(url, config.database.pool);
   const db = handle.db;
@@ -135,7 +111,7 @@ export async function runConnectorsBench(): Promise<unknown> {
       ip: '127.0.0.1',
       userAgent: undefined,
     };
-    let started = performance.now();
+    const started = performance.now();
     const connected = await integrations.connect(ctx, 'martin_servera', {
       restaurant_id: restaurantId,
       consent: {
@@ -148,46 +124,48 @@ export async function runConnectorsBench(): Promise<unknown> {
       password: PASSWORD,
     });
     if (connected.kind !== 'connected') throw new Error('the replica asked for a code');
-    const connectSeconds = seconds(started);
+    const connectSeconds = Math.round((performance.now() - started) / 10) / 100;
     const connectionId = connected.connection.connection_id;
 
-    // Capture what the portal pages yield, to time the upsert step on its own afterwards.
+    // Capture what the portal pages yield (to time the upsert step on its own afterwards) and the time spent
+    // reading pages, which the sync overlaps with writing the previous batch.
     const portalClient = runtime.client('martin_servera');
     const captured: PortalItem[] = [];
     let capturing = true;
+    let fetchSeconds = 0;
     const page = portalClient.catalogPage.bind(portalClient);
     portalClient.catalogPage = async (g, n) => {
+      const pageStarted = performance.now();
       const result = await page(g, n);
+      fetchSeconds += (performance.now() - pageStarted) / 1000;
       if (capturing) captured.push(...result.items);
       return result;
     };
 
-    started = performance.now();
-    const cold = await withPeakMemory(() => jobs.sync(connectionId, 'bench-cold'));
-    const coldSeconds = seconds(started);
+    const cold = await measure(db, DATABASE, ITEMS, () => jobs.sync(connectionId, 'bench-cold'));
     if (cold.result !== 'success') throw new Error(`cold sync ended ${cold.result}`);
+    const coldFetchSeconds = fetchSeconds;
     capturing = false;
-    started = performance.now();
-    const warm = await withPeakMemory(() => jobs.sync(connectionId, 'bench-warm'));
-    const warmSeconds = seconds(started);
+    fetchSeconds = 0;
+    const warm = await measure(db, DATABASE, ITEMS, () => jobs.sync(connectionId, 'bench-warm'));
+    const warmFetchSeconds = fetchSeconds;
 
     const lines = captured
       .filter((i) => i.orderable)
       .slice(0, 30)
       .map((i) => ({ article: i.externalId, quantity: 2 }));
-    started = performance.now();
-    const prefill = await withPeakMemory(() =>
+    const prefill = await measure(db, DATABASE, lines.length, () =>
       integrations.prefill(ctx, 'martin_servera', { restaurant_id: restaurantId, lines }),
     );
-    const prefillSeconds = seconds(started);
     const prefillProblems = prefill.result.lines.filter((l) => l.problem && l.problem !== 'quantity_rounded');
 
     // The upsert step alone, into a second supplier: first write (inserts), unchanged, then 5 % new prices.
     const otherSupplier = await createOrg(db, 'supplier', 'Bench Grossist AB');
-    const insert = await upsertStep(db, connectionId, captured, otherSupplier);
-    const unchanged = await upsertStep(db, connectionId, captured, otherSupplier);
+    const batch = c.syncBatchItems;
+    const insert = await upsertStep(db, connectionId, captured, otherSupplier, batch);
+    const unchanged = await upsertStep(db, connectionId, captured, otherSupplier, batch);
     const repriced = captured.map((i, n) => (n % 20 === 0 ? { ...i, priceOre: i.priceOre + 100 } : i));
-    const changed = await upsertStep(db, connectionId, repriced, otherSupplier);
+    const changed = await upsertStep(db, connectionId, repriced, otherSupplier, batch);
 
     const items = captured.length;
     const out = {
@@ -197,16 +175,27 @@ export async function runConnectorsBench(): Promise<unknown> {
       page_size: PAGE_SIZE,
       pacing_ms: { delay: c.pacing.delayMs, jitter: c.pacing.jitterMs },
       connect_s: connectSeconds,
-      sync_cold: { seconds: coldSeconds, items_per_second: Math.round(items / coldSeconds) },
-      sync_warm: { seconds: warmSeconds, outcome: warm.result },
+      sync_batch_items: batch,
+      sync_cold: {
+        seconds: cold.seconds,
+        items_per_second: Math.round(items / cold.seconds),
+        page_reads_s: Math.round(coldFetchSeconds * 100) / 100,
+        ...cold.cpu,
+      },
+      sync_warm: {
+        seconds: warm.seconds,
+        outcome: warm.result,
+        page_reads_s: Math.round(warmFetchSeconds * 100) / 100,
+        ...warm.cpu,
+      },
       browser_peak_rss_mib: Math.max(cold.peakMiB, warm.peakMiB, prefill.peakMiB),
       node_rss_mib: Math.round(process.memoryUsage().rss / 2 ** 20),
       upsert_step: { insert, unchanged, five_percent_repriced: changed },
-      prefill_30_lines: { seconds: prefillSeconds, problems: prefillProblems.length },
+      prefill_30_lines: { seconds: prefill.seconds, problems: prefillProblems.length, ...prefill.cpu },
       targets: {
-        sync_under_60s: coldSeconds <= 60 && warmSeconds <= 60,
+        sync_under_60s: cold.seconds <= 60 && warm.seconds <= 60,
         upsert_over_20000_per_s: Math.min(insert.items_per_second, unchanged.items_per_second) >= 20_000,
-        prefill_under_10s: prefillSeconds <= 10,
+        prefill_under_10s: prefill.seconds <= 10,
       },
     };
     console.log(JSON.stringify(out, null, 2));

@@ -29,6 +29,9 @@ export const CHROMIUM_ARGS = [
 /** Cookies and local storage of a signed-in portal session — the only thing Iris keeps (encrypted). */
 export type SessionState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
+/** Never needed to read a portal: aborted in every context, which saves their transfer and rendering. */
+const SKIPPED_RESOURCES = new Set(['image', 'media', 'font', 'stylesheet']);
+
 export class NavigationBlockedError extends Error {
   constructor(readonly url: string) {
     super('navigation to a host outside the allow-list was blocked');
@@ -113,6 +116,7 @@ export class BrowserPool {
         blocked.push(request.url());
         return route.abort('blockedbyclient');
       }
+      if (SKIPPED_RESOURCES.has(request.resourceType())) return route.abort('blockedbyclient');
       if (!request.isNavigationRequest()) return route.continue();
       // page.route does not see redirect hops; fetch the document without following them and check the target.
       const response = await route.fetch({ maxRedirects: 0 }).catch(() => undefined);

@@ -33,6 +33,33 @@ export interface ConnectorPaths {
   invoices: string;
 }
 
+/** One product card's printed values, read from the rendered grid or from the JSON the grid is drawn from. */
+export interface CardValues {
+  article: string;
+  orderable: boolean;
+  category: string | null;
+  name: string | null;
+  brand: string | null;
+  pack: string | null;
+  price: string | null;
+  comparison: string | null;
+  gtin: string | null;
+  available: boolean;
+}
+
+/**
+ * The JSON calls the portal's own pages make, called from inside the signed-in page (its cookies, its CSRF
+ * token) instead of rendering and clicking through the page for every catalog page and cart line.
+ */
+export interface PortalApi {
+  /** The path (with query) of a catalog page's JSON. */
+  catalogPath(page: number): string;
+  /** The JSON as the values the grid prints; undefined when its shape is not the expected one. */
+  readCatalog(body: unknown): { totalPages: number; cards: CardValues[] } | undefined;
+  /** The quick-order form's add-to-cart call: JSON `{article, quantity}` with the page's CSRF token. */
+  addToCart: { path: string; csrfHeader: string; csrfMeta: string };
+}
+
 /** What one supplier module declares; the browser work itself is shared (portal-client.ts). */
 export interface ConnectorModule {
   key: SupplierKey;
@@ -44,6 +71,7 @@ export interface ConnectorModule {
   parsePrice(text: string): { ore: number; unit: string } | undefined;
   /** The catalog page URL for a page number (1-based). */
   catalogPageUrl(base: string, page: number): string;
+  api: PortalApi;
 }
 
 /** One product as the portal shows it to this customer, raw values kept for the cache. */

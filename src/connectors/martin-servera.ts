@@ -1,4 +1,5 @@
 import type { ConnectorModule } from './connector.js';
+import { readGridJson } from './grid-json.js';
 import { parseSwedishPrice } from './normalise.js';
 
 /** Martin & Servera's web shop: paged product grid, quick order, shareable cart, invoice archive. */
@@ -48,4 +49,9 @@ export const martinServera: ConnectorModule = {
   },
   parsePrice: parseSwedishPrice,
   catalogPageUrl: (base, page) => `${base}/sortiment?page=${page}`,
+  api: {
+    catalogPath: (page) => `/api/sortiment?page=${page}`,
+    readCatalog: readGridJson,
+    addToCart: { path: '/api/cart/lines', csrfHeader: 'x-csrf-token', csrfMeta: 'meta[name=csrf-token]' },
+  },
 };

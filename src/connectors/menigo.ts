@@ -1,4 +1,5 @@
 import type { ConnectorModule } from './connector.js';
+import { readGridJson } from './grid-json.js';
 import { parseSwedishPrice } from './normalise.js';
 
 /** Menigo's web shop: article list, fast order, shareable basket, invoice archive under the account pages. */
@@ -48,4 +49,9 @@ export const menigo: ConnectorModule = {
   },
   parsePrice: parseSwedishPrice,
   catalogPageUrl: (base, page) => `${base}/produkter?page=${page}`,
+  api: {
+    catalogPath: (page) => `/api/v2/artiklar?page=${page}`,
+    readCatalog: readGridJson,
+    addToCart: { path: '/api/cart/lines', csrfHeader: 'x-csrf-token', csrfMeta: 'meta[name=csrf-token]' },
+  },
 };

@@ -5,13 +5,15 @@ import {
   ConnectorError,
   type ConnectorModule,
   type InvoiceRef,
-  type PortalItem,
   type PrefillLine,
   type PrefillLineResult,
   type SelectorPage,
 } from './connector.js';
-import { extractGtin } from './normalise.js';
-import { pause, type PacingSettings, TransientPortalError, withRetry } from './pacing.js';
+import { createCatalogReader, type DomElement } from './catalog-reader.js';
+import { mapBounded, pause, type PacingSettings, TransientPortalError, withRetry } from './pacing.js';
+
+/** The page's document, as far as the in-page cart call uses it (the project compiles without the DOM library). */
+declare const document: { querySelector(css: string): DomElement | null };
 
 /**
  * The browser work every connector shares, driven by the supplier module's paths and selector map. Nothing a
@@ -37,18 +39,15 @@ export interface PortalClient {
 export type LoginStep =
   { kind: 'signed_in'; session: SessionState } | { kind: 'code_required'; pending: GuardedContext };
 
-/** The few DOM members the in-page extractors use (the project compiles without the DOM library). */
-interface DomElement {
-  textContent: string | null;
-  getAttribute(name: string): string | null;
-  querySelector(css: string): DomElement | null;
-}
-
 export interface PortalClientOptions {
   baseUrl: string;
   pool: BrowserPool;
   pacing: PacingSettings;
   maxDownloadBytes: number;
+  /** Bound on a page's own fetches (catalog JSON, cart calls) made from inside the page. */
+  timeoutMs: number;
+  /** Cart lines added at once during a prefill. */
+  cartConcurrency: number;
 }
 
 export function createPortalClient(module: ConnectorModule, options: PortalClientOptions): PortalClient {
@@ -90,6 +89,64 @@ export function createPortalClient(module: ConnectorModule, options: PortalClien
     const session = await g.context.storageState();
     await g.close();
     return { kind: 'signed_in', session };
+  }
+
+  /**
+   * One cart line through the quick-order form's own add-to-cart call, made inside the signed-in quick-order page
+   * with its CSRF token: the portal's answer says what was added, nothing is clicked or waited for.
+   */
+  async function addToCart(g: GuardedContext, line: PrefillLine): Promise<PrefillLineResult> {
+    const call = module.api.addToCart;
+    const outcome = await withRetry(options.pacing, async () => {
+      const answer = await g.page.evaluate(
+        async (a) => {
+          try {
+            const res = await fetch(a.path, {
+              method: 'POST',
+              credentials: 'same-origin',
+              headers: {
+                'content-type': 'application/json',
+                [a.header]: document.querySelector(a.meta)?.getAttribute('content') ?? '',
+              },
+              body: JSON.stringify({ article: a.article, quantity: a.quantity }),
+              signal: AbortSignal.timeout(a.timeoutMs),
+            });
+            const data = (await res.json().catch(() => ({}))) as { quantity?: unknown; reason?: unknown };
+            return {
+              status: res.status,
+              quantity: Number(data.quantity) || 0,
+              reason: typeof data.reason === 'string' ? data.reason : null,
+            };
+          } catch {
+            return { status: 0, quantity: 0, reason: null };
+          }
+        },
+        {
+          path: call.path,
+          header: call.csrfHeader,
+          meta: call.csrfMeta,
+          article: line.externalId,
+          quantity: line.quantity,
+          timeoutMs: options.timeoutMs,
+        },
+      );
+      if (answer.status === 0 || answer.status === 429 || answer.status >= 500)
+        throw new TransientPortalError(
+          `cart call answered ${answer.status}`,
+          answer.status === 429 ? 1000 : 0,
+        );
+      return answer;
+    }).catch(() => ({ status: 0, quantity: 0, reason: 'portal_error' }));
+    const added = outcome.status === 200 ? outcome.quantity : 0;
+    const problem =
+      outcome.status === 200
+        ? added !== line.quantity
+          ? 'quantity_rounded'
+          : null
+        : outcome.reason === 'unknown_article' || outcome.reason === 'not_orderable'
+          ? outcome.reason
+          : 'portal_error';
+    return { externalId: line.externalId, requested: line.quantity, added, problem };
   }
 
   const client: PortalClient = {
@@ -144,90 +201,14 @@ export function createPortalClient(module: ConnectorModule, options: PortalClien
       }
     },
 
-    async catalogPage(g, page) {
-      return withRetry(options.pacing, async () => {
-        await goto(g, module.catalogPageUrl(base, page));
-        await g.page.waitForSelector(`${sel('catalog.loaded')}, ${sel('catalog.error')}`);
-        const failed = g.page.locator(sel('catalog.error'));
-        if ((await failed.count()) > 0) {
-          const status = Number(await failed.getAttribute('data-status'));
-          throw new TransientPortalError(
-            `catalog page ${page} failed with ${status}`,
-            status === 429 ? 1000 : 0,
-          );
-        }
-        if ((await g.page.locator(sel('account.name')).count()) === 0) {
-          throw new ConnectorError('session_expired', 'The supplier session has expired');
-        }
-        const grid = g.page.locator(sel('catalog.grid'));
-        if ((await grid.count()) === 0)
-          throw new ConnectorError('selectors_broken', 'Grid not found', ['catalog.grid']);
-        const totalPages = Number(await grid.first().getAttribute('data-total-pages')) || page;
-        // The function runs in the page: no named inner functions, which tsx's transform would wrap in a
-        // `__name` helper that exists only in Node (the worker runs under tsx).
-        const raw = await g.page.$$eval(
-          sel('product.card'),
-          (cards: unknown[], s) =>
-            (cards as DomElement[]).map((card) => {
-              const texts: Record<string, string | null> = {};
-              for (const [field, css] of Object.entries(s.texts))
-                texts[field] = card.querySelector(css)?.textContent?.trim() ?? null;
-              return {
-                article: card.getAttribute('data-article') ?? '',
-                orderable: card.getAttribute('data-orderable') !== 'false',
-                category: card.getAttribute('data-category'),
-                name: texts.name ?? null,
-                brand: texts.brand ?? null,
-                pack: texts.pack ?? null,
-                price: texts.price ?? null,
-                comparison: texts.comparison ?? null,
-                gtin: texts.gtin ?? null,
-                available: card.querySelector(s.stock)?.getAttribute('data-available') !== 'false',
-              };
-            }),
-          {
-            texts: {
-              name: sel('product.name'),
-              brand: sel('product.brand'),
-              pack: sel('product.pack'),
-              price: sel('product.price'),
-              comparison: sel('product.comparison'),
-              gtin: sel('product.gtin'),
-            },
-            stock: sel('product.stock'),
-          },
-        );
-        if (raw.length === 0 && page <= totalPages && totalPages > 1) {
-          throw new ConnectorError('selectors_broken', 'No product cards found', ['product.card']);
-        }
-        // A field missing on every card means its selector broke; writing such rows would corrupt the catalog.
-        const broken = (['name', 'pack', 'price'] as const)
-          .filter((f) => raw.length > 0 && raw.every((r) => r[f] === null))
-          .map((f) => `product.${f}`);
-        if (broken.length > 0)
-          throw new ConnectorError('selectors_broken', 'Product fields not found', broken);
-        const items: PortalItem[] = [];
-        for (const r of raw) {
-          const price = r.price ? module.parsePrice(r.price) : undefined;
-          if (!r.article || !r.name || !price) continue;
-          items.push({
-            externalId: r.article,
-            name: r.name,
-            brand: r.brand,
-            category: r.category,
-            packText: r.pack ?? '',
-            priceText: r.price ?? '',
-            priceOre: price.ore,
-            unit: price.unit,
-            comparisonText: r.comparison,
-            gtin: r.gtin ? extractGtin(r.gtin) : null,
-            available: r.available,
-            orderable: r.orderable,
-          });
-        }
-        return { page, totalPages, items };
-      });
-    },
+    catalogPage: createCatalogReader({
+      module,
+      base,
+      pacing: options.pacing,
+      timeoutMs: options.timeoutMs,
+      sel,
+      goto,
+    }),
 
     async prefill(g, lines) {
       await withRetry(options.pacing, () => goto(g, `${base}${module.paths.quickOrder}`));
@@ -236,38 +217,7 @@ export function createPortalClient(module: ConnectorModule, options: PortalClien
         if (!signedIn) throw new ConnectorError('session_expired', 'The supplier session has expired');
         throw new ConnectorError('selectors_broken', 'Quick order not found', ['quickOrder.add']);
       }
-      const results: PrefillLineResult[] = [];
-      for (const line of lines) {
-        const outcome = await withRetry(options.pacing, async () => {
-          await g.page.fill(sel('quickOrder.article'), line.externalId);
-          await g.page.fill(sel('quickOrder.quantity'), String(line.quantity));
-          await Promise.all([
-            g.page.waitForResponse((r) => r.request().method() === 'POST'),
-            g.page.click(sel('quickOrder.add')),
-          ]);
-          const out = g.page.locator(sel('quickOrder.result'));
-          await g.page.waitForFunction(
-            `document.querySelector(${JSON.stringify(sel('quickOrder.result'))})?.getAttribute('data-status') !== 'pending'`,
-          );
-          const status = await out.getAttribute('data-status');
-          if (status === 'throttled') throw new TransientPortalError('cart call throttled', 1000);
-          return {
-            status,
-            quantity: Number(await out.getAttribute('data-quantity')),
-            reason: await out.getAttribute('data-reason'),
-          };
-        }).catch(() => ({ status: 'error', quantity: 0, reason: 'portal_error' }));
-        const added = outcome.status === 'added' ? outcome.quantity : 0;
-        const problem =
-          outcome.status === 'added'
-            ? added !== line.quantity
-              ? 'quantity_rounded'
-              : null
-            : outcome.reason === 'unknown_article' || outcome.reason === 'not_orderable'
-              ? outcome.reason
-              : 'portal_error';
-        results.push({ externalId: line.externalId, requested: line.quantity, added, problem });
-      }
+      const results = await mapBounded(lines, options.cartConcurrency, (line) => addToCart(g, line));
       await withRetry(options.pacing, () => goto(g, `${base}${module.paths.cart}`));
       const href = await g.page
         .locator(sel('cart.share'))

@@ -63,6 +63,8 @@ export function createConnectorRuntime(config: ConnectorConfig): ConnectorRuntim
           pool,
           pacing: config.pacing,
           maxDownloadBytes: config.maxDownloadBytes,
+          timeoutMs: config.timeoutMs,
+          cartConcurrency: config.cartConcurrency,
         });
         clients.set(key, client);
       }

@@ -30,10 +30,12 @@ export const connectorEnv = {
   CONNECTOR_SESSION_TTL_HOURS: int(24, 1, 24),
   CONNECTOR_PAGE_DELAY_MS: int(100, 0, 60_000),
   CONNECTOR_PAGE_JITTER_MS: int(200, 0, 60_000),
+  CONNECTOR_SYNC_BATCH_ITEMS: int(2_000, 1, 50_000),
   CONNECTOR_RETRY_ATTEMPTS: int(4, 1, 10),
   CONNECTOR_BACKOFF_MS: int(500, 10, 60_000),
   CONNECTOR_TIMEOUT_MS: int(20_000, 1_000, 120_000),
   CONNECTOR_MAX_CONCURRENCY: int(2, 1, 20),
+  CONNECTOR_CART_CONCURRENCY: int(3, 1, 8),
   CONNECTOR_MAX_DOWNLOAD_BYTES: int(10 * 1_048_576, 1024, 100 * 1_048_576),
   CONNECTOR_PROXY_URL: optionalString,
   CONNECTOR_USER_AGENTS: list,
@@ -60,8 +62,12 @@ export interface ConnectorConfig {
   kekId: string;
   sessionTtlHours: number;
   pacing: { delayMs: number; jitterMs: number; attempts: number; backoffMs: number };
+  /** Portal items a sync accumulates (whole pages) before writing them in one transaction. */
+  syncBatchItems: number;
   timeoutMs: number;
   maxConcurrency: number;
+  /** Cart lines a prefill adds at once within its one session. */
+  cartConcurrency: number;
   maxDownloadBytes: number;
   proxy: string | undefined;
   userAgents: string[];
@@ -87,8 +93,10 @@ export function connectorConfig(e: ConnectorEnv): ConnectorConfig {
       attempts: e.CONNECTOR_RETRY_ATTEMPTS,
       backoffMs: e.CONNECTOR_BACKOFF_MS,
     },
+    syncBatchItems: e.CONNECTOR_SYNC_BATCH_ITEMS,
     timeoutMs: e.CONNECTOR_TIMEOUT_MS,
     maxConcurrency: e.CONNECTOR_MAX_CONCURRENCY,
+    cartConcurrency: e.CONNECTOR_CART_CONCURRENCY,
     maxDownloadBytes: e.CONNECTOR_MAX_DOWNLOAD_BYTES,
     proxy: e.CONNECTOR_PROXY_URL,
     userAgents: e.CONNECTOR_USER_AGENTS.length > 0 ? e.CONNECTOR_USER_AGENTS : DEFAULT_USER_AGENTS,

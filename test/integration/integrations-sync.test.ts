@@ -146,9 +146,16 @@ describe('connector catalog sync against the Menigo replica (real Chromium)', ()
 
   it('is idempotent: a second sync leaves the same catalog and no new price history', async () => {
     const before = await catalog();
+    const written = () =>
+      rows<{ cache: string; products: string }>(sql`
+        SELECT (SELECT max(xmin::text::bigint)::text FROM supplier_catalog_cache) AS cache,
+               (SELECT max(xmin::text::bigint)::text FROM products) AS products`);
+    const versionsBefore = await written();
     await sync();
     expect(await catalog()).toEqual(before);
     expect(await priceRows()).toBe(120);
+    // Nothing changed upstream, so no cache row and no product was written again.
+    expect(await written()).toEqual(versionsBefore);
   }, 120_000);
 
   it('records exactly one price period for one real upstream change', async () => {

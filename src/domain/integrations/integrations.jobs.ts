@@ -8,6 +8,8 @@ import { CONNECTOR_MODULES } from '../../connectors/registry.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { insertOutboxEvents } from '../outbox/outbox.repository.js';
 import type { ConnectionRow } from './integrations.models.js';
+import * as mirror from './catalog-mirror.repository.js';
+import { runCatalogPipeline } from './catalog-pipeline.js';
 import * as repo from './integrations.repository.js';
 import { effectiveStatus, type IntegrationDeps, isDegraded, jobContext } from './integrations.shared.js';
 
@@ -15,7 +17,8 @@ export type SyncOutcome = 'success' | 'skipped' | 'refused' | 'failed';
 
 /**
  * The job side of the connectors (spec §10, §11): catalog sync (on demand and nightly), the DOM watcher and
- * invoice pull. A sync writes page by page and remembers the next page, so a retry resumes where it stopped.
+ * invoice pull. A sync writes in batches of pages and remembers the next page with each, so a retry resumes
+ * after the last page written.
  */
 export function createConnectorJobs(deps: IntegrationDeps & { db: Database }) {
   const { db } = deps;
@@ -97,34 +100,43 @@ export function createConnectorJobs(deps: IntegrationDeps & { db: Database }) {
     };
     const stop = deps.metrics.syncDuration.startTimer({ supplier: key });
     const client = deps.runtime.client(key);
+    // The articles this run has read, kept with the cursor so a resumed run still knows them at the end.
+    const seen = [...(cursor.seen ?? [])];
     try {
       await deps.runtime.limit(key, () =>
-        client.withSession(session, async (g) => {
-          for (let page = cursor.next_page, total = page; page <= total; page++) {
-            if (page > cursor.next_page) await pause(deps.config.pacing);
-            const result = await client.catalogPage(g, page);
-            total = result.totalPages;
-            await db.transaction(async (tx) => {
-              await repo.upsertCatalogPage(tx, target, result.items);
-              await repo.updateConnection(tx, row.id, { syncCursor: { ...cursor, next_page: page + 1 } });
-            });
-            deps.metrics.syncItems.inc({ supplier: key }, result.items.length);
-          }
-        }),
+        client.withSession(session, (g) =>
+          runCatalogPipeline({
+            firstPage: cursor.next_page,
+            batchItems: deps.config.syncBatchItems,
+            fetchPage: (page) => client.catalogPage(g, page),
+            pace: () => pause(deps.config.pacing),
+            write: async (items, nextPage) => {
+              const read = items.map((i) => i.externalId);
+              await db.transaction(async (tx) => {
+                await mirror.upsertCatalogBatch(tx, target, items);
+                await repo.updateConnection(tx, row.id, {
+                  syncCursor: { ...cursor, next_page: nextPage, seen: [...seen, ...read] },
+                });
+              });
+              seen.push(...read);
+              deps.metrics.syncItems.inc({ supplier: key }, items.length);
+            },
+          }),
+        ),
       );
       const { deactivated, items } = await db.transaction(async (tx) => {
-        const count = await repo.deactivateUnseen(tx, target);
-        const seen = await repo.countCache(tx, row.id);
+        const count = await mirror.deactivateUnseen(tx, target, seen);
+        const active = await mirror.countCache(tx, row.id);
         await repo.updateConnection(tx, row.id, { syncCursor: null });
         await insertOutboxEvents(tx, [
           {
             type: 'connector.sync_completed',
             aggregateType: 'supplier_connection',
             aggregateId: row.id,
-            payload: { connection_id: row.id, supplier_key: key, items: seen, deactivated: count },
+            payload: { connection_id: row.id, supplier_key: key, items: active, deactivated: count },
           },
         ]);
-        return { deactivated: count, items: seen };
+        return { deactivated: count, items: active };
       });
       deps.metrics.syncSuccess.inc({ supplier: key });
       await finish(row, jobId, 'success', deactivated > 0 ? `deactivated:${deactivated}` : null, items);

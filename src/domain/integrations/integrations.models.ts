@@ -22,11 +22,15 @@ export const connectionState = pgEnum('connection_state', CONNECTION_STATES);
 export const CONNECTOR_HEALTH = ['healthy', 'degraded'] as const;
 export const connectorHealth = pgEnum('connector_health', CONNECTOR_HEALTH);
 
-/** Where a sync stands; a failed sync resumes at `next_page` with the same run id (spec §11). */
+/**
+ * Where a sync stands; a failed sync resumes at `next_page` with the same run id (spec §11). `seen` lists the
+ * articles the run has written so far: at the end, active cache rows outside it are deactivated.
+ */
 export interface SyncCursor {
   run_id: string;
   next_page: number;
   started_at: string;
+  seen?: string[];
 }
 
 /** spec §11 SupplierConnection: a restaurant's mirror of its own account at a wholesaler. */
