@@ -199,6 +199,7 @@ export function openPostgres(
   });
   // pg-pool re-emits an idle client's error on the pool; the client listener above has already counted it.
   pool.on('error', () => undefined);
+  // Each driver's Drizzle type names its own result type; repositories see the driver-neutral `Database`.
   const db = drizzlePg({ client: pool, schema }) as unknown as Database;
   return Promise.resolve({
     db,
@@ -217,6 +218,7 @@ export async function openEmbedded(
   dir: string | undefined,
   options: { queryTimeoutMs?: number; log?: WarnLogger } = {},
 ): Promise<DatabaseHandle> {
+  // Each driver's Drizzle type names its own result type; repositories see the driver-neutral `Database`.
   if (!dir) {
     const client = await createPglite(undefined);
     return {

@@ -31,7 +31,10 @@ interface KindSchemas {
   create: EitherKind<typeof s.supplierCreate, typeof s.restaurantCreate>;
   update: EitherKind<typeof s.supplierUpdate, typeof s.restaurantUpdate>;
   dto: EitherKind<typeof s.supplierDto, typeof s.restaurantDto>;
-  page: z.ZodType<Paginated<OrgDto>, Paginated<z.input<typeof s.supplierDto> | z.input<typeof s.restaurantDto>>>;
+  page: z.ZodType<
+    Paginated<OrgDto>,
+    Paginated<z.input<typeof s.supplierDto> | z.input<typeof s.restaurantDto>>
+  >;
 }
 const SCHEMAS: Record<OrgKind, KindSchemas> = {
   supplier: { create: s.supplierCreate, update: s.supplierUpdate, dto: s.supplierDto, page: s.supplierPage },
