@@ -1,6 +1,6 @@
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -140,6 +140,23 @@ function percentile95(result: autocannon.Result): number {
   const p90 = latency.p90 ?? 0;
   const p975 = latency.p97_5 ?? p90;
   return Math.round((p90 + ((p975 - p90) * 5) / 7.5) * 100) / 100;
+}
+
+/**
+ * CPU seconds (user, system) another process has used so far, from Linux's /proc/<pid>/stat: what the API
+ * child costs per request, which wall-clock throughput on a shared machine hides. Undefined off Linux.
+ */
+export function processCpuSeconds(pid: number | undefined): { user: number; system: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them, in ticks.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return { user: Number(fields[11]) / ticksPerSecond, system: Number(fields[12]) / ticksPerSecond };
+  } catch {
+    return undefined;
+  }
 }
 
 export function saveResult(name: string, data: unknown): string {

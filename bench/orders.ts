@@ -1,18 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import type autocannon from 'autocannon';
 import type pg from 'pg';
 import { parseConfig } from '../src/core/config.js';
 import { issueAccessToken } from '../src/core/security.js';
 import { withCheckDigit } from '../src/domain/organisations/org-number.js';
-import { BENCH_SECRET, benchDatabase, load, machine, saveResult, startApi } from './lib.js';
+import {
+  BENCH_SECRET,
+  benchDatabase,
+  load,
+  machine,
+  processCpuSeconds,
+  saveResult,
+  startApi,
+} from './lib.js';
 
 /**
  * npm run bench:orders — autocannon posting orders (unique Idempotency-Keys, 3 lines each, tracked stock)
  * against the real API on PostgreSQL, once per concurrency level: a closed loop of N connections cannot beat
  * N / throughput in mean latency, so the latency target is read at the level where it can hold.
- * Env: BENCH_DURATION (default 30 s per level), BENCH_ORDER_CONNECTIONS (default "8,16,32").
+ * Env: BENCH_DURATION (default 30 s per level), BENCH_ORDER_CONNECTIONS (default "8,16,32"), BENCH_ORDERS_DATABASE
+ * (default iris_bench_orders; another name keeps parallel runs on one server apart).
  */
-const DATABASE = 'iris_bench_orders';
+const DATABASE = process.env.BENCH_ORDERS_DATABASE ?? 'iris_bench_orders';
 const DURATION = Number(process.env.BENCH_DURATION ?? 30);
 const LEVELS = (process.env.BENCH_ORDER_CONNECTIONS ?? '8,16,32').split(',').map(Number);
 const PRODUCTS = 500;
@@ -94,6 +104,7 @@ export async function runOrdersBench(): Promise<unknown> {
     const levels = [];
     for (const connections of LEVELS) {
       const before = await client.query<{ n: string }>('SELECT count(*) AS n FROM orders');
+      const cpuBefore = processCpuSeconds(server.child.pid);
       const result = await load({
         url: `${base}/api/v1/orders`,
         method: 'POST',
@@ -104,12 +115,28 @@ export async function runOrdersBench(): Promise<unknown> {
       });
       const after = await client.query<{ n: string }>('SELECT count(*) AS n FROM orders');
       const placed = Number(after.rows[0]?.n ?? 0) - Number(before.rows[0]?.n ?? 0);
+      const cpuAfter = processCpuSeconds(server.child.pid);
+      // The API process's own CPU per order (user + system): comparable across runs on a busy machine, where
+      // orders/s is not. PostgreSQL's share is not in it.
+      const apiCpuMsPerOrder =
+        cpuBefore && cpuAfter && placed > 0
+          ? Math.round(
+              ((cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) * 1e6) / placed,
+            ) / 1000
+          : null;
+      const loadAverage = loadavg().map((l) => Math.round(l * 100) / 100);
       console.log(
         `orders, ${String(connections)} connections, ${String(DURATION)} s:`,
         result,
-        `orders placed: ${String(placed)}`,
+        `orders placed: ${String(placed)}, API CPU ${String(apiCpuMsPerOrder)} ms/order, load average ${loadAverage.join(' ')}`,
       );
-      levels.push({ connections, ...result, orders_placed: placed });
+      levels.push({
+        connections,
+        ...result,
+        orders_placed: placed,
+        api_cpu_ms_per_order: apiCpuMsPerOrder,
+        load_average: loadAverage,
+      });
     }
     const out = { machine: machine(), duration_s: DURATION, levels };
     console.log(`saved ${saveResult('orders', out)}`);

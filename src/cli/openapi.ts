@@ -19,6 +19,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   try {
     const app = await buildApp(config, { database });
     await app.ready();
+    // @fastify/swagger's document type has no index signature; its callers only serialise and read it as JSON.
     const document = app.swagger() as unknown as Record<string, unknown>;
     await app.close();
     return document;

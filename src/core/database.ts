@@ -1,7 +1,7 @@
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { usePreparedStatements } from '../db/rows.js';
+import { statementName, usePreparedStatements } from '../db/rows.js';
 import * as schema from '../db/schema.js';
 import type { Config } from './config.js';
 import type { Database } from './db.types.js';
@@ -113,19 +113,47 @@ export function maintenancePool(size: number, connectTimeoutMs = 10_000): Config
 }
 
 /**
- * A client class that listens for its own 'error' event from the moment it exists. pg-pool listens only while a
- * client sits idle; a connection that dies while checked out (a transaction in progress, a terminated backend, a
- * server restart) emits 'error' with nobody listening, and Node ends the process on an unheard 'error'. With this
- * listener the failure reaches the running query as a rejected promise (the request answers 503), the client is
- * marked unusable and pg-pool discards it on release.
+ * The pool's client class. It listens for its own 'error' event from the moment it exists: pg-pool listens only
+ * while a client sits idle; a connection that dies while checked out (a transaction in progress, a terminated
+ * backend, a server restart) emits 'error' with nobody listening, and Node ends the process on an unheard 'error'.
+ * With this listener the failure reaches the running query as a rejected promise (the request answers 503), the
+ * client is marked unusable and pg-pool discards it on release.
+ *
+ * It also runs the statements `queryPrepared` tagged as named prepared statements (pg's public `{ name, text }`
+ * query config): Drizzle hands a raw statement to the client without a name, on the pool and in transactions
+ * alike, and this is the one place both paths pass through.
  */
-function clientClassReporting(onError: (err: Error) => void): typeof pg.Client {
-  return class ListenedClient extends pg.Client {
+function irisClientClass(onError: (err: Error) => void): typeof pg.Client {
+  return class IrisClient extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
       super(config);
       this.on('error', onError);
     }
+
+    // pg declares query() with seven overloads (promise, callback, submittable) that no one signature can restate;
+    // this one is assignable to all of them, returns what the overload called returns, and forwards every call as
+    // it came (to pg's own method, on this client), with only the name added to a tagged statement's config.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+    override query<R>(...args: unknown[]): R {
+      const [first] = args;
+      if (isUnnamedConfig(first)) {
+        const name = statementName(first.text);
+        if (name !== undefined) args[0] = { ...first, name };
+      }
+      // eslint-disable-next-line @typescript-eslint/unbound-method
+      return Reflect.apply(pg.Client.prototype.query, this, args) as R;
+    }
   };
+}
+
+function isUnnamedConfig(value: unknown): value is pg.QueryConfig {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'text' in value &&
+    typeof value.text === 'string' &&
+    (!('name' in value) || value.name === undefined)
+  );
 }
 
 export function createPool(
@@ -136,7 +164,7 @@ export function createPool(
 ): pg.Pool {
   return new CheckedPool(
     {
-      Client: clientClassReporting(onConnectionError),
+      Client: irisClientClass(onConnectionError),
       connectionString: url,
       // spec §8: pool_size 10 + max_overflow 20; connections above `min` are reaped after the idle timeout.
       min: config.size,
@@ -171,6 +199,7 @@ export function openPostgres(
   });
   // pg-pool re-emits an idle client's error on the pool; the client listener above has already counted it.
   pool.on('error', () => undefined);
+  // Each driver's Drizzle type names its own result type; repositories see the driver-neutral `Database`.
   const db = drizzlePg({ client: pool, schema }) as unknown as Database;
   return Promise.resolve({
     db,
@@ -189,6 +218,7 @@ export async function openEmbedded(
   dir: string | undefined,
   options: { queryTimeoutMs?: number; log?: WarnLogger } = {},
 ): Promise<DatabaseHandle> {
+  // Each driver's Drizzle type names its own result type; repositories see the driver-neutral `Database`.
   if (!dir) {
     const client = await createPglite(undefined);
     return {

@@ -77,7 +77,6 @@ export function httpMappingFor(code: ErrorCode): HttpMapping {
     case 'CONCURRENT_UPDATE':
     case 'INSUFFICIENT_INVENTORY':
     case 'ORGANISATION_NUMBER_TAKEN':
-    case 'EMAIL_TAKEN':
     case 'LAST_OWNER':
     case 'SKU_TAKEN':
     case 'INVALID_ORDER_TRANSITION':

@@ -188,6 +188,7 @@ export class InlineQueue implements JobSink, JobCanceller {
         definition.backoff,
         job.attemptsMade,
         err instanceof Error ? err : new Error(String(err)),
+        // Only a custom backoff strategy reads the job, and none is passed; the in-memory job is not a BullMQ Job.
         job as unknown as MinimalJob,
       );
       job.state = 'delayed';

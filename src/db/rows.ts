@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../core/db.types.js';
 
 /** Runs raw SQL and returns its rows; both drivers (pg, PGlite) answer with `{ rows }`. */
@@ -9,13 +8,15 @@ export async function queryRows<T>(ex: Executor, query: SQL): Promise<T[]> {
   return (result as { rows: T[] }).rows;
 }
 
-const dialect = new PgDialect();
 const statements = new Map<string, { text: string; serverName: string }>();
 let named = true;
+const TAG = '/* prepared:';
+const TAG_END = ' */ ';
+const NAME = /^[a-z][a-z0-9_.]*$/;
 
 /**
- * Whether `queryPrepared` names its statements (DB_PREPARED_STATEMENTS, set once at start-up). Off for a
- * transaction-mode pooler that does not track protocol-level prepared statements (PgBouncer before 1.21, or
+ * Whether tagged statements run named (DB_PREPARED_STATEMENTS, set once at start-up). Off for a transaction-mode
+ * pooler that does not track protocol-level prepared statements (PgBouncer before 1.21, or
  * `max_prepared_statements = 0`): there the next transaction may run on a server connection that never saw the
  * statement.
  */
@@ -27,22 +28,36 @@ export function usePreparedStatements(enabled: boolean): void {
  * Runs raw SQL as a named prepared statement: each pooled connection parses and plans it once, then only binds
  * and executes it. For the hottest statements, whose parsing and planning cost as much as their execution. The
  * text must be the same on every call (pass lists as array parameters, not as expanded `IN (…)` lists); a second
- * text under one name is a programming error and throws before reaching the database. The name sent to the
- * server carries a hash of the text, so a server connection shared through a pooler across a deployment can
- * never run an older text under the same name.
+ * text under one name is a programming error and fails before reaching the database.
+ *
+ * Drizzle's public API names only query-builder statements, and only on the executor they were prepared on, so
+ * the name travels in the text instead: a leading comment that the pg client class (core/database.ts) reads
+ * through `statementName`. PGlite ignores it and runs the statement unnamed; the comment also shows the name in
+ * pg_stat_activity and the server log.
  */
 export async function queryPrepared<T>(ex: Executor, name: string, query: SQL): Promise<T[]> {
-  const built = dialect.sqlToQuery(query);
+  if (!NAME.test(name)) throw new Error(`invalid prepared statement name "${name}"`);
+  return queryRows<T>(ex, sql`${sql.raw(`${TAG}${name}${TAG_END}`)}${query}`);
+}
+
+/**
+ * The server-side name for a text `queryPrepared` tagged (undefined for any other text, or for every text when
+ * prepared statements are off). It carries a hash of the text, so a server connection shared through a pooler
+ * across a deployment can never run an older text under the same name. Throws when the name was first seen
+ * with another text.
+ */
+export function statementName(text: string): string | undefined {
+  if (!text.startsWith(TAG)) return undefined;
+  const end = text.indexOf(TAG_END, TAG.length);
+  if (end < 0) return undefined;
+  const name = text.slice(TAG.length, end);
   let known = statements.get(name);
   if (!known) {
-    const hash = createHash('sha256').update(built.sql).digest('hex').slice(0, 16);
-    known = { text: built.sql, serverName: `${name}.${hash}` };
+    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    known = { text, serverName: `${name}.${hash}` };
     statements.set(name, known);
-  } else if (known.text !== built.sql) {
+  } else if (known.text !== text) {
     throw new Error(`prepared statement "${name}" was built with another text`);
   }
-  const result: unknown = await ex._.session
-    .prepareQuery(built, undefined, named ? known.serverName : undefined, false)
-    .execute();
-  return (result as { rows: T[] }).rows;
+  return named ? known.serverName : undefined;
 }

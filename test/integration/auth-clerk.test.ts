@@ -191,6 +191,26 @@ describe('clerk mode', () => {
     expect(intruder.json().code).toBe('UNAUTHENTICATED');
   });
 
+  it('gives concurrent first requests of a new user one account, and a racing second user the 401', async () => {
+    const token = await jwks.sign(session({ sub: 'user_racer', email: 'racer@krog.se' }));
+    const answers = await Promise.all(Array.from({ length: 8 }, () => me(ctx.app, token)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array.from({ length: 8 }, () => 200));
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+
+    const rivals = await Promise.all(
+      ['user_rival_a', 'user_rival_b'].map(async (sub) =>
+        me(ctx.app, await jwks.sign(session({ sub, email: 'rival@krog.se' }))),
+      ),
+    );
+    expect(rivals.map((r) => r.statusCode).sort()).toEqual([200, 401]);
+    expect(rivals.find((r) => r.statusCode === 401)?.json().code).toBe('UNAUTHENTICATED');
+    const accounts = await queryRows<{ n: number }>(
+      ctx.database.db,
+      sql`SELECT count(*)::int AS n FROM accounts WHERE email IN ('racer@krog.se', 'rival@krog.se')`,
+    );
+    expect(accounts).toEqual([{ n: 2 }]);
+  });
+
   it('verifies without any network with CLERK_JWT_KEY', async () => {
     const app = await buildApp(
       testConfig({

@@ -1,28 +1,28 @@
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, maintenancePool } from '../../src/core/database.js';
 import type { Database } from '../../src/core/db.types.js';
 import { queryPrepared, queryRows, usePreparedStatements } from '../../src/db/rows.js';
 import * as schema from '../../src/db/schema.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 
 let ctx: TestContext;
-let client: pg.Client;
+let pool: pg.Pool;
 let db: Database;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  // One connection, so pg_prepared_statements shows what this session prepared.
-  client = new pg.Client(ctx.databaseUrl);
-  await client.connect();
-  db = drizzle({ client, schema });
+  // The application's pool with one connection, so pg_prepared_statements shows what that session prepared.
+  pool = createPool(ctx.databaseUrl, maintenancePool(1));
+  db = drizzle({ client: pool, schema });
 });
 afterEach(() => {
   usePreparedStatements(true);
 });
 afterAll(async () => {
-  await client.end();
+  await pool.end();
   await ctx.close();
 });
 
@@ -38,7 +38,20 @@ describe('prepared statements', () => {
     const named = (await prepared()).filter((p) => p.name.startsWith('test.add_one.'));
     expect(named).toHaveLength(1);
     expect(named[0]!.name).toMatch(/^test\.add_one\.[0-9a-f]{16}$/);
-    await expect(queryPrepared(db, 'test.add_one', sql`SELECT 2 AS n`)).rejects.toThrow(/another text/);
+    // Drizzle wraps what the client throws, as it wraps the server's errors, and keeps it as the cause.
+    await expect(queryPrepared(db, 'test.add_one', sql`SELECT 2 AS n`)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/another text/) },
+    });
+  });
+
+  it('are named inside a transaction too, where Drizzle runs them on the checked-out connection', async () => {
+    const rows = await db.transaction((tx) =>
+      queryPrepared<{ n: number }>(tx, 'test.in_transaction', sql`SELECT ${7}::int * 6 AS n`),
+    );
+    expect(rows).toEqual([{ n: 42 }]);
+    const named = (await prepared()).filter((p) => p.name.startsWith('test.in_transaction.'));
+    expect(named).toHaveLength(1);
+    expect(named[0]!.statement).toMatch(/^\/\* prepared:test\.in_transaction \*\/ SELECT/);
   });
 
   it('are not named when switched off for a pooler that cannot track them', async () => {

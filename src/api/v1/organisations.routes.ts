@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ErrorCode } from '../../core/errors.js';
-import { paginationQuery } from '../../core/pagination.js';
+import { type Paginated, paginationQuery } from '../../core/pagination.js';
 import type { OrgKind } from '../../domain/organisations/organisations.repository.js';
+import type { OrgDto } from '../../domain/organisations/organisations.schemas.js';
 import * as s from '../../domain/organisations/organisations.schemas.js';
 import type { OrganisationService } from '../../domain/organisations/organisations.service.js';
 import { ANY_ROLE, requireRole, userContext } from '../guards.js';
@@ -19,27 +20,31 @@ interface OrgRouteOptions {
   }) => OrganisationService;
 }
 
-/**
- * The schemas of each kind. Restaurants validate and serialise with their own schemas at run time; they are
- * typed as the supplier's so one set of handlers serves both kinds (the service returns the union of DTOs).
- */
+/** A schema that parses either kind's value: what one set of handlers serving both kinds is given and answers. */
+type EitherKind<Supplier extends z.ZodType, Restaurant extends z.ZodType> = z.ZodType<
+  z.output<Supplier> | z.output<Restaurant>,
+  z.input<Supplier> | z.input<Restaurant>
+>;
+
+/** The schemas of each kind; each kind validates and serialises with its own at run time. */
 interface KindSchemas {
-  create: typeof s.supplierCreate;
-  update: typeof s.supplierUpdate;
-  dto: typeof s.supplierDto;
-  page: typeof s.supplierPage;
+  create: EitherKind<typeof s.supplierCreate, typeof s.restaurantCreate>;
+  update: EitherKind<typeof s.supplierUpdate, typeof s.restaurantUpdate>;
+  dto: EitherKind<typeof s.supplierDto, typeof s.restaurantDto>;
+  page: z.ZodType<
+    Paginated<OrgDto>,
+    Paginated<z.input<typeof s.supplierDto> | z.input<typeof s.restaurantDto>>
+  >;
 }
 const SCHEMAS: Record<OrgKind, KindSchemas> = {
   supplier: { create: s.supplierCreate, update: s.supplierUpdate, dto: s.supplierDto, page: s.supplierPage },
   restaurant: {
-    create: s.restaurantCreate as unknown as KindSchemas['create'],
-    update: s.restaurantUpdate as unknown as KindSchemas['update'],
-    dto: s.restaurantDto as unknown as KindSchemas['dto'],
-    page: s.restaurantPage as unknown as KindSchemas['page'],
+    create: s.restaurantCreate,
+    update: s.restaurantUpdate,
+    dto: s.restaurantDto,
+    page: s.restaurantPage,
   },
 };
-type Dto = z.infer<typeof s.supplierDto>;
-type Page = z.infer<typeof s.supplierPage>;
 
 /** /suppliers and /restaurants share one set of handlers; the schemas and role guards differ per kind. */
 export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async (
@@ -63,7 +68,7 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async 
       schema: { tags, security, summary: `Create a ${kind}`, body: create, response: { 201: dto } },
     },
     async (request, reply) =>
-      reply.status(201).send((await service.create(userContext(request), request.body)) as Dto),
+      reply.status(201).send(await service.create(userContext(request), request.body)),
   );
   app.get(
     '/',
@@ -77,7 +82,7 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async 
         response: { 200: page },
       },
     },
-    (request) => service.list(userContext(request), request.query) as Promise<Page>,
+    (request) => service.list(userContext(request), request.query),
   );
   app.get(
     '/:id',
@@ -86,7 +91,7 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async 
       config: { errors: [notFound] },
       schema: { tags, security, summary: `One ${kind}`, params: idParams, response: { 200: dto } },
     },
-    (request) => service.get(userContext(request), request.params.id) as Promise<Dto>,
+    (request) => service.get(userContext(request), request.params.id),
   );
   app.patch(
     '/:id',
@@ -102,7 +107,7 @@ export const organisationRoutes: FastifyPluginAsyncZod<OrgRouteOptions> = async 
         response: { 200: dto },
       },
     },
-    (request) => service.update(userContext(request), request.params.id, request.body) as Promise<Dto>,
+    (request) => service.update(userContext(request), request.params.id, request.body),
   );
   app.delete(
     '/:id',

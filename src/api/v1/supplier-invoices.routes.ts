@@ -1,5 +1,4 @@
 import multipart from '@fastify/multipart';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.js';
@@ -79,7 +78,7 @@ export const supplierInvoiceRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const upload = await readUpload(request, maxBytes);
       const result = await service.upload(userContext(request), upload);
-      return (reply as unknown as FastifyReply).status(result.status).send(result.body);
+      return reply.status(result.status).send(result.body);
     },
   );
 
@@ -125,7 +124,7 @@ export const supplierInvoiceRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const file = await service.file(userContext(request), request.params.id);
       const name = file.fileName.replace(/[^\w.-]+/g, '_');
-      return (reply as unknown as FastifyReply)
+      return reply
         .type(file.contentType)
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('x-content-type-options', 'nosniff')

@@ -234,14 +234,13 @@ export class FakeStripe {
     let body: string;
     try {
       const route = this.routes.find(([m, re]) => m === method && re.test(url.pathname));
-      if (!route)
+      const match = route ? url.pathname.match(route[1]) : null;
+      if (!route || !match)
         throw new FakeStripeError(404, {
           type: 'invalid_request_error',
           message: `Unrecognized request URL (${method}: ${url.pathname})`,
         });
-      body = JSON.stringify(
-        route[2](params, url.pathname.match(route[1]) ?? ([] as unknown as RegExpMatchArray)),
-      );
+      body = JSON.stringify(route[2](params, match));
     } catch (err) {
       if (!(err instanceof FakeStripeError)) throw err;
       status = err.status;

@@ -3,7 +3,6 @@ import { DomainError } from '../../core/errors.js';
 export const ACCOUNT_ERROR_CODES = [
   'INVALID_CREDENTIALS',
   'ACCOUNT_NOT_FOUND',
-  'EMAIL_TAKEN',
   'EMAIL_NOT_VERIFIED',
 ] as const;
 
@@ -24,6 +23,4 @@ export const emailNotVerified = () =>
     'EMAIL_NOT_VERIFIED',
     'An account with this e-mail address exists; it is linked only when the token says the address is verified (email_verified: true)',
   );
-export const emailTaken = () =>
-  new DomainError('EMAIL_TAKEN', 'Another account already uses this e-mail address');
 export const lastAdmin = () => new DomainError('CONFLICT', 'The last administrator cannot be demoted');

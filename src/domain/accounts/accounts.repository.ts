@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../core/db.types.js';
 import type { Page } from '../../core/pagination.js';
 import { type AccountRole, type AccountRow, accounts } from './accounts.models.js';
@@ -54,7 +54,8 @@ export async function linkExternalId(
   const [row] = await ex
     .update(accounts)
     .set({ externalId, lastLoginAt: sql`now()` })
-    .where(and(eq(accounts.id, id), isNull(accounts.externalId)))
+    // The same user's concurrent first sign-in may have linked it a moment ago; another user never relinks it.
+    .where(and(eq(accounts.id, id), or(isNull(accounts.externalId), eq(accounts.externalId, externalId))))
     .returning();
   return row;
 }

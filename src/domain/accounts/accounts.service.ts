@@ -3,6 +3,7 @@ import { TtlCache } from '../../core/ttl-cache.js';
 import type { Config, DevUser } from '../../core/config.js';
 import type { RequestContext, UserContext, UserPrincipal } from '../../core/context.js';
 import type { Database } from '../../core/db.types.js';
+import { isUniqueViolation } from '../../core/errors.js';
 import { type Page, type Paginated, toPage } from '../../core/pagination.js';
 import { issueAccessToken, type VerifiedToken } from '../../core/security.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -56,6 +57,60 @@ export function createAccountService(deps: { db: Database; config: Config }) {
   // Signed-in accounts by id, so an authenticated request does not read its account row every time. A role
   // change in this instance takes effect at once; other instances see it within AUTH_ACCOUNT_CACHE_MS.
   const accountCache = new TtlCache<UserPrincipal>(config.auth.accountCacheMs, 10_000);
+
+  /** A Clerk user: found by external_id, else linked by verified e-mail to an existing account, else created. */
+  async function resolveClerkUser(
+    ctx: RequestContext,
+    token: Extract<VerifiedToken, { kind: 'clerk-user' }>,
+  ): Promise<UserPrincipal> {
+    const known = await repo.findAccountByExternalId(db, token.externalId);
+    if (known) {
+      if (known.deletedAt) throw accountGone();
+      return principalOf(known);
+    }
+    if (!token.email) throw clerkEmailMissing();
+    const email = token.email.toLowerCase();
+    const refused = await db.transaction(async (tx) => {
+      const byEmail = await repo.findAccountByEmail(tx, email);
+      if (byEmail?.deletedAt) throw accountGone();
+      // This user's own concurrent first request created or linked it a moment ago.
+      if (byEmail && byEmail.externalId === token.externalId) return principalOf(byEmail);
+      // An account already linked to another Clerk user is never taken over through a matching e-mail claim.
+      if (byEmail?.externalId && byEmail.externalId !== token.externalId) throw accountLinkedElsewhere();
+      // Anyone can put any address on a new Clerk user: an existing account (an admin's, a pre-created
+      // supplier's) is linked only to a user whose address Clerk has verified.
+      if (byEmail && !token.emailVerified) return byEmail.id;
+      const linked = byEmail ? await repo.linkExternalId(tx, byEmail.id, token.externalId) : undefined;
+      if (byEmail && !linked) throw accountLinkedElsewhere();
+      const row = linked
+        ? linked
+        : await repo.insertAccount(tx, {
+            email,
+            role: 'RESTAURANT',
+            externalId: token.externalId,
+            displayName: token.name ?? null,
+          });
+      await recordAudit(
+        tx,
+        { ...ctx, principal: principalOf(row) },
+        {
+          action: byEmail ? 'auth.clerk.linked' : 'auth.clerk.account_created',
+          resourceType: 'account',
+          resourceId: row.id,
+          details: { provider: 'clerk' },
+        },
+      );
+      return principalOf(row);
+    });
+    if (typeof refused !== 'string') return refused;
+    await recordAudit(db, ctx, {
+      action: 'auth.clerk.link_refused',
+      resourceType: 'account',
+      resourceId: refused,
+      details: { provider: 'clerk', reason: 'email_not_verified', external_id: token.externalId },
+    });
+    throw emailNotVerified();
+  }
 
   return {
     /** POST /auth/dev/login (local mode only). The bcrypt hash lives in DEV_USERS, never in the database. */
@@ -121,51 +176,15 @@ export function createAccountService(deps: { db: Database; config: Config }) {
         accountCache.set(row.id, principal);
         return principal;
       }
-      const known = await repo.findAccountByExternalId(db, token.externalId);
-      if (known) {
-        if (known.deletedAt) throw accountGone();
-        return principalOf(known);
+      try {
+        return await resolveClerkUser(ctx, token);
+      } catch (err) {
+        // The first requests of a new Clerk user (or of two users giving one address) race to create its account:
+        // the loser hits the e-mail's or external id's unique index, and a second look finds the winner's row and
+        // answers as if this request had come second.
+        if (!isUniqueViolation(err)) throw err;
+        return resolveClerkUser(ctx, token);
       }
-      if (!token.email) throw clerkEmailMissing();
-      const email = token.email.toLowerCase();
-      const refused = await db.transaction(async (tx) => {
-        const byEmail = await repo.findAccountByEmail(tx, email);
-        if (byEmail?.deletedAt) throw accountGone();
-        // An account already linked to another Clerk user is never taken over through a matching e-mail claim.
-        if (byEmail?.externalId && byEmail.externalId !== token.externalId) throw accountLinkedElsewhere();
-        // Anyone can put any address on a new Clerk user: an existing account (an admin's, a pre-created
-        // supplier's) is linked only to a user whose address Clerk has verified.
-        if (byEmail && !token.emailVerified) return byEmail.id;
-        const linked = byEmail ? await repo.linkExternalId(tx, byEmail.id, token.externalId) : undefined;
-        if (byEmail && !linked) throw accountLinkedElsewhere();
-        const row = linked
-          ? linked
-          : await repo.insertAccount(tx, {
-              email,
-              role: 'RESTAURANT',
-              externalId: token.externalId,
-              displayName: token.name ?? null,
-            });
-        await recordAudit(
-          tx,
-          { ...ctx, principal: principalOf(row) },
-          {
-            action: byEmail ? 'auth.clerk.linked' : 'auth.clerk.account_created',
-            resourceType: 'account',
-            resourceId: row.id,
-            details: { provider: 'clerk' },
-          },
-        );
-        return principalOf(row);
-      });
-      if (typeof refused !== 'string') return refused;
-      await recordAudit(db, ctx, {
-        action: 'auth.clerk.link_refused',
-        resourceType: 'account',
-        resourceId: refused,
-        details: { provider: 'clerk', reason: 'email_not_verified', external_id: token.externalId },
-      });
-      throw emailNotVerified();
     },
 
     async me(ctx: UserContext) {

@@ -118,6 +118,7 @@ export async function readXlsx(bytes: Buffer, limits: ImportLimits): Promise<Tab
   const stored = boundedXlsx(bytes, limits.maxUnpackedBytes);
   let rows: Cell[][];
   try {
+    // read-excel-file types a date cell as `typeof Date` (the constructor); it returns Date instances.
     rows = (await readSheet(Buffer.from(stored))) as unknown as Cell[][];
   } catch {
     throw importFileInvalid('The file is not a readable XLSX workbook (its first sheet is read)');
