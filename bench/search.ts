@@ -9,7 +9,7 @@ import { BENCH_SECRET, benchDatabase, load, machine, saveResult, startApi } from
  * npm run bench:search — 1,000,000 generated Swedish foodservice products over 50 suppliers, the real API
  * under autocannon (32 connections, mixed queries), and the same queries as naive ILIKE SQL for the ratio.
  * Env: BENCH_PRODUCTS (default 1000000), BENCH_DURATION seconds (default 30), BENCH_CONNECTIONS (default 32),
- * BENCH_SEARCH_DATABASE (default iris_bench_search).
+ * BENCH_SEARCH_DATABASE (default iris_bench_search), BENCH_NAIVE_RUNS (default 3).
  */
 const DATABASE = process.env.BENCH_SEARCH_DATABASE ?? 'iris_bench_search';
 const SUPPLIERS = 50;
@@ -17,6 +17,8 @@ const TOTAL = Number(process.env.BENCH_PRODUCTS ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BATCH = 10_000;
+/** Runs of each naive scan (median): 3 by default, since one costs seconds at this size and the ratio is what counts. */
+const NAIVE_RUNS = Number(process.env.BENCH_NAIVE_RUNS ?? 3);
 
 /** One representative of each query class, timed one by one against the API and the naive SQL. */
 const QUERIES: { label: string; path: string; naive?: string }[] = [
@@ -162,7 +164,7 @@ async function prepareSearch(client: pg.Client): Promise<void> {
   await client.query('VACUUM ANALYZE search_terms');
 }
 
-async function naive(client: pg.Client, term: string, runs = 10): Promise<number> {
+async function naive(client: pg.Client, term: string, runs = NAIVE_RUNS): Promise<number> {
   const sqlText = `SELECT id, name, sku, price_cents FROM products
     WHERE deleted_at IS NULL AND active AND (name ILIKE $1 OR sku ILIKE $1 OR brand ILIKE $1 OR gtin ILIKE $1)
     ORDER BY name LIMIT 50`;
