@@ -156,4 +156,14 @@ Umsatzsteuer ( ) S  198,00  19  37,62`);
       expect.objectContaining({ quantity: '10.000', unitPriceCents: 2390, netCents: 23900, vatRateBp: 600 }),
     ]);
   });
+
+  it('an article row read without Swedish letters keeps its unit (säck → sack, förp → forp)', () => {
+    const doc = read(
+      '10175  Gul lök 5 kg  10 sack  64,50  6 %  645,00\n10212  Kycklingfilé  8 forp  289,50  6 %  2.316,00',
+    );
+    expect(doc.lines.map((l) => [l.quantity, l.unitCode, l.netCents])).toEqual([
+      ['10.000', 'SACK', 64_500],
+      ['8.000', 'FORP', 231_600],
+    ]);
+  });
 });

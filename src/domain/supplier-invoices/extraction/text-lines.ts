@@ -12,8 +12,9 @@ import { AMOUNT_SOURCE, parseAmount } from './text-values.js';
 
 export const VAT_WORD = /\b(moms|vat|mwst|ust|btw|tva|tax|iva|gst)\b/i;
 
+/** Units as printed, and as OCR without Swedish letters reads them (förp → forp, säck → sack). */
 const UNITS =
-  'st|kg|g|l|liter|lit|dl|cl|ml|frp|förp|krt|kart|fl|pkt|ask|hink|säck|dunk|bk|burk|pall|kolli|rl|EA|pcs|pc|h|tim|ea|x';
+  'st|kg|g|l|liter|lit|dl|cl|ml|frp|förp|forp|krt|kart|fl|pkt|ask|hink|säck|sack|dunk|bk|burk|pall|kolli|rl|EA|pcs|pc|h|tim|ea|x';
 const ROW = new RegExp(
   String.raw`^(?:(?<sku>[A-Z]{0,4}\d[\dA-Z-]{2,})\s+)?(?<desc>.*?\p{L}.*?)\s+(?<qty>-?\d{1,6}(?:[.,]\d{1,3})?)\s*(?<unit>${UNITS})?\.?\s+(?:à\s*)?(?<price>${AMOUNT_SOURCE})(?:\s*(?:kr|SEK|€))?(?:/(?:${UNITS}))?\s+(?:(?<rate>\d{1,2})\s?(?:%|[^\s\d]{1,2})?\s+)?(?<amount>${AMOUNT_SOURCE})(?:\s*(?:kr|SEK|€))?$`,
   'iu',
