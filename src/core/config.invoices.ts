@@ -19,7 +19,7 @@ export const invoiceReadingEnv = {
   INVOICE_OCR_WORKERS: int(Math.min(availableParallelism(), 8), 1, 8),
   /**
    * Tesseract languages, primary first. `eng` is the default: labels are matched without diacritics, it reads
-   * `%` and digits more surely than `swe` and costs less; `swe+eng` keeps å/ä/ö in names at ~1.5× the CPU
+   * `%` and digits more surely than `swe` and costs less; `swe+eng` keeps å/ä/ö in names at 1.2–1.5× the CPU
    * (docs/benchmarks.md).
    */
   INVOICE_OCR_LANGUAGES: z.preprocess(
