@@ -125,7 +125,7 @@ beforeAll(async () => {
   supplierId = await createOrg(db, 'supplier', 'Färskvaruhallen i Mälardalen AB', [
     { user: seller, role: 'owner' },
   ]);
-  ocr = createOcrEngine({ workers: 1, timeoutMs: 300_000, langPath: undefined });
+  ocr = createOcrEngine({ ...ctx.config.invoiceReading.ocr, workers: 1, timeoutMs: 300_000 });
   extraction = createExtractionService({
     db,
     store: createObjectStore(ctx.config.storage),

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readImageHeader } from '../../src/domain/supplier-invoices/extraction/image-header.js';
 import { openPdf } from '../../src/domain/supplier-invoices/extraction/pdf.js';
 import { extractFromText } from '../../src/domain/supplier-invoices/extraction/text-fields.js';
-import { pdfTextLines, type TextLine } from '../../src/domain/supplier-invoices/extraction/text-layout.js';
+import { pdfTextLines } from '../../src/domain/supplier-invoices/extraction/text-layout.js';
 import {
   amountsIn,
   bankgiroIn,
@@ -16,23 +16,8 @@ import {
   vatNumberIn,
 } from '../../src/domain/supplier-invoices/extraction/text-values.js';
 import { pngClaiming } from '../helpers/bad-documents.js';
+import { printed } from '../helpers/printed-lines.js';
 import { sharedDataDir } from '../helpers/shared-data.js';
-
-/** Printed lines as a PDF text layer gives them, set in a monospace font: 6 units a character, as typed. */
-function printed(text: string, confidence = 1): TextLine[] {
-  return text
-    .trim()
-    .split('\n')
-    .map((line, i) => {
-      const words = [...line.matchAll(/\S+/g)].map((m) => ({
-        text: m[0],
-        x0: m.index * 6,
-        x1: (m.index + m[0].length) * 6,
-        confidence,
-      }));
-      return { page: 1, y: i * 10, height: 8, words, text: line.trim() };
-    });
-}
 
 describe('Swedish amounts, dates and numbers', () => {
   it.each([

@@ -3,21 +3,38 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Block, createWorker, OEM, type Worker } from 'tesseract.js';
+import { type OcrImageSettings, prepareForOcr } from './ocr-image.js';
 import { lineText, type TextLine, type Word } from './text-layout.js';
 
 /**
- * Swedish and English OCR with tesseract.js, fully offline: the trained data comes from the npm packages
- * `@tesseract.js-data/swe` and `/eng` (integer "best" models), gathered into one language folder; nothing is
- * downloaded or cached at run time. A fixed number of workers bounds CPU and memory; a page that takes too
- * long is abandoned and its worker replaced.
+ * OCR with tesseract.js, fully offline: the trained data comes from the npm packages `@tesseract.js-data/eng`
+ * and `/swe` (INVOICE_OCR_LANGUAGES picks), gathered into one language folder; nothing is downloaded or
+ * cached at run time. A fixed number of workers bounds CPU and memory; workers are kept between pages (loading
+ * a model costs more than reading a page); a page that takes too long is abandoned and its worker replaced.
  */
+
+/** The two models the npm data packages ship: `best_int` (LSTM only, integer) and `standard` (4.0.0). */
+export type OcrModel = 'best_int' | 'standard';
+const MODEL_FOLDER: Record<OcrModel, string> = { best_int: '4.0.0_best_int', standard: '4.0.0' };
 
 export interface OcrSettings {
   workers: number;
   timeoutMs: number;
-  /** A folder with swe.traineddata.gz and eng.traineddata.gz; undefined gathers the npm packages' copies. */
+  /** A folder with <language>.traineddata.gz for each language; undefined gathers the npm packages' copies. */
   langPath: string | undefined;
+  /** Tesseract languages, primary first: each more is another recognition pass over uncertain words. */
+  languages: readonly OcrLanguage[];
+  model: OcrModel;
+  /** Overrides of TESSERACT_PARAMETERS, for comparing settings (bench); production uses the defaults. */
+  parameters?: Record<string, string>;
+  /** Grey, cropped and downscaled before reading; undefined hands the image over as it is. */
+  image?: OcrImageSettings;
+  /** Measure and undo the page's skew before reading (a second layout pass); default on. */
+  deskew?: boolean;
 }
+
+export const OCR_LANGUAGES = ['swe', 'eng'] as const;
+export type OcrLanguage = (typeof OCR_LANGUAGES)[number];
 
 export class OcrTimeout extends Error {
   constructor(ms: number) {
@@ -26,18 +43,26 @@ export class OcrTimeout extends Error {
   }
 }
 
-const LANGUAGES = ['swe', 'eng'] as const;
+/**
+ * Tesseract settings measured on the Swedish scans (docs/benchmarks.md): the word lists cost load time and
+ * steer Swedish words towards the model's own language; invoices are numbers and labels, not prose.
+ */
+export const TESSERACT_PARAMETERS: Record<string, string> = { load_system_dawg: '0', load_freq_dawg: '0' };
+
+/** Dictionary switches are read when a model loads, not per page. */
+const isInitParameter = (name: string) => name.startsWith('load_');
+
 const require = createRequire(import.meta.url);
 
-/** One folder with both languages' data, copied from node_modules once per data version. */
-async function languageFolder(): Promise<string> {
+/** One folder with the languages' data of one model, copied from node_modules once per data version. */
+async function languageFolder(model: OcrModel): Promise<string> {
   const version = (require('@tesseract.js-data/swe/package.json') as { version: string }).version;
-  const folder = join(tmpdir(), `iris-tessdata-${version}`);
+  const folder = join(tmpdir(), `iris-tessdata-${version}-${MODEL_FOLDER[model]}`);
   await mkdir(folder, { recursive: true });
-  for (const lang of LANGUAGES) {
+  for (const lang of OCR_LANGUAGES) {
     const source = join(
       dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)),
-      '4.0.0_best_int',
+      MODEL_FOLDER[model],
       `${lang}.traineddata.gz`,
     );
     const target = join(folder, `${lang}.traineddata.gz`);
@@ -87,12 +112,15 @@ export function createOcrEngine(settings: OcrSettings): OcrEngine {
   const all = new Set<Worker>();
 
   async function spawn(): Promise<Worker> {
-    folder ??= settings.langPath ? Promise.resolve(settings.langPath) : languageFolder();
-    const worker = await createWorker([...LANGUAGES], OEM.LSTM_ONLY, {
-      langPath: await folder,
-      cacheMethod: 'none',
-      gzip: true,
-    });
+    folder ??= settings.langPath ? Promise.resolve(settings.langPath) : languageFolder(settings.model);
+    const parameters = Object.entries({ ...TESSERACT_PARAMETERS, ...settings.parameters });
+    const worker = await createWorker(
+      [...settings.languages],
+      OEM.LSTM_ONLY,
+      { langPath: await folder, cacheMethod: 'none', gzip: true },
+      Object.fromEntries(parameters.filter(([name]) => isInitParameter(name))),
+    );
+    await worker.setParameters(Object.fromEntries(parameters.filter(([name]) => !isInitParameter(name))));
     all.add(worker);
     return worker;
   }
@@ -127,12 +155,13 @@ export function createOcrEngine(settings: OcrSettings): OcrEngine {
   }
 
   return {
-    async read(image, page) {
+    async read(original, page) {
+      const image = settings.image ? await prepareForOcr(original, settings.image) : original;
       const worker = await acquire();
       let timer: NodeJS.Timeout | undefined;
       try {
         const result = await Promise.race([
-          worker.recognize(image, { rotateAuto: true }, { blocks: true, text: false }),
+          worker.recognize(image, { rotateAuto: settings.deskew ?? true }, { blocks: true, text: false }),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => {
               reject(new OcrTimeout(settings.timeoutMs));

@@ -3,6 +3,7 @@ import type { InvoiceFormat } from '../sniff.js';
 import type { ExtractedInvoice, ExtractionSource, HeaderField } from './extracted.js';
 import { readImageHeader } from './image-header.js';
 import { type OcrEngine, OcrTimeout } from './ocr.js';
+import { ImageUndecodable } from './ocr-image.js';
 import { embeddedInvoiceXml, openPdf, PdfRejected } from './pdf.js';
 import { PageTooLarge, renderPage } from './raster.js';
 import { parseStructuredInvoice } from './structured.js';
@@ -125,6 +126,7 @@ export async function readDocument(
       throw new Unreadable(err.reason, err.message);
     if (err instanceof PageTooLarge) throw new Unreadable('IMAGE_TOO_LARGE', err.message);
     if (err instanceof OcrTimeout) throw new Unreadable('OCR_TIMEOUT', err.message);
+    if (err instanceof ImageUndecodable) throw new Unreadable('IMAGE_CORRUPT', err.message);
     if (
       typeof err === 'string' ||
       (err instanceof Error && /Error attempting to read image/i.test(err.message))

@@ -1,6 +1,6 @@
 import type { ExtractedInvoice, HeaderField } from './extracted.js';
 import { mulDiv } from './decimal.js';
-import { type Found, findLabelled, firstColumn, identifier } from './text-labels.js';
+import { type Found, findLabelled, firstColumn, identifier, titleNumber } from './text-labels.js';
 import type { TextLine } from './text-layout.js';
 import { FIELDS } from './text-field-labels.js';
 import { readItemLines } from './text-lines.js';
@@ -66,7 +66,10 @@ export function extractFromText(lines: TextLine[]): TextExtraction {
   const items = readItemLines(lines);
   const { groups, confidence: vatConfidence } = vatGroups(lines, items.lineIndexes);
   let net = take('net_total_cents', find('net', firstAmount));
-  let vatTotal = take('vat_total_cents', find('vatTotal', lastAmount));
+  let vatTotal = take(
+    'vat_total_cents',
+    find('vatTotal', lastAmount) ?? (groups.length === 0 ? find('vatTotalBare', lastAmount) : null),
+  );
   let gross = take('gross_total_cents', find('gross', lastAmount));
   const rounding = take('rounding_cents', find('rounding', firstAmount)) ?? 0;
   let payable = take('payable_cents', find('payable', firstAmount));
@@ -102,7 +105,10 @@ export function extractFromText(lines: TextLine[]): TextExtraction {
   const sellerVat = take('seller_vat_number', find('sellerVatNumber', vatNumberIn));
   const doc: ExtractedInvoice = {
     documentType: CREDIT.test(all) ? 'credit_note' : 'invoice',
-    invoiceNumber: take('invoice_number', find('invoiceNumber', identifier)),
+    invoiceNumber: take(
+      'invoice_number',
+      find('invoiceNumber', identifier) ?? titleNumber(lines) ?? find('invoiceNumberFallback', identifier),
+    ),
     issueDate: take('issue_date', find('issueDate', parseDate)),
     dueDate: take('due_date', find('dueDate', parseDate)),
     deliveryDate: take('delivery_date', find('deliveryDate', parseDate)),

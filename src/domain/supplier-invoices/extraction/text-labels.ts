@@ -39,7 +39,7 @@ export function fold(text: string): string {
 /** A regex for labels (folded), longest first, not inside a longer word. */
 export function labelPattern(labels: string[]): RegExp {
   const alternatives = [...labels].sort((a, b) => b.length - a.length).map((l) => escape(fold(l)));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}])`, 'iu');
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}])`, 'giu');
 }
 
 const BESIDE = 0.95;
@@ -81,17 +81,19 @@ function columnBelow(
     (w, i) => i > first && w.x0 - (line.words[i - 1]?.x1 ?? w.x0) > line.height * 1.2,
   );
   const right = next ? next.x0 - line.height * 0.3 : Number.POSITIVE_INFINITY;
-  const out: { text: string; confidence: number }[] = [];
   for (const below of following) {
     if (below.page !== line.page || below.y - line.y > line.height * 4) break;
     const words = below.words.filter((w) => w.x1 > left && w.x0 < right);
     if (words.length === 0) continue;
-    out.push({
-      text: words.map((w) => w.text).join(' '),
-      confidence: words.reduce((s, w) => s + w.confidence, 0) / words.length,
-    });
+    // The value sits right under its label: a line with other words in the column ends the search.
+    return [
+      {
+        text: words.map((w) => w.text).join(' '),
+        confidence: words.reduce((s, w) => s + w.confidence, 0) / words.length,
+      },
+    ];
   }
-  return out;
+  return [];
 }
 
 /** The reader's confidence in the words after a label (their mean: one smudge does not void the value). */
@@ -114,14 +116,16 @@ export function findLabelled<T>(
   for (const label of spec.labels) {
     const pattern = labelPattern([label]);
     for (const { line, i, folded } of indexed) {
-      const m = pattern.exec(folded);
-      if (!m || spec.exclude?.test(cellAround(folded, m.index))) continue;
-      const after = line.text.slice(m.index + m[0].length).replace(/^(?:[\s:.#=|—]|-(?!\s?\d))+/, '');
-      const beside = after === '' ? null : read(after);
-      if (beside !== null) return { value: beside, confidence: BESIDE * confidenceAfter(line, m.index) };
-      for (const below of columnBelow(line, lines.slice(i + 1, i + 1 + BELOW_LINES), m.index)) {
-        const value = read(below.text);
-        if (value !== null) return { value, confidence: BELOW * below.confidence };
+      // Every place the label stands on the line: a header row may name it twice ("Factuur datum  Factuur").
+      for (const m of folded.matchAll(pattern)) {
+        if (spec.exclude?.test(cellAround(folded, m.index))) continue;
+        const after = line.text.slice(m.index + m[0].length).replace(/^(?:[\s:.#=|—]|-(?!\s?\d))+/, '');
+        const beside = after === '' ? null : read(after);
+        if (beside !== null) return { value: beside, confidence: BESIDE * confidenceAfter(line, m.index) };
+        for (const below of columnBelow(line, lines.slice(i + 1, i + 1 + BELOW_LINES), m.index)) {
+          const value = read(below.text);
+          if (value !== null) return { value, confidence: BELOW * below.confidence };
+        }
       }
     }
   }
@@ -141,9 +145,26 @@ export function firstColumn(text: string): string | null {
   return cell === '' ? null : cell;
 }
 
-/** An identifier such as an invoice or order number: one token with at least one digit. */
+/** A date as one token (`8-9-2022`, `05.03.2018`, `2026-12-01`): printed beside "Invoice date", never a number. */
+const DATE_TOKEN = /^(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$/;
+
+/** An identifier such as an invoice or order number: one token with at least one digit, not a date. */
 export function identifier(text: string): string | null {
   const cleaned = text.replace(/^(?:nr|no|n°|nummer|number|#)\.?\s*[:.]?\s*/i, '');
   const token = /^([A-Z0-9][A-Z0-9/_#.-]*)/i.exec(cleaned.trim())?.[1]?.replace(/[.]$/, '');
-  return token && /\d/.test(token) && token.length <= 40 ? token : null;
+  return token && /\d/.test(token) && token.length <= 40 && !DATE_TOKEN.test(token) ? token : null;
+}
+
+/** A document title with its number: "Handelsrechnung (380) Nr. 471102 vom …", "Invoice (copy) No. 12". */
+const TITLE_NUMBER =
+  /(?:rechnung|gutschrift|invoice|credit ?note|facture|factuur|faktura|kreditnota)[^\n]{0,30}?(?<![\p{L}])(?:nr|no|n°|nummer|number)\.?\s*[:#]?\s*/giu;
+
+export function titleNumber(lines: TextLine[]): Found<string> | null {
+  for (const line of lines) {
+    for (const m of fold(line.text).matchAll(TITLE_NUMBER)) {
+      const value = identifier(line.text.slice(m.index + m[0].length));
+      if (value !== null) return { value, confidence: BESIDE * confidenceAfter(line, m.index) };
+    }
+  }
+  return null;
 }

@@ -4,17 +4,19 @@ import type { TextLine } from './text-layout.js';
 import { AMOUNT_SOURCE, parseAmount } from './text-values.js';
 
 /**
- * Invoice rows from printed text: "[article no] description quantity [unit] unit price [VAT %] amount". A row
+ * Invoice rows from printed text: "[article no] description quantity [unit] unit price [VAT %] amount" (OCR with
+ * the Swedish model may read the `%` as a letter pair or drop it: the rate column takes either). A row
  * counts only when quantity × unit price gives its amount (to the öre, or within a printed rounding), so a
  * heading, an address or a totals line is never taken for an article.
  */
 
 export const VAT_WORD = /\b(moms|vat|mwst|ust|btw|tva|tax|iva|gst)\b/i;
 
+/** Units as printed, and as OCR without Swedish letters reads them (förp → forp, säck → sack). */
 const UNITS =
-  'st|kg|g|l|liter|lit|dl|cl|ml|frp|förp|krt|kart|fl|pkt|ask|hink|säck|dunk|bk|burk|pall|kolli|rl|EA|pcs|pc|h|tim|ea|x';
+  'st|kg|g|l|liter|lit|dl|cl|ml|frp|förp|forp|krt|kart|fl|pkt|ask|hink|säck|sack|dunk|bk|burk|pall|kolli|rl|EA|pcs|pc|h|tim|ea|x';
 const ROW = new RegExp(
-  String.raw`^(?:(?<sku>[A-Z]{0,4}\d[\dA-Z-]{2,})\s+)?(?<desc>.*?\p{L}.*?)\s+(?<qty>-?\d{1,6}(?:[.,]\d{1,3})?)\s*(?<unit>${UNITS})?\.?\s+(?:à\s*)?(?<price>${AMOUNT_SOURCE})(?:\s*(?:kr|SEK|€))?(?:/(?:${UNITS}))?\s+(?:(?<rate>\d{1,2})\s?%\s+)?(?<amount>${AMOUNT_SOURCE})(?:\s*(?:kr|SEK|€))?$`,
+  String.raw`^(?:(?<sku>[A-Z]{0,4}\d[\dA-Z-]{2,})\s+)?(?<desc>.*?\p{L}.*?)\s+(?<qty>-?\d{1,6}(?:[.,]\d{1,3})?)\s*(?<unit>${UNITS})?\.?\s+(?:à\s*)?(?<price>${AMOUNT_SOURCE})(?:\s*(?:kr|SEK|€))?(?:/(?:${UNITS}))?\s+(?:(?<rate>\d{1,2})\s?(?:%|[^\s\d]{1,2})?\s+)?(?<amount>${AMOUNT_SOURCE})(?:\s*(?:kr|SEK|€))?$`,
   'iu',
 );
 

@@ -7,7 +7,17 @@ import { luhnValid } from '../../organisations/org-number.js';
 
 /** An amount as printed: optional sign, digits with thousands separators, two decimals after `,` or `.`. */
 export const AMOUNT_SOURCE = String.raw`[-−–]?\s?\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})*[.,]\d{2}(?!\d)|[-−–]?\d+[.,]\d{2}(?!\d)`;
-const AMOUNT_IN_TEXT = new RegExp(`(?<![\\d.,])(?:${AMOUNT_SOURCE})`, 'g');
+/** Not a date or a version: `21.05.14` and `1.2.30` hold no amount. */
+const AMOUNT_IN_TEXT = new RegExp(`(?<![\\d.,])(?:${AMOUNT_SOURCE})(?![.,/-]\\d)`, 'g');
+/**
+ * Whole amounts (`Rs 1939`, `€ 40`, `250 kr`) count only beside a currency: a bare integer is as likely a
+ * quantity, a year or a postcode.
+ */
+const CURRENCY_SIGN = String.raw`(?:Rs\.?|INR|₹|\$|US\$|€|EUR|£|GBP|SEK|kr|CHF|USD)`;
+const WHOLE_AMOUNT_IN_TEXT = new RegExp(
+  String.raw`(?<=${CURRENCY_SIGN}\s?)(?<![\p{L}]${CURRENCY_SIGN}\s?)([-−–]?\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+|[-−–]?\d{1,9})(?![\d.,]*\d)|(?<![\d.,\p{L}])([-−–]?\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+|[-−–]?\d{1,9})(?=\s?${CURRENCY_SIGN}(?!\p{L}))`,
+  'gu',
+);
 
 /** OCR confusions inside numbers: letters that look like digits, and `:`/`;` read for a decimal comma. */
 function cleanOcrDigits(text: string): string {
@@ -44,7 +54,15 @@ export function amountsIn(text: string): FoundAmount[] {
     const cents = parseAmount(m[0]);
     if (cents !== null) found.push({ cents, index: m.index, end: m.index + m[0].length });
   }
-  return found;
+  for (const m of cleaned.matchAll(WHOLE_AMOUNT_IN_TEXT)) {
+    const end = m.index + m[0].length;
+    if (found.some((f) => m.index < f.end && end > f.index)) continue;
+    const digits = m[0].replace(/[^\d]/g, '');
+    const negative = /^[-−–]/.test(m[0]);
+    const cents = Number(digits) * 100;
+    found.push({ cents: negative && cents !== 0 ? -cents : cents, index: m.index, end });
+  }
+  return found.sort((a, b) => a.index - b.index);
 }
 
 const MONTHS: Record<string, number> = {};
