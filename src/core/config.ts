@@ -27,6 +27,7 @@ import {
   recommendationConfig,
   recommendationEnv,
 } from './config.recommendations.js';
+import { forecastEnv } from './config.forecasts.js';
 
 export type { DevUser, ServiceAccountKey } from './config.fields.js';
 
@@ -201,6 +202,7 @@ const envSchema = z.object({
   ...invoiceReadingEnv,
   ...catalogEnv,
   ...recommendationEnv,
+  ...forecastEnv,
   RETENTION_BATCH_SIZE: int(1_000, 10, 10_000),
   RETENTION_MAX_BATCHES: int(10_000, 1, 1_000_000),
   RETENTION_SCHEDULE_ENABLED: bool(true),
@@ -308,6 +310,8 @@ export interface Config {
     threads: number;
     historyDays: number;
     holidayCountry: string;
+    /** Days a series keeps its model choice before the backtest chooses again. */
+    reselectDays: number;
     /** Undefined without OPENWEATHER_API_KEY: forecasts then run without weather regressors and say so. */
     openWeather: { apiKey: string; baseUrl: string; timeoutMs: number; retries: number } | undefined;
   };
@@ -528,6 +532,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       threads: e.FORECAST_THREADS,
       historyDays: e.FORECAST_HISTORY_DAYS,
       holidayCountry: e.FORECAST_HOLIDAY_COUNTRY,
+      reselectDays: e.FORECAST_RESELECT_DAYS,
       openWeather: e.OPENWEATHER_API_KEY
         ? {
             apiKey: e.OPENWEATHER_API_KEY,

@@ -78,9 +78,11 @@ export interface ProphetInput {
   settings?: Partial<ProphetSettings>;
   /** Skip intervals (backtests only need points). */
   pointsOnly?: boolean;
+  /** Also return the in-sample fit (`fitted`); only with `pointsOnly`, as sampled intervals over it cost much. */
+  withFitted?: boolean;
 }
 
-export function prophetForecast(input: ProphetInput): PointForecast {
+export function prophetForecast(input: ProphetInput): PointForecast & { fitted?: number[] } {
   ensureInitialised();
   const s = { ...DEFAULT_PROPHET_SETTINGS, ...input.settings };
   const { history, future } = input;
@@ -118,22 +120,38 @@ export function prophetForecast(input: ProphetInput): PointForecast {
       y: history.values.map((v) => forward(Math.max(0, v))),
       ...(input.regressors.length > 0 ? { x: regressorMap(input.regressors, history.regressors) } : {}),
     });
+    const fitted = input.pointsOnly === true && input.withFitted === true;
+    // One predict over history and future together: the in-sample fit costs no second call.
+    const days = fitted
+      ? { dates: [...history.dates, ...future.dates], regressors: joined(history, future) }
+      : future;
     const predicted = model.predict({
-      ds: future.dates.map(toSeconds),
-      ...(input.regressors.length > 0 ? { x: regressorMap(input.regressors, future.regressors) } : {}),
+      ds: days.dates.map(toSeconds),
+      ...(input.regressors.length > 0 ? { x: regressorMap(input.regressors, days.regressors) } : {}),
     });
     const back = s.logTransform ? Math.expm1 : (v: number) => v;
     const clamp = (v: number) => Math.max(0, back(v));
-    const points = predicted.yhat.point.map(clamp);
+    const all = predicted.yhat.point.map(clamp);
+    const skip = fitted ? history.dates.length : 0;
+    const points = all.slice(skip);
     const intervals = predicted.yhat.intervals;
     return {
       points,
       lower: intervals ? intervals.lower.map(clamp) : points,
       upper: intervals ? intervals.upper.map(clamp) : points,
+      ...(fitted ? { fitted: all.slice(0, skip) } : {}),
     };
   } finally {
     model.free();
   }
+}
+
+function joined(history: DailySeries, future: FutureDays): Record<string, number[]> | undefined {
+  if (!history.regressors || !future.regressors) return undefined;
+  const ahead = future.regressors;
+  return Object.fromEntries(
+    Object.entries(history.regressors).map(([name, past]) => [name, [...past, ...(ahead[name] ?? [])]]),
+  );
 }
 
 function holidayMap(dates: readonly string[]): Map<string, ProphetHoliday> | undefined {
