@@ -265,6 +265,7 @@ export async function createJobServices(deps: {
         historyDays: config.forecasts.historyDays,
         country: config.forecasts.holidayCountry,
         timezone: config.jobs.timezone,
+        reselectDays: config.forecasts.reselectDays,
       },
     }),
     paymentSync: paymentParts({ config, db, log, registry: deps.metrics ?? new PromRegistry() }).sync,

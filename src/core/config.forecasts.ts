@@ -12,6 +12,11 @@ export const forecastEnv = {
   OPENWEATHER_RETRIES: int(2, 0, 5),
   FORECAST_THREADS: int(1, 1, 16),
   FORECAST_HISTORY_DAYS: int(730, 56, 1_825),
+  /**
+   * A series' model choice (a rolling backtest of every candidate, several fits each) is remade at most this
+   * often; on the nights between, the chosen model alone is refitted to the new data.
+   */
+  FORECAST_RESELECT_DAYS: int(28, 1, 365),
   FORECAST_HOLIDAY_COUNTRY: z.preprocess(
     emptyToUndefined,
     z
@@ -28,6 +33,8 @@ export interface ForecastConfig {
   threads: number;
   historyDays: number;
   holidayCountry: string;
+  /** Days a series keeps its model choice before the backtest chooses again. */
+  reselectDays: number;
   /** Undefined without OPENWEATHER_API_KEY: forecasts then run without weather regressors and say so. */
   openWeather: { apiKey: string; baseUrl: string; timeoutMs: number; retries: number } | undefined;
 }
@@ -37,6 +44,7 @@ export function forecastConfig(e: ForecastEnv): ForecastConfig {
     threads: e.FORECAST_THREADS,
     historyDays: e.FORECAST_HISTORY_DAYS,
     holidayCountry: e.FORECAST_HOLIDAY_COUNTRY,
+    reselectDays: e.FORECAST_RESELECT_DAYS,
     openWeather: e.OPENWEATHER_API_KEY
       ? {
           apiKey: e.OPENWEATHER_API_KEY,

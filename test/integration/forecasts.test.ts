@@ -128,7 +128,7 @@ function training(apiKey: string | undefined) {
     db: ctx.database.db,
     pool: () => pool,
     weather: createWeatherProvider({ db: ctx.database.db, client }),
-    settings: { historyDays: 400, country: 'SE', timezone: 'Europe/Stockholm' },
+    settings: { historyDays: 400, country: 'SE', timezone: 'Europe/Stockholm', reselectDays: 28 },
   });
 }
 
@@ -264,4 +264,35 @@ describe('forecasts.refresh and reads', () => {
     });
     expect(badWeekdays.statusCode).toBe(400);
   });
+
+  it('refits the standing model choice on new data, and chooses again when the choice is due', async () => {
+    const before = await ctx.app.inject({
+      method: 'GET',
+      url: forecastUrl(restaurantId),
+      headers: chef.headers,
+    });
+    const selectedOn = before.json().training.selected_on;
+    expect(selectedOn).toBe(today);
+
+    await seedDemand(restaurantId, 1);
+    const kept = await training('test-key').refresh(log);
+    expect(kept).toMatchObject({ retrained: 2, reselected: 0, failed: 0 }); // the restaurant and supplier-wide
+    const refitted = await ctx.app.inject({
+      method: 'GET',
+      url: forecastUrl(restaurantId),
+      headers: chef.headers,
+    });
+    expect(refitted.json()).toMatchObject({
+      model: before.json().model,
+      backtest: before.json().backtest,
+      candidates: before.json().candidates,
+      training: { selected_on: selectedOn },
+    });
+
+    // Five weeks on (the last test: it trains for a later day), every choice is past FORECAST_RESELECT_DAYS (28) and the backtest runs again.
+    await seedDemand(restaurantId, 1);
+    const later = new Date(Date.now() + 35 * 86_400_000);
+    const due = await training('test-key').refresh(log, () => {}, later);
+    expect(due).toMatchObject({ retrained: 2, reselected: 2, failed: 0 });
+  }, 300_000);
 });

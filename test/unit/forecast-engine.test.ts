@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { seasonalNaive } from '../../src/domain/forecasts/engine/baselines.js';
 import { publicHolidays } from '../../src/domain/forecasts/engine/holidays.js';
-import { mase, smape } from '../../src/domain/forecasts/engine/metrics.js';
+import { backtestModels } from '../../src/domain/forecasts/engine/backtest.js';
+import { levelCorrectedEnsemble } from '../../src/domain/forecasts/engine/ensemble.js';
+import { mase, mean, smape } from '../../src/domain/forecasts/engine/metrics.js';
 import { candidateModels } from '../../src/domain/forecasts/engine/models.js';
 import { ForecastPool } from '../../src/domain/forecasts/engine/pool.js';
 import { prophetForecast } from '../../src/domain/forecasts/engine/prophet.js';
-import { chooseModel } from '../../src/domain/forecasts/engine/select.js';
+import { chooseModel, storedChoiceHolds } from '../../src/domain/forecasts/engine/select.js';
 import { addDays, buildDailySeries, type DailySeries } from '../../src/domain/forecasts/engine/series.js';
 import { renderChart } from '../../src/domain/forecasts/chart.js';
 
@@ -61,18 +63,62 @@ describe('baselines and metrics', () => {
 });
 
 describe('model choice', () => {
-  it('offers Prophet only from eight weeks of history, and with weather only when the series has it', () => {
+  it('offers Prophet and its ensemble only from eight weeks of history, with weather only when the series has it', () => {
+    expect(candidateModels(series(5), { holidays: [], weather: [] })).toEqual(['moving_average']);
     expect(candidateModels(series(30), { holidays: [], weather: ['temperature'] })).toEqual([
       'seasonal_naive',
-      'moving_average',
     ]);
     expect(candidateModels(series(60), { holidays: [], weather: ['temperature'] })).toEqual([
+      'ensemble_weather',
+      'ensemble',
       'prophet_weather',
       'prophet',
       'seasonal_naive',
-      'moving_average',
     ]);
-    expect(candidateModels(series(60), { holidays: [], weather: [] })).not.toContain('prophet_weather');
+    expect(candidateModels(series(60), { holidays: [], weather: [] })).toEqual([
+      'ensemble',
+      'prophet',
+      'seasonal_naive',
+    ]);
+  });
+
+  it('an ensemble in a backtest re-uses the fit of its Prophet: the same points as Prophet backtested alone', () => {
+    const s = series(120, 3);
+    const plan = { horizonDays: 14, origins: 2 };
+    const ctx = { holidays: [], weather: [] };
+    const [ensemble, shared] = backtestModels(['ensemble', 'prophet'], s, plan, ctx);
+    const [alone] = backtestModels(['prophet'], s, plan, ctx);
+    expect(shared!.origins.map((o) => o.forecast)).toEqual(alone!.origins.map((o) => o.forecast));
+    expect(ensemble!.origins).toHaveLength(2);
+    expect(ensemble!.origins[0]!.forecast).not.toEqual(alone!.origins[0]!.forecast);
+  });
+
+  it('serves a stored choice again only while the candidates are those it was chosen among', () => {
+    const stored = {
+      model: 'ensemble',
+      backtest: { mase: 0.7, smape: 20, origins: 4 },
+      candidates: { ensemble: 0.7, prophet: 0.75, seasonal_naive: 1 },
+    };
+    expect(storedChoiceHolds(stored, ['ensemble', 'prophet', 'seasonal_naive'])).toMatchObject({
+      model: 'ensemble',
+      backtest: { mase: 0.7 },
+    });
+    // Weather arrived: the weather models were never compared.
+    expect(
+      storedChoiceHolds(stored, [
+        'ensemble_weather',
+        'ensemble',
+        'prophet_weather',
+        'prophet',
+        'seasonal_naive',
+      ]),
+    ).toBeNull();
+    expect(
+      storedChoiceHolds({ ...stored, model: 'ensemble_weather' }, ['ensemble', 'prophet', 'seasonal_naive']),
+    ).toBeNull();
+    expect(
+      storedChoiceHolds({ ...stored, backtest: null }, ['ensemble', 'prophet', 'seasonal_naive']),
+    ).toBeNull();
   });
 
   it('keeps seasonal naive when nothing beats it on the series backtest (a pure weekly pattern)', () => {
@@ -91,6 +137,33 @@ describe('model choice', () => {
   it('a very short series is forecast by moving average without a backtest', () => {
     const choice = chooseModel(series(5), { holidays: [], weather: [] });
     expect(choice).toMatchObject({ model: 'moving_average', backtest: null });
+  });
+});
+
+describe('ensemble', () => {
+  it('moves Prophet by its recent median error, blends in the recent same-weekday mean, and scales the interval', () => {
+    // Four weeks of Mondays (20) and Tuesdays (40); Prophet's fit is 2 too low throughout, and forecasts 18 / 38.
+    const dates = Array.from({ length: 28 }, (_, i) => addDays('2025-01-06', i));
+    const values = dates.map((_, i) => (i % 7 === 1 ? 40 : 20) + (i % 2 === 0 ? 1 : -1));
+    const fitted = values.map((v, i) => v - 2 - (i % 2 === 0 ? 1 : -1));
+    const future = { dates: ['2025-02-03', '2025-02-04'] }; // Monday, Tuesday
+    const f = levelCorrectedEnsemble({ dates, values }, future, {
+      points: [18, 38],
+      lower: [18, 38],
+      upper: [18, 38],
+      fitted,
+    });
+    const mondays = mean(values.filter((_, i) => i % 7 === 0));
+    expect(f.points[0]).toBeCloseTo(0.75 * 20 + 0.25 * mondays);
+    expect(f.points[1]).toBeCloseTo(0.75 * 40 + 0.25 * mean(values.filter((_, i) => i % 7 === 1)));
+    f.points.forEach((p, i) => {
+      expect(f.lower[i]!).toBeLessThan(p);
+      expect(f.upper[i]!).toBeGreaterThan(p);
+      expect(f.upper[i]! / p).toBeCloseTo(f.upper[0]! / f.points[0]!); // proportional to the point
+    });
+    expect(() =>
+      levelCorrectedEnsemble({ dates, values }, future, { points: [1, 1], lower: [], upper: [] }),
+    ).toThrow(/in-sample fit/);
   });
 });
 

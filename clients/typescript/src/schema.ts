@@ -2187,7 +2187,7 @@ export interface components {
                 unit: string;
                 pack_size: number | null;
                 /** @enum {string} */
-                model: "prophet_weather" | "prophet" | "seasonal_naive" | "moving_average";
+                model: "ensemble_weather" | "ensemble" | "prophet_weather" | "prophet" | "seasonal_naive" | "moving_average";
                 forecast_quantity: number;
                 safety_stock: number;
                 on_hand: number;
@@ -8950,7 +8950,7 @@ export interface operations {
                         /** Format: uuid */
                         product_id: string;
                         /** @enum {string} */
-                        model: "prophet_weather" | "prophet" | "seasonal_naive" | "moving_average";
+                        model: "ensemble_weather" | "ensemble" | "prophet_weather" | "prophet" | "seasonal_naive" | "moving_average";
                         model_reason: string;
                         weather_used: boolean;
                         weather_note: string | null;

@@ -70,7 +70,7 @@ export const forecastSeries = pgTable(
     ),
     check(
       'forecast_series_model_known',
-      sql`${t.model} IN ('prophet_weather', 'prophet', 'seasonal_naive', 'moving_average')`,
+      sql`${t.model} IN ('ensemble_weather', 'ensemble', 'prophet_weather', 'prophet', 'seasonal_naive', 'moving_average')`,
     ),
   ],
 );

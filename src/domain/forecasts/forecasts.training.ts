@@ -4,7 +4,9 @@ import type { ForecastScope } from './forecasts.models.js';
 import * as repo from './forecasts.repository.js';
 import type { ForecastPool } from './engine/pool.js';
 import { publicHolidays } from './engine/holidays.js';
-import { addDays, buildDailySeries, openDays, type OpeningRules } from './engine/series.js';
+import { candidateModels, usesWeather } from './engine/models.js';
+import { storedChoiceHolds } from './engine/select.js';
+import { addDays, buildDailySeries, daysBetween, openDays, type OpeningRules } from './engine/series.js';
 import { MAX_HORIZON_DAYS } from './forecasts.schemas.js';
 import { WEATHER_REGRESSORS, type WeatherOutcome, type WeatherProvider } from './weather.service.js';
 
@@ -12,11 +14,15 @@ export interface TrainingSettings {
   historyDays: number;
   country: string;
   timezone: string;
+  /** Days a model choice stands before the backtest runs again (FORECAST_RESELECT_DAYS). */
+  reselectDays: number;
 }
 
 export interface RefreshSummary {
   considered: number;
   retrained: number;
+  /** Of those retrained, how many chose their model anew (the rest refitted the stored choice). */
+  reselected: number;
   unchanged: number;
   failed: number;
   weatherFallbacks: Record<string, number>;
@@ -36,7 +42,8 @@ export function localToday(timezone: string, now = new Date()): string {
 
 /**
  * Retrains the series whose demand changed since they were last trained (the digest differs), `pool.size` at a
- * time in worker threads, and stores each with its chosen model, backtest error and 90 days of points.
+ * time in worker threads, and stores each with its chosen model, backtest error and 90 days of points. The model
+ * choice (a backtest of every candidate) is remade only every `reselectDays`; between, the chosen model is refitted.
  */
 export function createForecastTraining(deps: {
   db: Database;
@@ -46,11 +53,22 @@ export function createForecastTraining(deps: {
 }) {
   const { db, settings } = deps;
 
+  /**
+   * A series chooses again after `days` minus up to half of that, by a stable hash of its key, so series first
+   * trained on the same night do not all run their backtests together again.
+   */
+  function reselectAfter(key: repo.SeriesKey, days: number): number {
+    let hash = 2166136261;
+    for (const c of `${key.ownerId}:${key.productId}`) hash = Math.imul(hash ^ c.charCodeAt(0), 16777619);
+    return days - ((hash >>> 0) % Math.ceil(days / 2));
+  }
+
   async function trainOne(
     key: repo.SeriesKey & { digest: string },
     today: string,
     weatherCache: Map<string, WeatherOutcome>,
     onWeatherFallback: (reason: string) => void,
+    onReselected: () => void,
   ) {
     const from = addDays(today, -settings.historyDays);
     const observations = await repo.demandOf(db, key, from);
@@ -93,15 +111,43 @@ export function createForecastTraining(deps: {
             },
           }
         : {};
-    const result = await deps.pool().run({
-      kind: 'select-and-forecast',
+    const ctx = { holidays, weather: weather.ok ? [...WEATHER_REGRESSORS] : [] };
+    const input = {
       history: { ...history, ...regressorsFor(history.dates) },
       future: { dates: futureDates, ...regressorsFor(futureDates) },
-      ctx: { holidays, weather: weather.ok ? [...WEATHER_REGRESSORS] : [] },
-    });
-    if (result.kind !== 'select-and-forecast') throw new Error('unexpected forecast task result');
-    const { choice, forecast } = result;
+      ctx,
+    };
+    const stored = await repo.findSeries(db, key);
+    const selectedOn = typeof stored?.training.selected_on === 'string' ? stored.training.selected_on : null;
+    const kept =
+      stored && selectedOn && daysBetween(selectedOn, today) < reselectAfter(key, settings.reselectDays)
+        ? storedChoiceHolds(
+            {
+              model: stored.model,
+              backtest:
+                stored.backtestMase === null
+                  ? null
+                  : {
+                      mase: stored.backtestMase,
+                      smape: stored.backtestSmape ?? 0,
+                      origins: stored.backtestOrigins,
+                    },
+              candidates: stored.candidates,
+            },
+            candidateModels(input.history, ctx),
+          )
+        : null;
+    const result = await deps
+      .pool()
+      .run(
+        kept ? { kind: 'forecast', model: kept.model, ...input } : { kind: 'select-and-forecast', ...input },
+      );
+    if (result.kind === 'backtest') throw new Error('unexpected forecast task result');
+    const choice = result.kind === 'select-and-forecast' ? result.choice : kept;
+    if (!choice) throw new Error('unexpected forecast task result');
+    const { forecast } = result;
     const values = history.values;
+    if (!kept) onReselected();
     await db.transaction((tx) =>
       repo.saveForecast(
         tx,
@@ -111,7 +157,7 @@ export function createForecastTraining(deps: {
           supplierId: key.scope === 'supplier' ? key.ownerId : null,
           productId: key.productId,
           model: choice.model,
-          weatherUsed: weather.ok && choice.model === 'prophet_weather',
+          weatherUsed: weather.ok && usesWeather(choice.model),
           weatherNote: weather.ok ? null : weather.note,
           backtestMase: choice.backtest?.mase ?? null,
           backtestSmape: choice.backtest?.smape ?? null,
@@ -123,6 +169,7 @@ export function createForecastTraining(deps: {
             open_days: values.length,
             mean_daily_demand: values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length,
             fit_ms: Math.round(result.fitMs),
+            selected_on: kept && selectedOn ? selectedOn : today,
           },
           historyFrom: history.dates[0] ?? null,
           historyTo: history.dates.at(-1) ?? null,
@@ -154,6 +201,7 @@ export function createForecastTraining(deps: {
       const summary: RefreshSummary = {
         considered: 0,
         retrained: 0,
+        reselected: 0,
         unchanged: 0,
         failed: 0,
         weatherFallbacks: {},
@@ -177,7 +225,7 @@ export function createForecastTraining(deps: {
             const key = todo[next++];
             if (!key) break;
             try {
-              await trainOne(key, today, weatherCache, onWeatherFallback);
+              await trainOne(key, today, weatherCache, onWeatherFallback, () => summary.reselected++);
               summary.retrained++;
             } catch (err) {
               summary.failed++;

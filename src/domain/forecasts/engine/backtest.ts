@@ -1,6 +1,6 @@
 import { mase, mean, smape } from './metrics.js';
-import { runModel, type ModelContext, type ModelName } from './models.js';
-import { addDays, headOf, sliceFuture, type DailySeries } from './series.js';
+import { runModel, type Fitted, type ModelContext, type ModelName } from './models.js';
+import { addDays, headOf, sliceFuture, type DailySeries, type FutureDays } from './series.js';
 
 export interface BacktestPlan {
   /** Calendar days forecast from each origin. */
@@ -39,6 +39,35 @@ export function originDates(series: DailySeries, plan: BacktestPlan): string[] {
   return out.reverse();
 }
 
+export interface OriginWindow {
+  origin: string;
+  /** Everything before the origin. */
+  history: DailySeries;
+  /** The open days of the `horizonDays` calendar days from the origin, and what happened on them. */
+  future: FutureDays;
+  actual: number[];
+}
+
+/** The train/test split at each usable origin of the plan, oldest first. */
+export function originWindows(series: DailySeries, plan: BacktestPlan): OriginWindow[] {
+  const windows: OriginWindow[] = [];
+  for (const origin of originDates(series, plan)) {
+    const start = series.dates.findIndex((d) => d >= origin);
+    if (start < 0 || start < (plan.minTrainingDays ?? 7)) continue;
+    const end = addDays(origin, plan.horizonDays);
+    let stop = start;
+    while (stop < series.dates.length && (series.dates[stop] ?? end) < end) stop++;
+    if (stop === start) continue;
+    windows.push({
+      origin,
+      history: headOf(series, start),
+      future: sliceFuture(series, start, stop - start),
+      actual: series.values.slice(start, stop),
+    });
+  }
+  return windows;
+}
+
 /**
  * Rolling-origin backtest: for each origin, train on everything before it and forecast the open days in the next
  * `horizonDays` calendar days. Only history is ever used to fit.
@@ -49,30 +78,39 @@ export function backtest(
   plan: BacktestPlan,
   ctx: ModelContext,
 ): BacktestResult {
-  const origins: OriginResult[] = [];
-  for (const origin of originDates(series, plan)) {
-    const start = series.dates.findIndex((d) => d >= origin);
-    if (start < 0 || start < (plan.minTrainingDays ?? 7)) continue;
-    const end = addDays(origin, plan.horizonDays);
-    let stop = start;
-    while (stop < series.dates.length && (series.dates[stop] ?? end) < end) stop++;
-    if (stop === start) continue;
-    const history = headOf(series, start);
-    const future = sliceFuture(series, start, stop - start);
-    const actual = series.values.slice(start, stop);
-    const forecast = runModel(model, history, future, { ...ctx, pointsOnly: true }).points;
-    origins.push({
-      origin,
-      actual,
-      forecast,
-      mase: mase(actual, forecast, history),
-      smape: smape(actual, forecast),
-    });
+  const [result] = backtestModels([model], series, plan, ctx);
+  if (!result) throw new Error('no backtest result');
+  return result;
+}
+
+/** The backtest of several models over the same origins; an ensemble re-uses its parts' fits at each origin. */
+export function backtestModels(
+  models: readonly ModelName[],
+  series: DailySeries,
+  plan: BacktestPlan,
+  ctx: ModelContext,
+): BacktestResult[] {
+  const origins = new Map<ModelName, OriginResult[]>(models.map((m) => [m, []]));
+  for (const { origin, history, future, actual } of originWindows(series, plan)) {
+    const memo = new Map<ModelName, Fitted>();
+    for (const model of models) {
+      const forecast = runModel(model, history, future, { ...ctx, pointsOnly: true }, memo).points;
+      origins.get(model)?.push({
+        origin,
+        actual,
+        forecast,
+        mase: mase(actual, forecast, history),
+        smape: smape(actual, forecast),
+      });
+    }
   }
-  return {
-    model,
-    origins,
-    mase: mean(origins.map((o) => o.mase)),
-    smape: mean(origins.map((o) => o.smape)),
-  };
+  return models.map((model) => {
+    const results = origins.get(model) ?? [];
+    return {
+      model,
+      origins: results,
+      mase: mean(results.map((o) => o.mase)),
+      smape: mean(results.map((o) => o.smape)),
+    };
+  });
 }

@@ -1,9 +1,28 @@
 import { movingAverage, seasonalNaive, type PointForecast } from './baselines.js';
+import { levelCorrectedEnsemble } from './ensemble.js';
 import { prophetForecast, type ProphetSettings } from './prophet.js';
 import type { DailySeries, FutureDays } from './series.js';
 
-export const MODEL_NAMES = ['prophet_weather', 'prophet', 'seasonal_naive', 'moving_average'] as const;
+export const MODEL_NAMES = [
+  'ensemble_weather',
+  'ensemble',
+  'prophet_weather',
+  'prophet',
+  'seasonal_naive',
+  'moving_average',
+] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** The Prophet an ensemble is built on (engine/ensemble.ts). */
+const ENSEMBLE_BASE = { ensemble_weather: 'prophet_weather', ensemble: 'prophet' } as const;
+
+/** A forecast with, for Prophet asked `withFitted`, its in-sample fit. */
+export type Fitted = PointForecast & { fitted?: number[] };
+
+/** Whether a model's forecast uses the weather regressors (itself or through its Prophet). */
+export function usesWeather(model: ModelName): boolean {
+  return model === 'prophet_weather' || model === 'ensemble_weather';
+}
 
 /** Below eight weeks of history Prophet has too little to learn a weekly and trend shape from (spec §12). */
 export const MIN_DAYS_FOR_PROPHET = 56;
@@ -14,14 +33,35 @@ export interface ModelContext {
   weather: readonly string[];
   prophet?: Partial<ProphetSettings>;
   pointsOnly?: boolean;
+  /** Prophet also returns its in-sample fit (points only). */
+  withFitted?: boolean;
 }
 
+/**
+ * Forecasts `future` with `model`. `memo` holds forecasts already made from this same history and future (points
+ * only, as in a backtest), so an ensemble and its Prophet share one fit.
+ */
 export function runModel(
   model: ModelName,
   history: DailySeries,
   future: FutureDays,
   ctx: ModelContext,
-): PointForecast {
+  memo?: Map<ModelName, Fitted>,
+): Fitted {
+  const hit = memo?.get(model);
+  if (hit && (!ctx.withFitted || hit.fitted)) return hit;
+  const result = compute(model, history, future, ctx, memo);
+  memo?.set(model, result);
+  return result;
+}
+
+function compute(
+  model: ModelName,
+  history: DailySeries,
+  future: FutureDays,
+  ctx: ModelContext,
+  memo: Map<ModelName, Fitted> | undefined,
+): Fitted {
   switch (model) {
     case 'seasonal_naive':
       return seasonalNaive(history, future);
@@ -36,7 +76,17 @@ export function runModel(
         regressors: model === 'prophet_weather' ? ctx.weather : [],
         ...(ctx.prophet ? { settings: ctx.prophet } : {}),
         ...(ctx.pointsOnly ? { pointsOnly: true } : {}),
+        ...(ctx.withFitted ? { withFitted: true } : {}),
       });
+    case 'ensemble':
+    case 'ensemble_weather': {
+      const base = { ...ctx, pointsOnly: true, withFitted: true };
+      return levelCorrectedEnsemble(
+        history,
+        future,
+        runModel(ENSEMBLE_BASE[model], history, future, base, memo),
+      );
+    }
   }
 }
 
@@ -44,11 +94,14 @@ export function runModel(
 export function candidateModels(history: DailySeries, ctx: ModelContext): ModelName[] {
   const models: ModelName[] = [];
   if (history.dates.length >= MIN_DAYS_FOR_PROPHET) {
-    if (ctx.weather.length > 0 && ctx.weather.every((w) => history.regressors?.[w]))
-      models.push('prophet_weather');
+    const weather = ctx.weather.length > 0 && ctx.weather.every((w) => history.regressors?.[w]);
+    if (weather) models.push('ensemble_weather');
+    models.push('ensemble');
+    if (weather) models.push('prophet_weather');
     models.push('prophet');
   }
+  // A moving average ignores the weekday: it stands in only until a week of history allows seasonal naive.
   if (history.dates.length >= 7) models.push('seasonal_naive');
-  models.push('moving_average');
+  else models.push('moving_average');
   return models;
 }

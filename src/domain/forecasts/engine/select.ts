@@ -1,4 +1,4 @@
-import { backtest, type BacktestPlan, type BacktestResult } from './backtest.js';
+import { backtestModels, type BacktestPlan } from './backtest.js';
 import { candidateModels, runModel, type ModelContext, type ModelName } from './models.js';
 import type { DailySeries, FutureDays } from './series.js';
 import type { PointForecast } from './baselines.js';
@@ -23,11 +23,7 @@ export function chooseModel(
   plan: BacktestPlan = SELECTION_PLAN,
 ): ModelChoice {
   const candidates = candidateModels(series, ctx);
-  const results: BacktestResult[] = [];
-  for (const model of candidates) {
-    const result = backtest(model, series, plan, ctx);
-    if (result.origins.length > 0) results.push(result);
-  }
+  const results = backtestModels(candidates, series, plan, ctx).filter((r) => r.origins.length > 0);
   const scores = Object.fromEntries(results.map((r) => [r.model, r.mase])) as Partial<
     Record<ModelName, number>
   >;
@@ -57,4 +53,24 @@ export function forecastWith(
   ctx: ModelContext,
 ): PointForecast {
   return runModel(choice.model, history, future, { ...ctx, pointsOnly: false });
+}
+
+/** A choice stored from an earlier night, with its backtest figures. */
+export interface StoredChoice {
+  model: string;
+  backtest: ModelChoice['backtest'];
+  candidates: Record<string, number>;
+}
+
+/**
+ * The stored choice can be served again without a new backtest when it was backtested and today's candidates are
+ * exactly those it was chosen among: a series that gained or lost weather, or grew long enough for Prophet,
+ * chooses again.
+ */
+export function storedChoiceHolds(stored: StoredChoice, today: readonly ModelName[]): ModelChoice | null {
+  const model = today.find((m) => m === stored.model);
+  if (!model || !stored.backtest) return null;
+  const before = Object.keys(stored.candidates);
+  if (before.length !== today.length || !today.every((m) => m in stored.candidates)) return null;
+  return { model, backtest: stored.backtest, candidates: stored.candidates };
 }

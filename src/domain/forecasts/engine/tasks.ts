@@ -1,4 +1,4 @@
-import { backtest, type BacktestPlan, type BacktestResult } from './backtest.js';
+import { backtestModels, type BacktestPlan, type BacktestResult } from './backtest.js';
 import type { PointForecast } from './baselines.js';
 import { runModel, type ModelContext, type ModelName } from './models.js';
 import { chooseModel, forecastWith, SELECTION_PLAN, type ModelChoice } from './select.js';
@@ -14,12 +14,18 @@ export type ForecastTask =
       ctx: ModelContext;
       plan?: BacktestPlan;
     }
-  | { kind: 'backtest'; model: ModelName; series: DailySeries; plan: BacktestPlan; ctx: ModelContext };
+  | {
+      kind: 'backtest';
+      models: ModelName[];
+      series: DailySeries;
+      plan: BacktestPlan;
+      ctx: ModelContext;
+    };
 
 export type ForecastTaskResult =
   | { kind: 'forecast'; forecast: PointForecast; fitMs: number }
   | { kind: 'select-and-forecast'; choice: ModelChoice; forecast: PointForecast; fitMs: number }
-  | { kind: 'backtest'; result: BacktestResult };
+  | { kind: 'backtest'; results: BacktestResult[] };
 
 export function runTask(task: ForecastTask): ForecastTaskResult {
   const started = performance.now();
@@ -34,6 +40,6 @@ export function runTask(task: ForecastTask): ForecastTaskResult {
       return { kind: 'select-and-forecast', choice, forecast, fitMs: performance.now() - started };
     }
     case 'backtest':
-      return { kind: 'backtest', result: backtest(task.model, task.series, task.plan, task.ctx) };
+      return { kind: 'backtest', results: backtestModels(task.models, task.series, task.plan, task.ctx) };
   }
 }
