@@ -101,6 +101,7 @@ export class EmbeddedClient {
   private readonly lock = new Lock();
   private changedRows = 0;
   private analyzing: Promise<string[]> | undefined;
+  private analyzeQueued: Promise<string[]> | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -195,9 +196,24 @@ export class EmbeddedClient {
    */
   analyzeDue(): Promise<string[]> {
     this.changedRows = 0;
-    this.analyzing ??= (async () => {
+    if (!this.analyzing) return this.startAnalyze();
+    // The run in flight may have read the counters before the latest writes: one more run follows it.
+    this.analyzeQueued ??= this.analyzing
+      .catch(() => [])
+      .then(() => {
+        this.analyzeQueued = undefined;
+        return this.startAnalyze();
+      });
+    return this.analyzeQueued;
+  }
+
+  private startAnalyze(): Promise<string[]> {
+    const run = (async () => {
       const release = await this.lock.acquire();
       try {
+        // Write counters reach the statistics views at most once a second unless a flush is forced; without it
+        // the rule below would judge the latest writes by counters that do not hold them yet.
+        await this.statement('SELECT pg_stat_force_next_flush()', [], {}, undefined);
         const due = await this.statement(DUE_FOR_ANALYZE, [], {}, undefined);
         const tables = (due.rows as { table: string }[]).map((r) => r.table);
         if (tables.length > 0) {
@@ -207,10 +223,11 @@ export class EmbeddedClient {
         return tables;
       } finally {
         release();
-        this.analyzing = undefined;
+        if (this.analyzing === run) this.analyzing = undefined;
       }
     })();
-    return this.analyzing;
+    this.analyzing = run;
+    return run;
   }
 
   /** Lets a running statement finish (briefly), closes the database cleanly if it can, and ends the thread. */
