@@ -4,6 +4,7 @@ import {
   type BacktestResult,
 } from '../src/domain/forecasts/engine/backtest.js';
 import { mase, mean, smape } from '../src/domain/forecasts/engine/metrics.js';
+import type { EnsembleSettings } from '../src/domain/forecasts/engine/ensemble.js';
 import type { ModelContext, ModelName } from '../src/domain/forecasts/engine/models.js';
 import type { ForecastPool } from '../src/domain/forecasts/engine/pool.js';
 import { SELECTION_PLAN } from '../src/domain/forecasts/engine/select.js';
@@ -23,6 +24,7 @@ export const TUNING_PLAN: BacktestPlan = {
 /** What a tuning run varies; everything else is the production default. */
 export interface EngineSettings {
   prophet?: Partial<ProphetSettings>;
+  ensemble?: Partial<EnsembleSettings>;
   /** Origins of the per-series model choice's backtest (production: SELECTION_PLAN). */
   selectionOrigins?: number;
 }
@@ -38,6 +40,7 @@ function contextFor(settings: EngineSettings): ModelContext {
     holidays: loadYaz()!.holidays,
     weather: weatherColumns(),
     ...(settings.prophet ? { prophet: settings.prophet } : {}),
+    ...(settings.ensemble ? { ensemble: settings.ensemble } : {}),
   };
 }
 

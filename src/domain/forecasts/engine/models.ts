@@ -1,5 +1,5 @@
 import { movingAverage, seasonalNaive, type PointForecast } from './baselines.js';
-import { levelCorrectedEnsemble } from './ensemble.js';
+import { levelCorrectedEnsemble, type EnsembleSettings } from './ensemble.js';
 import { prophetForecast, type ProphetSettings } from './prophet.js';
 import type { DailySeries, FutureDays } from './series.js';
 
@@ -32,6 +32,7 @@ export interface ModelContext {
   /** Weather regressor names available for this series (empty without weather). */
   weather: readonly string[];
   prophet?: Partial<ProphetSettings>;
+  ensemble?: Partial<EnsembleSettings>;
   pointsOnly?: boolean;
   /** Prophet also returns its in-sample fit (points only). */
   withFitted?: boolean;
@@ -85,6 +86,7 @@ function compute(
         history,
         future,
         runModel(ENSEMBLE_BASE[model], history, future, base, memo),
+        ctx.ensemble,
       );
     }
   }
