@@ -102,6 +102,7 @@ export class EmbeddedClient {
   private changedRows = 0;
   private analyzing: Promise<string[]> | undefined;
   private analyzeQueued: Promise<string[]> | undefined;
+  private analyzeGeneration = 0;
 
   private constructor(
     private readonly dir: string,
@@ -208,6 +209,7 @@ export class EmbeddedClient {
   }
 
   private startAnalyze(): Promise<string[]> {
+    const generation = ++this.analyzeGeneration;
     const run = (async () => {
       const release = await this.lock.acquire();
       try {
@@ -223,7 +225,8 @@ export class EmbeddedClient {
         return tables;
       } finally {
         release();
-        if (this.analyzing === run) this.analyzing = undefined;
+        // Only the latest run clears the slot: an earlier one finishing must not hide a run still going.
+        if (this.analyzeGeneration === generation) this.analyzing = undefined;
       }
     })();
     this.analyzing = run;
