@@ -110,6 +110,12 @@ describe('matching a word against the catalog vocabulary', () => {
     expect(matchWord(broad, 'kor', 'kor', false)).toMatchObject({ prefixAll: 'kor', exact: [], prefix: [] });
     expect(wordQuery(matchWord(vocab, 'och', null, false)).full).toBeNull();
   });
+
+  it('matches a whole number followed by another word as itself, and the one being typed as a prefix', () => {
+    expect(matchWord(vocab, '1', null, false)).toMatchObject({ exact: ['1'], prefixAll: null });
+    expect(wordQuery(matchWord(vocab, '73', null, false)).full).toBe("('73')");
+    expect(matchWord(vocab, '73', null, true)).toMatchObject({ exact: [], prefixAll: '73' });
+  });
 });
 
 describe('combining words into one query', () => {

@@ -147,6 +147,9 @@ export function matchWord(
     typo1: [],
     typo2: [],
   };
+  // A whole number the user has typed past matches as itself: as a prefix ("1", "73") it would gather every
+  // article number and GTIN beginning with it from the index (hundreds of milliseconds).
+  if (/^[0-9]+$/.test(word) && !asTyped) return { ...none, exact: [word] };
   if (!isLetterWord(word)) return { ...none, prefixAll: word };
   if (stem === null) return none;
   if (stem.length < 3) return { ...none, prefixAll: stem };
