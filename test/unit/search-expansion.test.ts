@@ -37,6 +37,14 @@ describe('typo rules', () => {
     expect(editDistance('taisk', 'talisk', 2)).toBe(1);
   });
 
+  it('carry nothing over from one comparison to the next (the rows are reused)', () => {
+    expect(editDistance('matlagningsgradde', 'matlagningsgradde', 2)).toBe(0);
+    expect(editDistance('zzzz', 'abcdefgh', 1, true)).toBe(2);
+    expect(editDistance('vispgrädde'.repeat(10), 'vispgrädde'.repeat(10), 2)).toBe(0);
+    expect(editDistance('lietz', 'leitz', 2)).toBe(1);
+    expect(editDistance('fev', 'feverish', 1, true)).toBe(0);
+  });
+
   it('stop counting above the budget and measure against prefixes when asked', () => {
     expect(editDistance('abcdef', 'uvwxyz', 1)).toBe(2);
     expect(editDistance('kyklin', 'kycklingfil', 1, true)).toBe(1);

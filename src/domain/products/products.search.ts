@@ -49,6 +49,8 @@ export function typoBudget(word: string): number {
   return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0;
 }
 
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
  * Damerau (optimal string alignment) distance of `a` to `b`, or to the closest prefix of `b` when `prefix`;
  * anything above `max` is reported as max + 1 (the computation stops as soon as it is certain).
@@ -56,10 +58,13 @@ export function typoBudget(word: string): number {
 export function editDistance(a: string, b: string, max: number, prefix = false): number {
   if (!prefix && Math.abs(a.length - b.length) > max) return max + 1;
   const cols = b.length + 1;
-  // Three rows of the matrix (the one before the previous is what a transposition reads), as typed arrays.
-  let before = new Int32Array(cols);
-  let previous = Int32Array.from({ length: cols }, (_, j) => j);
-  let current = new Int32Array(cols);
+  // Three rows of the matrix (the one before the previous is what a transposition reads), reused between calls:
+  // a new word is compared with every catalog term, and fresh typed arrays for each comparison kept the API's
+  // garbage collector busy under load.
+  if (rows[0].length < cols)
+    rows = [new Int32Array(cols * 2), new Int32Array(cols * 2), new Int32Array(cols * 2)];
+  let [before, previous, current] = rows;
+  for (let j = 0; j < cols; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
     let rowMin = i;
@@ -76,9 +81,13 @@ export function editDistance(a: string, b: string, max: number, prefix = false):
       if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
-    [before, previous, current] = [previous, current, before];
+    const oldest = before;
+    before = previous;
+    previous = current;
+    current = oldest;
   }
-  const distance = prefix ? Math.min(...previous) : (previous[b.length] ?? max + 1);
+  let distance = previous[b.length] ?? max + 1;
+  if (prefix) for (let j = 0; j < cols; j++) distance = Math.min(distance, previous[j] ?? distance);
   return Math.min(distance, max + 1);
 }
 
