@@ -124,6 +124,13 @@ describe('matching a word against the catalog vocabulary', () => {
     expect(wordQuery(matchWord(vocab, '73', null, false)).full).toBe("('73')");
     expect(matchWord(vocab, '73', null, true)).toMatchObject({ exact: [], prefixAll: '73' });
   });
+
+  it('knows without a query that a word of three letters and more that begins no lexeme matches nothing', () => {
+    const withCode = vocabulary(['abc123x', 'kycklingfil']);
+    expect(matchWord(withCode, 'abc12', null, false).prefixAll).toBe('abc12');
+    expect(wordQuery(matchWord(withCode, 'xqzv18', null, false)).full).toBeNull();
+    expect(matchWord(withCode, 'ab1', null, false).prefixAll).toBe('ab1');
+  });
 });
 
 describe('combining words into one query', () => {

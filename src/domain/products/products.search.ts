@@ -159,7 +159,12 @@ export function matchWord(
   // A whole number the user has typed past matches as itself: as a prefix ("1", "73") it would gather every
   // article number and GTIN beginning with it from the index (hundreds of milliseconds).
   if (/^[0-9]+$/.test(word) && !asTyped) return { ...none, exact: [word] };
-  if (!isLetterWord(word)) return { ...none, prefixAll: word };
+  if (!isLetterWord(word)) {
+    // The dictionary holds every catalog lexeme that begins with three letters ("xqzv18" among them, if any
+    // product had it): when none begins with such a word, it matches nothing, which is known without a query.
+    if (/^[a-z]{3}/.test(word) && vocab.withPrefix(word, 1).length === 0) return none;
+    return { ...none, prefixAll: word };
+  }
   if (stem === null) return none;
   if (stem.length < 3) return { ...none, prefixAll: stem };
   const listed = vocab.withPrefix(stem, MAX_EXPANSION);
