@@ -146,6 +146,18 @@ describe('combining words into one query', () => {
     expect(q.relaxedTo).toBeNull();
   });
 
+  it('looks for the fuzzy matches through the fuzzy alternatives alone, one word at a time', () => {
+    const q = rankedQuery([w('pagen', ['pag'], ['bag', 'lag']), w('tunna', ['tunn'], ['tonn'])], [])!;
+    expect(q.fuzzy).toBe("((('bag' | 'lag') & ('tunn' | 'tonn')) | (('pag' | 'bag' | 'lag') & ('tonn')))");
+    expect(rankedQuery([w('pagen', ['pag']), w('tunna', ['tunn'])], [])!.fuzzy).toBeNull();
+    const relaxed = rankedQuery(
+      [w('pagen', ['pag'], ['bag']), w('tunna', ['tunn']), w('fryst', ['fryst'])],
+      [],
+      2,
+    )!;
+    expect(relaxed.fuzzy).toBe("((('bag') & ('tunn')) | (('bag') & ('fryst')))");
+  });
+
   it('lets two words match as the compound they form', () => {
     const q = rankedQuery([w('kyckling', ['kyckling']), w('file', ['fil'])], [['kycklingfil']])!;
     expect(q.full).toBe("(('kyckling') & ('fil') | ('kycklingfil'))");

@@ -236,6 +236,8 @@ export interface WordQuery {
   full: string | null;
   tiers: (string | null)[];
   inName: string | null;
+  /** Only the compound and typo alternatives: what a match of `full` that is not `strict` matched this word by. */
+  fuzzy: string | null;
 }
 
 export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
@@ -254,6 +256,7 @@ export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
     tiers,
     // The same alternatives restricted to the name (and SKU): the ranking's attribute criterion.
     inName: anyOf([...exact, ...m.prefix, ...m.compound, ...m.typo1, ...m.typo2], [m.prefixAll], 'A'),
+    fuzzy: anyOf([...m.compound, ...m.typo1, ...m.typo2], []),
   };
 }
 
@@ -263,6 +266,11 @@ export interface RankedQuery {
   /** Matches with no typo or compound: ranked first, so they fill the bounded ranking window first. */
   strict: string | null;
   full: string;
+  /**
+   * A match of `full` that is not `strict` has some word matched only by a compound part or a typo: one of these
+   * alternatives (that word fuzzy, the others as in `full`), much rarer lexemes to intersect than `full`'s.
+   */
+  fuzzy: string | null;
   /** All words adjacent and in order (or the compound they form): the proximity criterion. */
   phrase: string | null;
   inName: string | null;
@@ -292,20 +300,26 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
   const n = words.length;
   const k = atLeast ?? n;
   if (n === 0 || k < 1) return null;
-  const combine = (pick: (w: WordQuery) => string | null, joinPairs: boolean): string | null => {
+  const combine = (
+    pick: (w: WordQuery, i: number) => string | null,
+    joinPairs: boolean,
+    including?: number,
+  ): string | null => {
     const groups = subsets(
       words.map((_, i) => i),
       k,
-    ).slice(0, MAX_SUBSETS);
+    )
+      .slice(0, MAX_SUBSETS)
+      .filter((idx) => including === undefined || idx.includes(including));
     const alternatives = groups.flatMap((idx) => {
       const parts: string[] = [];
       for (let p = 0; p < idx.length; p++) {
         const i = idx[p] ?? 0;
         const next = idx[p + 1];
         const joined = joinPairs && next === i + 1 ? anyOf(pairs[i] ?? [], []) : null;
-        const a = words[i] ? pick(words[i]) : null;
+        const a = words[i] ? pick(words[i], i) : null;
         if (joined && next !== undefined) {
-          const b = words[next] ? pick(words[next]) : null;
+          const b = words[next] ? pick(words[next], next) : null;
           parts.push(a && b ? `(${a} & ${b} | ${joined})` : joined);
           p++;
         } else if (a) parts.push(a);
@@ -317,6 +331,10 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
   };
   const full = combine((w) => w.full, true);
   if (!full) return null;
+  const fuzzyParts = words.flatMap((w, i) => {
+    const part = w.fuzzy === null ? null : combine((x, j) => (j === i ? x.fuzzy : x.full), true, i);
+    return part === null ? [] : [part];
+  });
   const joinedAll = pairs.flat();
   const phraseParts = words.map((w) => w.full);
   const phrase =
@@ -329,6 +347,7 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
     words,
     strict: combine((w) => w.strict, true),
     full,
+    fuzzy: fuzzyParts.length === 0 ? null : joinedBy('|', fuzzyParts),
     phrase,
     inName: combine((w) => w.inName, false),
     relaxedTo: k < n ? k : null,

@@ -49,11 +49,11 @@ export async function rankedSearch(
   const matchesFull = sql`${sv} @@ ${lexemes(query.full)}`;
   const strict = query.strict === null ? sql`false` : sql`${sv} @@ ${lexemes(query.strict)}`;
   const loose =
-    query.strict === query.full
-      ? sql`false`
-      : query.strict === null
-        ? matchesFull
-        : sql`${matchesFull} AND NOT (${strict})`;
+    query.strict === null
+      ? matchesFull
+      : query.fuzzy === null || query.strict === query.full
+        ? sql`false`
+        : sql`${sv} @@ ${lexemes(query.fuzzy)} AND NOT (${strict})`;
   const tierOf = (tiers: (string | null)[]) => {
     const whens = tiers.flatMap((t, i) =>
       t === null ? [] : [sql`WHEN ${sv} @@ ${lexemes(t)} THEN ${sql.raw(String(i))}`],
