@@ -146,16 +146,29 @@ describe('combining words into one query', () => {
     expect(q.relaxedTo).toBeNull();
   });
 
-  it('looks for the fuzzy matches through the fuzzy alternatives alone, one word at a time', () => {
+  it('looks for compound and typo matches through those alternatives alone, one word at a time', () => {
     const q = rankedQuery([w('pagen', ['pag'], ['bag', 'lag']), w('tunna', ['tunn'], ['tonn'])], [])!;
-    expect(q.fuzzy).toBe("((('bag' | 'lag') & ('tunn' | 'tonn')) | (('pag' | 'bag' | 'lag') & ('tonn')))");
-    expect(rankedQuery([w('pagen', ['pag']), w('tunna', ['tunn'])], [])!.fuzzy).toBeNull();
+    expect(q.typo).toBe("((('bag' | 'lag') & ('tunn' | 'tonn')) | (('pag' | 'bag' | 'lag') & ('tonn')))");
+    expect(q.compound).toBeNull();
+    expect(rankedQuery([w('pagen', ['pag']), w('tunna', ['tunn'])], [])!.typo).toBeNull();
     const relaxed = rankedQuery(
       [w('pagen', ['pag'], ['bag']), w('tunna', ['tunn']), w('fryst', ['fryst'])],
       [],
       2,
     )!;
-    expect(relaxed.fuzzy).toBe("((('bag') & ('tunn')) | (('bag') & ('fryst')))");
+    expect(relaxed.typo).toBe("((('bag') & ('tunn')) | (('bag') & ('fryst')))");
+    const gradde = wordQuery({
+      word: 'gradde',
+      exact: ['gradd'],
+      prefix: [],
+      prefixAll: null,
+      compound: ['vispgrad'],
+      typo1: ['grad'],
+      typo2: [],
+    });
+    const withCompound = rankedQuery([gradde, w('arla', ['arla'])], [])!;
+    expect(withCompound.compound).toBe("(('vispgrad') & ('arla'))");
+    expect(withCompound.typo).toBe("(('grad') & ('arla'))");
   });
 
   it('lets two words match as the compound they form', () => {

@@ -236,8 +236,9 @@ export interface WordQuery {
   full: string | null;
   tiers: (string | null)[];
   inName: string | null;
-  /** Only the compound and typo alternatives: what a match of `full` that is not `strict` matched this word by. */
-  fuzzy: string | null;
+  /** Only the compound parts, and only the typos: what a match of `full` that is not `strict` matched the word by. */
+  compound: string | null;
+  typo: string | null;
 }
 
 export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
@@ -256,7 +257,8 @@ export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
     tiers,
     // The same alternatives restricted to the name (and SKU): the ranking's attribute criterion.
     inName: anyOf([...exact, ...m.prefix, ...m.compound, ...m.typo1, ...m.typo2], [m.prefixAll], 'A'),
-    fuzzy: anyOf([...m.compound, ...m.typo1, ...m.typo2], []),
+    compound: anyOf(m.compound, []),
+    typo: anyOf([...m.typo1, ...m.typo2], []),
   };
 }
 
@@ -267,10 +269,12 @@ export interface RankedQuery {
   strict: string | null;
   full: string;
   /**
-   * A match of `full` that is not `strict` has some word matched only by a compound part or a typo: one of these
-   * alternatives (that word fuzzy, the others as in `full`), much rarer lexemes to intersect than `full`'s.
+   * A match of `full` that is not `strict` has some word matched only by a compound part (`compound`: one word by
+   * its compound parts, the others as in `full`) or else only by a typo (`typo`, likewise). Those with a typo rank
+   * below every match without one, so they are looked for only when the others do not fill the page.
    */
-  fuzzy: string | null;
+  compound: string | null;
+  typo: string | null;
   /** All words adjacent and in order (or the compound they form): the proximity criterion. */
   phrase: string | null;
   inName: string | null;
@@ -331,10 +335,13 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
   };
   const full = combine((w) => w.full, true);
   if (!full) return null;
-  const fuzzyParts = words.flatMap((w, i) => {
-    const part = w.fuzzy === null ? null : combine((x, j) => (j === i ? x.fuzzy : x.full), true, i);
-    return part === null ? [] : [part];
-  });
+  const oneWordBy = (by: (w: WordQuery) => string | null) => {
+    const parts = words.flatMap((w, i) => {
+      const part = by(w) === null ? null : combine((x, j) => (j === i ? by(x) : x.full), true, i);
+      return part === null ? [] : [part];
+    });
+    return parts.length === 0 ? null : joinedBy('|', parts);
+  };
   const joinedAll = pairs.flat();
   const phraseParts = words.map((w) => w.full);
   const phrase =
@@ -347,7 +354,8 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
     words,
     strict: combine((w) => w.strict, true),
     full,
-    fuzzy: fuzzyParts.length === 0 ? null : joinedBy('|', fuzzyParts),
+    compound: oneWordBy((w) => w.compound),
+    typo: oneWordBy((w) => w.typo),
     phrase,
     inName: combine((w) => w.inName, false),
     relaxedTo: k < n ? k : null,

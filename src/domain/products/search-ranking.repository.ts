@@ -48,12 +48,10 @@ export async function rankedSearch(
   const sv = products.searchVector;
   const matchesFull = sql`${sv} @@ ${lexemes(query.full)}`;
   const strict = query.strict === null ? sql`false` : sql`${sv} @@ ${lexemes(query.strict)}`;
-  const loose =
-    query.strict === null
-      ? matchesFull
-      : query.fuzzy === null || query.strict === query.full
-        ? sql`false`
-        : sql`${sv} @@ ${lexemes(query.fuzzy)} AND NOT (${strict})`;
+  const matches = (q: string | null) => (q === null ? sql`false` : sql`${sv} @@ ${lexemes(q)}`);
+  const compound = sql`${matches(query.compound)} AND NOT (${strict})`;
+  const typo = sql`${matches(query.typo)} AND NOT (${strict}) AND NOT (${matches(query.compound)})`;
+  const pageEnd = page.offset + page.limit;
   const tierOf = (tiers: (string | null)[]) => {
     const whens = tiers.flatMap((t, i) =>
       t === null ? [] : [sql`WHEN ${sv} @@ ${lexemes(t)} THEN ${sql.raw(String(i))}`],
@@ -110,15 +108,20 @@ export async function rankedSearch(
     Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${col(name)}`),
     sql`, `,
   );
-  const rows = await queryRows<RankedRow & { matched: number; wordHits: number[] }>(
+  const rows = await queryRows<RankedRow & { matched: number; wordHits: number[]; untyped: number }>(
     ex,
     sql`WITH strict AS (
           SELECT ${carried} FROM ${products} WHERE ${and(base, strict)} LIMIT ${window}
-        ), loose AS (
-          SELECT ${carried} FROM ${products} WHERE ${and(base, loose)}
+        ), compound AS (
+          SELECT ${carried} FROM ${products} WHERE ${and(base, compound)}
           LIMIT greatest(${window} - (SELECT count(*) FROM strict), 0)
+        ), untyped AS (
+          SELECT (SELECT count(*) FROM strict) + (SELECT count(*) FROM compound) AS n
+        ), typo AS (
+          SELECT ${carried} FROM ${products} WHERE ${and(base, typo)}
+          LIMIT CASE WHEN (SELECT n FROM untyped) < ${pageEnd} THEN ${window} - (SELECT n FROM untyped) ELSE 0 END
         ), candidates AS (
-          SELECT * FROM strict UNION ALL SELECT * FROM loose
+          SELECT * FROM strict UNION ALL SELECT * FROM compound UNION ALL SELECT * FROM typo
         ), ranked AS (
           SELECT c.*, ${words} AS words, ${typos} AS typos, ${inexact} AS inexact
           FROM candidates c
@@ -131,16 +134,17 @@ export async function rankedSearch(
             sql`, `,
           )},
                  ARRAY[${sql.join(t, sql`, `)}]::int[] AS tiers,
-                 count(*) OVER ()::int AS matched, ARRAY[${hits}]::int[] AS "wordHits"
+                 count(*) OVER ()::int AS matched, ARRAY[${hits}]::int[] AS "wordHits",
+                 (SELECT n FROM untyped)::int AS untyped
           FROM ranked ORDER BY ${order('')} LIMIT ${page.limit} OFFSET ${page.offset}
         )
-        SELECT ${outColumns}, page.tiers, page.matched, page."wordHits"
+        SELECT ${outColumns}, page.tiers, page.matched, page."wordHits", page.untyped
         FROM page JOIN ${products} ON ${products.id} = page.id
         ORDER BY ${order('page')}`,
   );
   const first = rows[0];
   // Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do.
-  const result = rows.map(({ matched: _m, wordHits: _h, tiers: rowTiers, ...row }) => {
+  const result = rows.map(({ matched: _m, wordHits: _h, untyped: _u, tiers: rowTiers, ...row }) => {
     const mapped = Object.fromEntries(
       Object.entries(listColumns).map(([name, column]) => {
         const value = (row as Record<string, unknown>)[name];
@@ -152,7 +156,9 @@ export async function rankedSearch(
   const fullWhere = and(base, matchesFull) as SQL;
   const matched = first?.matched ?? (page.offset > 0 ? await countCapped(ex, fullWhere, window) : 0);
   const wordHits = first?.wordHits ?? query.words.map(() => 0);
-  if (matched < window) return { rows: result, total: matched, exact: true, wordHits };
+  // Matches with a typo were not looked for when those without one filled the page: the count leaves them out.
+  const typosLeftOut = query.typo !== null && (first?.untyped ?? 0) >= pageEnd;
+  if (matched < window) return { rows: result, total: matched, exact: !typosLeftOut, wordHits };
   return {
     rows: result,
     total: Math.max(await plannerEstimate(ex, fullWhere), window),
