@@ -108,18 +108,19 @@ export async function rankedSearch(
     Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${col(name)}`),
     sql`, `,
   );
-  const rows = await queryRows<RankedRow & { matched: number; wordHits: number[]; untyped: number }>(
+  const rows = await queryRows<RankedRow & { matched: number; wordHits: number[]; typo_free: number }>(
     ex,
     sql`WITH strict AS (
           SELECT ${carried} FROM ${products} WHERE ${and(base, strict)} LIMIT ${window}
         ), compound AS (
           SELECT ${carried} FROM ${products} WHERE ${and(base, compound)}
           LIMIT greatest(${window} - (SELECT count(*) FROM strict), 0)
-        ), untyped AS (
-          SELECT (SELECT count(*) FROM strict) + (SELECT count(*) FROM compound) AS n
+        ), filled AS (
+          SELECT (SELECT count(*) FROM strict) + (SELECT count(*) FROM compound) AS taken,
+                 (SELECT count(*) FROM strict) + (SELECT count(*) FROM compound WHERE ${typos} = 0) AS typo_free
         ), typo AS (
           SELECT ${carried} FROM ${products} WHERE ${and(base, typo)}
-          LIMIT CASE WHEN (SELECT n FROM untyped) < ${pageEnd} THEN ${window} - (SELECT n FROM untyped) ELSE 0 END
+          LIMIT (SELECT CASE WHEN typo_free < ${pageEnd} THEN greatest(${window} - taken, 0) ELSE 0 END FROM filled)
         ), candidates AS (
           SELECT * FROM strict UNION ALL SELECT * FROM compound UNION ALL SELECT * FROM typo
         ), ranked AS (
@@ -135,16 +136,16 @@ export async function rankedSearch(
           )},
                  ARRAY[${sql.join(t, sql`, `)}]::int[] AS tiers,
                  count(*) OVER ()::int AS matched, ARRAY[${hits}]::int[] AS "wordHits",
-                 (SELECT n FROM untyped)::int AS untyped
+                 (SELECT typo_free FROM filled)::int AS typo_free
           FROM ranked ORDER BY ${order('')} LIMIT ${page.limit} OFFSET ${page.offset}
         )
-        SELECT ${outColumns}, page.tiers, page.matched, page."wordHits", page.untyped
+        SELECT ${outColumns}, page.tiers, page.matched, page."wordHits", page.typo_free
         FROM page JOIN ${products} ON ${products.id} = page.id
         ORDER BY ${order('page')}`,
   );
   const first = rows[0];
   // Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do.
-  const result = rows.map(({ matched: _m, wordHits: _h, untyped: _u, tiers: rowTiers, ...row }) => {
+  const result = rows.map(({ matched: _m, wordHits: _h, typo_free: _f, tiers: rowTiers, ...row }) => {
     const mapped = Object.fromEntries(
       Object.entries(listColumns).map(([name, column]) => {
         const value = (row as Record<string, unknown>)[name];
@@ -157,7 +158,7 @@ export async function rankedSearch(
   const matched = first?.matched ?? (page.offset > 0 ? await countCapped(ex, fullWhere, window) : 0);
   const wordHits = first?.wordHits ?? query.words.map(() => 0);
   // Matches with a typo were not looked for when those without one filled the page: the count leaves them out.
-  const typosLeftOut = query.typo !== null && (first?.untyped ?? 0) >= pageEnd;
+  const typosLeftOut = query.typo !== null && (first?.typo_free ?? 0) >= pageEnd;
   if (matched < window) return { rows: result, total: matched, exact: !typosLeftOut, wordHits };
   return {
     rows: result,
