@@ -4,8 +4,15 @@ import { openPdf, PdfRejected } from '../../src/domain/supplier-invoices/extract
 // Node's built-ins are not constructors and have no own `prototype`; pdfjs's bundled core-js polyfills, plain
 // functions, do.
 const replaced = () =>
-  [Array.prototype.push, JSON.parse, JSON.stringify, Function.prototype.toString].filter((f) =>
-    Object.hasOwn(f, 'prototype'),
+  (
+    [
+      [Array.prototype, 'push'],
+      [JSON, 'parse'],
+      [JSON, 'stringify'],
+      [Function.prototype, 'toString'],
+    ] as const
+  ).filter(([target, key]) =>
+    Object.hasOwn(Object.getOwnPropertyDescriptor(target, key)?.value as object, 'prototype'),
   ).length;
 
 describe("Node's built-ins beside pdfjs", () => {
