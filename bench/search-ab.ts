@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { parseConfig } from '../src/core/config.js';
 import { issueAccessToken } from '../src/core/security.js';
-import { BENCH_SECRET, dbUrl, machine, saveResult, startApi } from './lib.js';
+import { BENCH_SECRET, dbUrl, machine, processCpuSeconds, saveResult, startApi } from './lib.js';
 import { loadQueries, mixedLoad, SEARCH_CLASSES } from './search.js';
 
 /**
@@ -10,7 +10,9 @@ import { loadQueries, mixedLoad, SEARCH_CLASSES } from './search.js';
  * with its own node_modules, e.g. a `git worktree` of an older commit), both on the catalog `bench:search` seeded,
  * search cache off. Each query goes to both APIs in alternating order, so a busy machine slows both alike and the
  * ratio of the two stays meaningful where absolute latencies do not.
- * Then the mixed load of `bench:search` (cache off), baseline and current in turn, BENCH_AB_ROUNDS times each.
+ * Then the mixed load of `bench:search` (cache off), baseline and current in turn, BENCH_AB_ROUNDS times each,
+ * with the CPU time per request of the API process and of PostgreSQL's processes for this database (the other API
+ * idles meanwhile): unlike requests per second, what the machine's other load does not change.
  * Env: BENCH_AB_BASELINE (required), BENCH_AB_PER_CLASS (queries per class, default 20), BENCH_AB_ROUNDS (mixed
  * load phases per side, default 2; 0 skips them), BENCH_DURATION and BENCH_CONNECTIONS as for `bench:search`,
  * BENCH_SEARCH_DATABASE (default iris_bench_search).
@@ -32,11 +34,21 @@ export async function runSearchAbBench(): Promise<unknown> {
   const account = await client.query<{ id: string }>(
     `SELECT id FROM accounts WHERE email = 'bench-chef@iris.local'`,
   );
-  await client.end();
   if (!account.rows[0]) throw new Error(`run npm run bench:search first: ${DATABASE} has no bench account`);
   const config = parseConfig({ APP_SECRET: BENCH_SECRET, ACCESS_TOKEN_TTL_SECONDS: '86400' });
   const token = await issueAccessToken(config.auth, account.rows[0].id);
   const env = { DATABASE_URL: url, DATABASE_URL_DIRECT: url, SEARCH_CACHE_TTL_MS: '0', LOG_LEVEL: 'error' };
+  // CPU seconds so far of an API process and of each of this database's server processes.
+  const cpuSeconds = async (pid: number | undefined) => {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    const total = (cpu: { user: number; system: number } | undefined) => (cpu ? cpu.user + cpu.system : 0);
+    return {
+      api: total(processCpuSeconds(pid)),
+      db: new Map(rows.map((r) => [r.pid, total(processCpuSeconds(r.pid))])),
+    };
+  };
   const baseline = await startApi(env, resolve(baselineDir));
   const current = await startApi(env);
   const time = async (base: string, path: string) => {
@@ -86,8 +98,23 @@ export async function runSearchAbBench(): Promise<unknown> {
         ['baseline', baseline],
         ['current', current],
       ] as const) {
+        const before = await cpuSeconds(api.server.child.pid);
         const result = await mixedLoad(api.base, token, queries);
-        mixed.push({ side, round, ...result });
+        const after = await cpuSeconds(api.server.child.pid);
+        const perRequest = (a: number, b: number) =>
+          Math.round(((b - a) * 1000 * 100) / result.requests) / 100;
+        mixed.push({
+          side,
+          round,
+          ...result,
+          api_cpu_ms_per_request: perRequest(before.api, after.api),
+          // A server process that started during the phase counts from zero; one that ended (an idle connection
+          // of the other API) is left out.
+          db_cpu_ms_per_request: perRequest(
+            0,
+            [...after.db].reduce((sum, [pid, secs]) => sum + secs - (before.db.get(pid) ?? 0), 0),
+          ),
+        });
       }
     }
     if (mixed.length > 0) console.table(mixed);
@@ -95,5 +122,6 @@ export async function runSearchAbBench(): Promise<unknown> {
   } finally {
     baseline.server.child.kill('SIGTERM');
     current.server.child.kill('SIGTERM');
+    await client.end();
   }
 }

@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
+import type { UserContext } from '../../src/core/context.js';
 import { createPopularityService } from '../../src/domain/products/popularity.service.js';
+import { productQuery } from '../../src/domain/products/products.schemas.js';
+import { createProductService } from '../../src/domain/products/products.service.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
 
@@ -208,5 +211,37 @@ describe('the popularity job', () => {
     expect(row?.popularity).toBe(3);
     // Nothing changed since: the second refresh writes nothing.
     expect(await popularity.refresh()).toBe(0);
+  });
+});
+
+describe('the same search arriving twice at once', () => {
+  it('is answered by one trip to the database when the cache is on', async () => {
+    let executed = 0;
+    const real = ctx.database.db;
+    const counted = new Proxy(real, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop === 'execute') {
+          return (...args: Parameters<typeof real.execute>) => {
+            executed += 1;
+            return real.execute(...args);
+          };
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const service = createProductService({ db: counted, cache: { ttlMs: 60_000, maxEntries: 100 } });
+    const user = { principal: { role: 'RESTAURANT', accountId: chef.id } } as unknown as UserContext;
+    const run = (limit: number) =>
+      service.search(user, productQuery.parse({ q: 'kyckling', limit: String(limit) }));
+    await run(5); // loads the dictionary and the word's stem
+    executed = 0;
+    await run(6);
+    const alone = executed;
+    executed = 0;
+    const [a, b] = await Promise.all([run(7), run(7)]);
+    expect(alone).toBeGreaterThan(0);
+    expect(executed).toBe(alone);
+    expect(b).toEqual(a);
   });
 });

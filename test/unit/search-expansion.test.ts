@@ -37,6 +37,14 @@ describe('typo rules', () => {
     expect(editDistance('taisk', 'talisk', 2)).toBe(1);
   });
 
+  it('carry nothing over from one comparison to the next (the rows are reused)', () => {
+    expect(editDistance('matlagningsgradde', 'matlagningsgradde', 2)).toBe(0);
+    expect(editDistance('zzzz', 'abcdefgh', 1, true)).toBe(2);
+    expect(editDistance('vispgrädde'.repeat(10), 'vispgrädde'.repeat(10), 2)).toBe(0);
+    expect(editDistance('lietz', 'leitz', 2)).toBe(1);
+    expect(editDistance('fev', 'feverish', 1, true)).toBe(0);
+  });
+
   it('stop counting above the budget and measure against prefixes when asked', () => {
     expect(editDistance('abcdef', 'uvwxyz', 1)).toBe(2);
     expect(editDistance('kyklin', 'kycklingfil', 1, true)).toBe(1);
@@ -110,6 +118,19 @@ describe('matching a word against the catalog vocabulary', () => {
     expect(matchWord(broad, 'kor', 'kor', false)).toMatchObject({ prefixAll: 'kor', exact: [], prefix: [] });
     expect(wordQuery(matchWord(vocab, 'och', null, false)).full).toBeNull();
   });
+
+  it('matches a whole number followed by another word as itself, and the one being typed as a prefix', () => {
+    expect(matchWord(vocab, '1', null, false)).toMatchObject({ exact: ['1'], prefixAll: null });
+    expect(wordQuery(matchWord(vocab, '73', null, false)).full).toBe("('73')");
+    expect(matchWord(vocab, '73', null, true)).toMatchObject({ exact: [], prefixAll: '73' });
+  });
+
+  it('knows without a query that a word of three letters and more that begins no lexeme matches nothing', () => {
+    const withCode = vocabulary(['abc123x', 'kycklingfil']);
+    expect(matchWord(withCode, 'abc12', null, false).prefixAll).toBe('abc12');
+    expect(wordQuery(matchWord(withCode, 'xqzv18', null, false)).full).toBeNull();
+    expect(matchWord(withCode, 'ab1', null, false).prefixAll).toBe('ab1');
+  });
 });
 
 describe('combining words into one query', () => {
@@ -123,6 +144,31 @@ describe('combining words into one query', () => {
     expect(q.phrase).toBe("(('o''hara') <-> ('storm' | 'stor'))");
     expect(q.inName).toBe("(('o''hara':A) & ('storm':A | 'stor':A))");
     expect(q.relaxedTo).toBeNull();
+  });
+
+  it('looks for compound and typo matches through those alternatives alone, one word at a time', () => {
+    const q = rankedQuery([w('pagen', ['pag'], ['bag', 'lag']), w('tunna', ['tunn'], ['tonn'])], [])!;
+    expect(q.typo).toBe("((('bag' | 'lag') & ('tunn' | 'tonn')) | (('pag' | 'bag' | 'lag') & ('tonn')))");
+    expect(q.compound).toBeNull();
+    expect(rankedQuery([w('pagen', ['pag']), w('tunna', ['tunn'])], [])!.typo).toBeNull();
+    const relaxed = rankedQuery(
+      [w('pagen', ['pag'], ['bag']), w('tunna', ['tunn']), w('fryst', ['fryst'])],
+      [],
+      2,
+    )!;
+    expect(relaxed.typo).toBe("((('bag') & ('tunn')) | (('bag') & ('fryst')))");
+    const gradde = wordQuery({
+      word: 'gradde',
+      exact: ['gradd'],
+      prefix: [],
+      prefixAll: null,
+      compound: ['vispgrad'],
+      typo1: ['grad'],
+      typo2: [],
+    });
+    const withCompound = rankedQuery([gradde, w('arla', ['arla'])], [])!;
+    expect(withCompound.compound).toBe("(('vispgrad') & ('arla'))");
+    expect(withCompound.typo).toBe("(('grad') & ('arla'))");
   });
 
   it('lets two words match as the compound they form', () => {

@@ -49,6 +49,8 @@ export function typoBudget(word: string): number {
   return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0;
 }
 
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
  * Damerau (optimal string alignment) distance of `a` to `b`, or to the closest prefix of `b` when `prefix`;
  * anything above `max` is reported as max + 1 (the computation stops as soon as it is certain).
@@ -56,10 +58,13 @@ export function typoBudget(word: string): number {
 export function editDistance(a: string, b: string, max: number, prefix = false): number {
   if (!prefix && Math.abs(a.length - b.length) > max) return max + 1;
   const cols = b.length + 1;
-  // Three rows of the matrix (the one before the previous is what a transposition reads), as typed arrays.
-  let before = new Int32Array(cols);
-  let previous = Int32Array.from({ length: cols }, (_, j) => j);
-  let current = new Int32Array(cols);
+  // Three rows of the matrix (the one before the previous is what a transposition reads), reused between calls:
+  // a new word is compared with every catalog term, and fresh typed arrays for each comparison kept the API's
+  // garbage collector busy under load.
+  if (rows[0].length < cols)
+    rows = [new Int32Array(cols * 2), new Int32Array(cols * 2), new Int32Array(cols * 2)];
+  let [before, previous, current] = rows;
+  for (let j = 0; j < cols; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
     let rowMin = i;
@@ -76,9 +81,13 @@ export function editDistance(a: string, b: string, max: number, prefix = false):
       if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
-    [before, previous, current] = [previous, current, before];
+    const oldest = before;
+    before = previous;
+    previous = current;
+    current = oldest;
   }
-  const distance = prefix ? Math.min(...previous) : (previous[b.length] ?? max + 1);
+  let distance = previous[b.length] ?? max + 1;
+  if (prefix) for (let j = 0; j < cols; j++) distance = Math.min(distance, previous[j] ?? distance);
   return Math.min(distance, max + 1);
 }
 
@@ -147,7 +156,15 @@ export function matchWord(
     typo1: [],
     typo2: [],
   };
-  if (!isLetterWord(word)) return { ...none, prefixAll: word };
+  // A whole number the user has typed past matches as itself: as a prefix ("1", "73") it would gather every
+  // article number and GTIN beginning with it from the index (hundreds of milliseconds).
+  if (/^[0-9]+$/.test(word) && !asTyped) return { ...none, exact: [word] };
+  if (!isLetterWord(word)) {
+    // The dictionary holds every catalog lexeme that begins with three letters ("xqzv18" among them, if any
+    // product had it): when none begins with such a word, it matches nothing, which is known without a query.
+    if (/^[a-z]{3}/.test(word) && vocab.withPrefix(word, 1).length === 0) return none;
+    return { ...none, prefixAll: word };
+  }
   if (stem === null) return none;
   if (stem.length < 3) return { ...none, prefixAll: stem };
   const listed = vocab.withPrefix(stem, MAX_EXPANSION);
@@ -219,6 +236,9 @@ export interface WordQuery {
   full: string | null;
   tiers: (string | null)[];
   inName: string | null;
+  /** Only the compound parts, and only the typos: what a match of `full` that is not `strict` matched the word by. */
+  compound: string | null;
+  typo: string | null;
 }
 
 export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
@@ -237,6 +257,8 @@ export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
     tiers,
     // The same alternatives restricted to the name (and SKU): the ranking's attribute criterion.
     inName: anyOf([...exact, ...m.prefix, ...m.compound, ...m.typo1, ...m.typo2], [m.prefixAll], 'A'),
+    compound: anyOf(m.compound, []),
+    typo: anyOf([...m.typo1, ...m.typo2], []),
   };
 }
 
@@ -246,6 +268,13 @@ export interface RankedQuery {
   /** Matches with no typo or compound: ranked first, so they fill the bounded ranking window first. */
   strict: string | null;
   full: string;
+  /**
+   * A match of `full` that is not `strict` has some word matched only by a compound part (`compound`: one word by
+   * its compound parts, the others as in `full`) or else only by a typo (`typo`, likewise). Those with a typo rank
+   * below every match without one, so they are looked for only when the others do not fill the page.
+   */
+  compound: string | null;
+  typo: string | null;
   /** All words adjacent and in order (or the compound they form): the proximity criterion. */
   phrase: string | null;
   inName: string | null;
@@ -275,20 +304,26 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
   const n = words.length;
   const k = atLeast ?? n;
   if (n === 0 || k < 1) return null;
-  const combine = (pick: (w: WordQuery) => string | null, joinPairs: boolean): string | null => {
+  const combine = (
+    pick: (w: WordQuery, i: number) => string | null,
+    joinPairs: boolean,
+    including?: number,
+  ): string | null => {
     const groups = subsets(
       words.map((_, i) => i),
       k,
-    ).slice(0, MAX_SUBSETS);
+    )
+      .slice(0, MAX_SUBSETS)
+      .filter((idx) => including === undefined || idx.includes(including));
     const alternatives = groups.flatMap((idx) => {
       const parts: string[] = [];
       for (let p = 0; p < idx.length; p++) {
         const i = idx[p] ?? 0;
         const next = idx[p + 1];
         const joined = joinPairs && next === i + 1 ? anyOf(pairs[i] ?? [], []) : null;
-        const a = words[i] ? pick(words[i]) : null;
+        const a = words[i] ? pick(words[i], i) : null;
         if (joined && next !== undefined) {
-          const b = words[next] ? pick(words[next]) : null;
+          const b = words[next] ? pick(words[next], next) : null;
           parts.push(a && b ? `(${a} & ${b} | ${joined})` : joined);
           p++;
         } else if (a) parts.push(a);
@@ -300,6 +335,13 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
   };
   const full = combine((w) => w.full, true);
   if (!full) return null;
+  const oneWordBy = (by: (w: WordQuery) => string | null) => {
+    const parts = words.flatMap((w, i) => {
+      const part = by(w) === null ? null : combine((x, j) => (j === i ? by(x) : x.full), true, i);
+      return part === null ? [] : [part];
+    });
+    return parts.length === 0 ? null : joinedBy('|', parts);
+  };
   const joinedAll = pairs.flat();
   const phraseParts = words.map((w) => w.full);
   const phrase =
@@ -312,6 +354,8 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
     words,
     strict: combine((w) => w.strict, true),
     full,
+    compound: oneWordBy((w) => w.compound),
+    typo: oneWordBy((w) => w.typo),
     phrase,
     inName: combine((w) => w.inName, false),
     relaxedTo: k < n ? k : null,

@@ -110,6 +110,57 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
     return product;
   }
 
+  /** One search page from the database (`search` checks the cache first). */
+  async function answer(query: ProductQuery, visibility: Visibility): Promise<SearchPage> {
+    const filters = {
+      category: query.category,
+      supplierId: query.supplier_id,
+      minPriceCents: query.min_price_cents,
+      maxPriceCents: query.max_price_cents,
+      inStock: query.in_stock,
+      active: query.active,
+    };
+    const page: Page = { limit: query.limit, offset: query.offset };
+    const sort = parseSort(query.sort, query.q !== undefined);
+    let result: { rows: ProductView[]; total: number; exact: boolean; meta?: SearchMeta } | undefined;
+    if (query.q !== undefined && looksLikeCode(query.q)) {
+      result = await repo.searchProducts(
+        db,
+        { kind: 'code', prefix: query.q },
+        filters,
+        visibility,
+        sort,
+        page,
+      );
+      if (result.total === 0) result = undefined;
+    }
+    result ??=
+      query.q === undefined
+        ? await repo.searchProducts(db, { kind: 'none' }, filters, visibility, sort, page)
+        : await text.search(query.q, filters, visibility, sort, page);
+    return {
+      data: result.rows.map(productToDto),
+      pagination: {
+        limit: page.limit,
+        offset: page.offset,
+        total: result.total,
+        total_exact: result.exact,
+      },
+      ...(query.q !== undefined
+        ? {
+            search: result.meta ?? {
+              query: query.q,
+              corrected_query: null,
+              relaxed: false,
+              unmatched_words: [],
+            },
+          }
+        : {}),
+    };
+  }
+
+  const inFlight = new Map<string, Promise<SearchPage>>();
+
   const service = {
     /** Search and listing: SKU/GTIN prefix, else text search against the catalog vocabulary (catalog-search.ts). */
     async search(ctx: UserContext, query: ProductQuery): Promise<SearchPage> {
@@ -130,53 +181,20 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
         : '';
       const cached = cache.get(cacheKey);
       if (cached) return cached;
-      const filters = {
-        category: query.category,
-        supplierId: query.supplier_id,
-        minPriceCents: query.min_price_cents,
-        maxPriceCents: query.max_price_cents,
-        inStock: query.in_stock,
-        active: query.active,
-      };
-      const page: Page = { limit: query.limit, offset: query.offset };
-      const sort = parseSort(query.sort, query.q !== undefined);
-      let result: { rows: ProductView[]; total: number; exact: boolean; meta?: SearchMeta } | undefined;
-      if (query.q !== undefined && looksLikeCode(query.q)) {
-        result = await repo.searchProducts(
-          db,
-          { kind: 'code', prefix: query.q },
-          filters,
-          visibility,
-          sort,
-          page,
-        );
-        if (result.total === 0) result = undefined;
-      }
-      result ??=
-        query.q === undefined
-          ? await repo.searchProducts(db, { kind: 'none' }, filters, visibility, sort, page)
-          : await text.search(query.q, filters, visibility, sort, page);
-      const answer = {
-        data: result.rows.map(productToDto),
-        pagination: {
-          limit: page.limit,
-          offset: page.offset,
-          total: result.total,
-          total_exact: result.exact,
-        },
-        ...(query.q !== undefined
-          ? {
-              search: result.meta ?? {
-                query: query.q,
-                corrected_query: null,
-                relaxed: false,
-                unmatched_words: [],
-              },
-            }
-          : {}),
-      };
-      cache.set(cacheKey, answer);
-      return answer;
+      if (!cache.enabled) return answer(query, visibility);
+      // The same search arriving while it is on the database path waits for that answer instead of repeating it.
+      const pending = inFlight.get(cacheKey);
+      if (pending) return pending;
+      const computing = answer(query, visibility)
+        .then((page) => {
+          cache.set(cacheKey, page);
+          return page;
+        })
+        .finally(() => {
+          if (inFlight.get(cacheKey) === computing) inFlight.delete(cacheKey);
+        });
+      inFlight.set(cacheKey, computing);
+      return computing;
     },
 
     /** Active products per category, for everyone alike; optionally of one supplier. */
@@ -335,6 +353,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
   // Every catalog write clears this instance's search cache once it has finished, committed or not.
   const clear = () => {
     cache.clear();
+    inFlight.clear();
     categories.clear();
     dictionary.invalidate();
   };

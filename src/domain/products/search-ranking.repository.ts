@@ -24,7 +24,6 @@ export interface RankedRow extends ProductView {
 }
 
 const lexemes = (q: string) => sql`${q}::tsquery`;
-const sv = sql.identifier('sv');
 const col = (name: string) => sql.identifier(name);
 const sortColumn = { name: 'name', price_cents: 'priceCents', created_at: 'createdAt' } as const;
 
@@ -46,72 +45,107 @@ export async function rankedSearch(
 ): Promise<{ rows: RankedRow[]; total: number; exact: boolean; wordHits: number[] }> {
   const base = whereClause({ kind: 'none' }, filters, visibility);
   const window = Math.max(RANK_WINDOW, page.offset + page.limit);
-  const columns = sql.join(
-    Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${col(name)}`),
-    sql`, `,
-  );
-  const selected = sql`${columns}, ${products.searchVector} AS ${sv}, ${products.popularity} AS popularity`;
-  const matchesFull = sql`${products.searchVector} @@ ${lexemes(query.full)}`;
-  const strict =
-    query.strict === null ? sql`false` : sql`${products.searchVector} @@ ${lexemes(query.strict)}`;
-  const loose =
-    query.strict === query.full
-      ? sql`false`
-      : query.strict === null
-        ? matchesFull
-        : sql`${matchesFull} AND NOT (${strict})`;
+  const sv = products.searchVector;
+  const matchesFull = sql`${sv} @@ ${lexemes(query.full)}`;
+  const strict = query.strict === null ? sql`false` : sql`${sv} @@ ${lexemes(query.strict)}`;
+  const matches = (q: string | null) => (q === null ? sql`false` : sql`${sv} @@ ${lexemes(q)}`);
+  const compound = sql`${matches(query.compound)} AND NOT (${strict})`;
+  const typo = sql`${matches(query.typo)} AND NOT (${strict}) AND NOT (${matches(query.compound)})`;
+  const pageEnd = page.offset + page.limit;
   const tierOf = (tiers: (string | null)[]) => {
     const whens = tiers.flatMap((t, i) =>
       t === null ? [] : [sql`WHEN ${sv} @@ ${lexemes(t)} THEN ${sql.raw(String(i))}`],
     );
     return whens.length === 0 ? sql`NULL::int` : sql`CASE ${sql.join(whens, sql` `)} END`;
   };
-  const tiers = sql.join(
-    query.words.map((w) => tierOf(w.tiers)),
-    sql`, `,
-  );
   const flag = (q: string | null, whenAbsent: 0 | 1) =>
     q === null ? sql.raw(String(whenAbsent)) : sql`CASE WHEN ${sv} @@ ${lexemes(q)} THEN 0 ELSE 1 END`;
+  const t = query.words.map((_, i) => col(`t${i + 1}`));
+  // Only what ranking reads is carried through the window (one tier column per word, no arrays, no subqueries);
+  // the page's own rows are read in full at the end.
+  const tieColumns = [
+    ...new Set(sort.slice(1).flatMap(({ field }) => (field === 'relevance' ? [] : [field]))),
+  ];
+  const carried = sql.join(
+    [
+      sql`${products.id} AS id`,
+      sql`${products.popularity} AS popularity`,
+      sql`${products.name} AS name`,
+      ...tieColumns.filter((f) => f !== 'name').map((f) => sql`${listColumns[sortColumn[f]]} AS ${col(f)}`),
+      ...query.words.map((w, i) => sql`${tierOf(w.tiers)} AS ${t[i]}`),
+      sql`${flag(query.phrase, 0)} AS proximity`,
+      sql`${flag(query.inName, 1)} AS attribute`,
+    ],
+    sql`, `,
+  );
+  const sum = (parts: SQL[]) => sql.join(parts, sql` + `);
+  const words = sum(t.map((c) => sql`(${c} IS NOT NULL)::int`));
+  const typos = sum(t.map((c) => sql`greatest(coalesce(${c}, 0) - 2, 0)`));
+  const inexact = sum(t.map((c) => sql`least(coalesce(${c}, 0), 2)`));
   const hits = sql.join(
-    query.words.map((_, i) => sql`count(tiers[${sql.raw(String(i + 1))}]) OVER ()`),
+    t.map((c) => sql`count(${c}) OVER ()`),
     sql`, `,
   );
-  const outColumns = sql.join(
-    Object.keys(listColumns).map((name) => col(name)),
-    sql`, `,
-  );
-  const tieBreaks = sort
-    .slice(1)
-    .flatMap(({ field, descending }) =>
-      field === 'relevance' ? [] : [sql`${col(sortColumn[field])} ${sql.raw(descending ? 'DESC' : 'ASC')}`],
+  const extraColumns = tieColumns.filter((f) => f !== 'name').map((f) => col(f));
+  // The ranking, once over the window and again over the page's rows after they are read in full.
+  const order = (of: string) => {
+    const c = (name: string) => (of ? sql`${col(of)}.${col(name)}` : col(name));
+    return sql.join(
+      [
+        sql`${c('words')} DESC, ${c('typos')}, ${c('proximity')}, ${c('attribute')}, ${c('inexact')}`,
+        sql`${c('popularity')} DESC`,
+        ...sort
+          .slice(1)
+          .flatMap(({ field, descending }) =>
+            field === 'relevance' ? [] : [sql`${c(field)} ${sql.raw(descending ? 'DESC' : 'ASC')}`],
+          ),
+        sql`length(${c('name')}), ${c('name')}, ${c('id')}`,
+      ],
+      sql`, `,
     );
-  const rows = await queryRows<RankedRow & { matched: number; wordHits: number[] }>(
+  };
+  const outColumns = sql.join(
+    Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${col(name)}`),
+    sql`, `,
+  );
+  const rows = await queryRows<RankedRow & { matched: number; wordHits: number[]; typo_free: number }>(
     ex,
     sql`WITH strict AS (
-          SELECT ${selected} FROM ${products} WHERE ${and(base, strict)} LIMIT ${window}
-        ), loose AS (
-          SELECT ${selected} FROM ${products} WHERE ${and(base, loose)}
+          SELECT ${carried} FROM ${products} WHERE ${and(base, strict)} LIMIT ${window}
+        ), compound AS (
+          SELECT ${carried} FROM ${products} WHERE ${and(base, compound)}
           LIMIT greatest(${window} - (SELECT count(*) FROM strict), 0)
-        ), scored AS (
-          SELECT c.*, ARRAY[${tiers}]::int[] AS tiers, ${flag(query.phrase, 0)} AS proximity,
-                 ${flag(query.inName, 1)} AS attribute
-          FROM (SELECT * FROM strict UNION ALL SELECT * FROM loose) c
+        ), filled AS (
+          SELECT (SELECT count(*) FROM strict) + (SELECT count(*) FROM compound) AS taken,
+                 (SELECT count(*) FROM strict) + (SELECT count(*) FROM compound WHERE ${typos} = 0) AS typo_free
+        ), typo AS (
+          SELECT ${carried} FROM ${products} WHERE ${and(base, typo)}
+          LIMIT (SELECT CASE WHEN typo_free < ${pageEnd} THEN greatest(${window} - taken, 0) ELSE 0 END FROM filled)
+        ), candidates AS (
+          SELECT * FROM strict UNION ALL SELECT * FROM compound UNION ALL SELECT * FROM typo
         ), ranked AS (
-          SELECT scored.*,
-                 (SELECT count(t) FROM unnest(tiers) t) AS words,
-                 (SELECT coalesce(sum(greatest(t - 2, 0)), 0) FROM unnest(tiers) t) AS typos,
-                 (SELECT coalesce(sum(least(t, 2)), 0) FROM unnest(tiers) t) AS inexact
-          FROM scored
+          SELECT c.*, ${words} AS words, ${typos} AS typos, ${inexact} AS inexact
+          FROM candidates c
+        ), page AS (
+          SELECT ${sql.join(
+            [
+              ...['id', 'words', 'typos', 'proximity', 'attribute', 'inexact', 'popularity', 'name'].map(col),
+              ...extraColumns,
+            ],
+            sql`, `,
+          )},
+                 ARRAY[${sql.join(t, sql`, `)}]::int[] AS tiers,
+                 count(*) OVER ()::int AS matched, ARRAY[${hits}]::int[] AS "wordHits",
+                 (SELECT typo_free FROM filled)::int AS typo_free
+          FROM ranked ORDER BY ${order('')} LIMIT ${page.limit} OFFSET ${page.offset}
         )
-        SELECT ${outColumns}, tiers, count(*) OVER ()::int AS matched, ARRAY[${hits}]::int[] AS "wordHits"
-        FROM ranked
-        ORDER BY words DESC, typos, proximity, attribute, inexact, popularity DESC,
-                 ${sql.join([...tieBreaks, sql`length("name")`, sql`"name"`, sql`"id"`], sql`, `)}
-        LIMIT ${page.limit} OFFSET ${page.offset}`,
+        SELECT ${outColumns}, page.tiers, page.matched, page."wordHits", page.typo_free
+        FROM page JOIN ${products} ON ${products.id} = page.id
+        ORDER BY ${order('page')}`,
   );
   const first = rows[0];
   // Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do.
-  const result = rows.map(({ matched: _m, wordHits: _h, tiers: rowTiers, ...row }) => {
+  const result = rows.map(({ matched: _m, wordHits: _h, typo_free: _f, tiers: rowTiers, ...row }) => {
     const mapped = Object.fromEntries(
       Object.entries(listColumns).map(([name, column]) => {
         const value = (row as Record<string, unknown>)[name];
@@ -123,7 +157,9 @@ export async function rankedSearch(
   const fullWhere = and(base, matchesFull) as SQL;
   const matched = first?.matched ?? (page.offset > 0 ? await countCapped(ex, fullWhere, window) : 0);
   const wordHits = first?.wordHits ?? query.words.map(() => 0);
-  if (matched < window) return { rows: result, total: matched, exact: true, wordHits };
+  // Matches with a typo were not looked for when those without one filled the page: the count leaves them out.
+  const typosLeftOut = query.typo !== null && (first?.typo_free ?? 0) >= pageEnd;
+  if (matched < window) return { rows: result, total: matched, exact: !typosLeftOut, wordHits };
   return {
     rows: result,
     total: Math.max(await plannerEstimate(ex, fullWhere), window),

@@ -1,4 +1,8 @@
+// First: captures Node's built-ins before pdfjs's bundled polyfills replace them (core/native-builtins.ts).
+import { restoreNativeBuiltins } from '../../../core/native-builtins.js';
 import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+restoreNativeBuiltins();
 
 /** PDFs, opened defensively: no eval, no fonts, no network; encrypted, corrupt and oversized documents refused. */
 
@@ -24,10 +28,13 @@ export async function openPdf(bytes: Buffer, maxPages: number): Promise<PDFDocum
       verbosity: 0,
     }).promise;
   } catch (err) {
+    restoreNativeBuiltins();
     const name = (err as Error).name;
     if (name === 'PasswordException') throw new PdfRejected('PDF_ENCRYPTED', 'The PDF is password-protected');
     throw new PdfRejected('PDF_CORRUPT', `The PDF cannot be read: ${(err as Error).message.slice(0, 200)}`);
   }
+  // The first document loads pdfjs's worker module, whose polyfills replace the built-ins again.
+  restoreNativeBuiltins();
   if (doc.numPages > maxPages) {
     await doc.destroy();
     throw new PdfRejected(
