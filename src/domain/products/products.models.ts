@@ -78,7 +78,6 @@ export const products = pgTable(
     // The spec's trigram index over (name || ' ' || sku).
     index('products_name_sku_trgm_idx').using('gin', sql`(${t.name} || ' ' || ${t.sku}) gin_trgm_ops`),
     index('products_search_vector_idx').using('gin', t.searchVector),
-    index('products_search_key_trgm_idx').using('gin', sql`${t.searchKey} gin_trgm_ops`),
     index('products_sku_prefix_idx').using('btree', sql`lower(${t.sku}) text_pattern_ops`),
     index('products_gtin_idx')
       .on(t.gtin)
