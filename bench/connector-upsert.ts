@@ -6,11 +6,11 @@ import { openPostgres } from '../src/core/database.js';
 import type { Database } from '../src/core/db.types.js';
 import type { PortalItem } from '../src/connectors/connector.js';
 import { customerPriceOre, formatKronor, portalProduct } from '../src/connectors/portals/catalog.js';
-import * as mirror from '../src/domain/integrations/catalog-mirror.repository.js';
 import { queryRows } from '../src/db/rows.js';
 import { createOrg, createUser } from '../test/helpers/identity.js';
-import { measure } from './cpu.js';
-import { BENCH_SECRET, benchDatabase, machine, saveResult } from './lib.js';
+import pg from 'pg';
+import { ADMIN_URL, BENCH_SECRET, benchDatabase, dbUrl, machine, saveResult } from './lib.js';
+import { timeUpsertStep } from './upsert-step.js';
 
 /**
  * tsx bench/connector-upsert.ts [database…] — the connector sync's upsert step alone, without a browser, A/B across
@@ -18,11 +18,15 @@ import { BENCH_SECRET, benchDatabase, machine, saveResult } from './lib.js';
  * write, unchanged, 5 % repriced), so a schema variant (one database migrated differently, e.g. from another
  * checkout) is compared with the other under the same load. Reports wall time and CPU ms per item of Node and the
  * database's backends. Databases are migrated with this checkout's migrations when they do not exist yet.
+ * Each round runs the sync's pipeline with every writer count of BENCH_UPSERT_WRITERS (default 1,2).
  * Env: BENCH_CONNECTOR_ITEMS (20000), CONNECTOR_SYNC_BATCH_ITEMS (2000), BENCH_UPSERT_ROUNDS (3).
  */
 const ITEMS = Number(process.env.BENCH_CONNECTOR_ITEMS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_UPSERT_ROUNDS ?? 3);
 const CUSTOMER = 'K77001';
+const BATCH = Number(process.env.CONNECTOR_SYNC_BATCH_ITEMS ?? 2000);
+const PAGE_SIZE = 250;
+const WRITERS = (process.env.BENCH_UPSERT_WRITERS ?? '1,2').split(',').map(Number);
 
 /** The catalog as the sync's reader yields it from the Martin & Servera replica. */
 function portalItems(count: number): PortalItem[] {
@@ -46,6 +50,16 @@ function portalItems(count: number): PortalItem[] {
   });
 }
 
+async function databaseExists(name: string): Promise<boolean> {
+  const admin = new pg.Client(ADMIN_URL);
+  await admin.connect();
+  try {
+    return ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0;
+  } finally {
+    await admin.end();
+  }
+}
+
 interface Variant {
   name: string;
   db: Database;
@@ -53,9 +67,22 @@ interface Variant {
   connectionId: string;
 }
 
+const writeAll = (v: Variant, supplierId: string, items: PortalItem[], writers: number) =>
+  timeUpsertStep(
+    v.db,
+    { connectionId: v.connectionId, supplierId, runId: randomUUID(), fallbackCategory: 'Bench' },
+    items,
+    { database: v.name, pageSize: PAGE_SIZE, batchItems: BATCH, writers },
+  );
+
 async function openVariant(name: string, items: PortalItem[]): Promise<Variant> {
-  const { url, client } = await benchDatabase(name);
-  await client.end();
+  // An existing database is used as it is (it may be migrated from another checkout); a new one is migrated here.
+  const url = (await databaseExists(name))
+    ? dbUrl(name)
+    : await benchDatabase(name).then(async (b) => {
+        await b.client.end();
+        return b.url;
+      });
   const config = parseConfig({ APP_SECRET: BENCH_SECRET, DATABASE_URL: url });
   const handle = await openPostgres(url, config.database.pool);
   const db = handle.db;
@@ -68,32 +95,10 @@ async function openVariant(name: string, items: PortalItem[]): Promise<Variant> 
         VALUES (${restaurantId}::uuid, ${`bench_${randomUUID().slice(0, 8)}`}, 'active', now(), 'bench', ${owner.id}::uuid)
         RETURNING id`,
   );
-  const connectionId = row!.id;
+  const variant = { name, db, close: () => handle.close(), connectionId: row!.id };
   // As in the full bench, the connection's cache already holds the catalog (the sync wrote it).
-  const synced = await createOrg(db, 'supplier', 'Bench Synkad AB');
-  await writeAll(db, { connectionId, supplierId: synced, runId: randomUUID(), fallbackCategory: 'Bench' }, items);
-  return { name, db, close: () => handle.close(), connectionId };
-}
-
-const BATCH = Number(process.env.CONNECTOR_SYNC_BATCH_ITEMS ?? 2000);
-
-async function writeAll(db: Database, target: mirror.MirrorTarget, items: PortalItem[]) {
-  for (let i = 0; i < items.length; i += BATCH) {
-    await db.transaction((tx) => mirror.upsertCatalogBatch(tx, target, items.slice(i, i + BATCH)));
-  }
-  await db.transaction((tx) =>
-    mirror.deactivateUnseen(
-      tx,
-      target,
-      items.map((i) => i.externalId),
-    ),
-  );
-}
-
-async function step(v: Variant, supplierId: string, items: PortalItem[]) {
-  const target = { connectionId: v.connectionId, supplierId, runId: randomUUID(), fallbackCategory: 'Bench' };
-  const m = await measure(v.db, v.name, items.length, () => writeAll(v.db, target, items));
-  return { seconds: m.seconds, items_per_second: Math.round(items.length / m.seconds), ...m.cpu };
+  await writeAll(variant, await createOrg(db, 'supplier', 'Bench Synkad AB'), items, 1);
+  return variant;
 }
 
 const names = process.argv.slice(2);
@@ -105,15 +110,23 @@ for (const name of names) variants.push(await openVariant(name, items));
 const rounds: unknown[] = [];
 try {
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const v of variants) {
-      const supplierId = await createOrg(v.db, 'supplier', `Bench Grossist ${round}`);
-      const insert = await step(v, supplierId, items);
-      const unchanged = await step(v, supplierId, items);
-      const changed = await step(v, supplierId, repriced);
-      const result = { round, database: v.name, insert, unchanged, five_percent_repriced: changed };
-      console.log(JSON.stringify(result));
-      rounds.push(result);
-    }
+    for (const v of variants)
+      for (const writers of WRITERS) {
+        const supplierId = await createOrg(v.db, 'supplier', `Bench Grossist ${round}`);
+        const insert = await writeAll(v, supplierId, items, writers);
+        const unchanged = await writeAll(v, supplierId, items, writers);
+        const changed = await writeAll(v, supplierId, repriced, writers);
+        const result = {
+          round,
+          database: v.name,
+          writers,
+          insert,
+          unchanged,
+          five_percent_repriced: changed,
+        };
+        console.log(JSON.stringify(result));
+        rounds.push(result);
+      }
   }
 } finally {
   for (const v of variants) await v.close();
