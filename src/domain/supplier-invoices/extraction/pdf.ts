@@ -1,4 +1,5 @@
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument } from './pdfjs-runtime.js';
 
 /** PDFs, opened defensively: no eval, no fonts, no network; encrypted, corrupt and oversized documents refused. */
 
