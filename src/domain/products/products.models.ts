@@ -33,7 +33,7 @@ export const storageKind = pgEnum('storage_kind', STORAGE_KINDS);
 export const products = pgTable(
   'products',
   {
-    ...baseColumns(),
+    ...baseColumns('time-ordered'),
     supplierId: uuid('supplier_id')
       .notNull()
       .references(() => suppliers.id),
@@ -122,7 +122,7 @@ export type PriceSource = (typeof PRICE_SOURCES)[number];
 export const productPrices = pgTable(
   'product_prices',
   {
-    ...baseColumns(),
+    ...baseColumns('time-ordered'),
     productId: uuid('product_id')
       .notNull()
       .references(() => products.id, { onDelete: 'cascade' }),
