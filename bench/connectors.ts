@@ -4,20 +4,19 @@ import pg from 'pg';
 import { Registry } from 'prom-client';
 import { parseConfig } from '../src/core/config.js';
 import { openPostgres } from '../src/core/database.js';
-import type { Database } from '../src/core/db.types.js';
 import { createObjectStore } from '../src/core/storage/create-store.js';
 import { registerConnectorMetrics } from '../src/core/metrics.js';
 import type { PortalItem } from '../src/connectors/connector.js';
 import { createConnectorRuntime } from '../src/connectors/runtime.js';
 import { startPortal } from '../src/connectors/portals/server.js';
 import { createSupplierInvoiceIntake } from '../src/domain/integrations/invoice-intake.js';
-import * as mirror from '../src/domain/integrations/catalog-mirror.repository.js';
 import { CONSENT_TEXT_VERSION } from '../src/domain/integrations/integrations.schemas.js';
 import { createIntegrationService } from '../src/domain/integrations/integrations.service.js';
 import { createSessionVault } from '../src/domain/integrations/session-vault.js';
 import { createConnectorJobs } from '../src/domain/integrations/integrations.jobs.js';
 import { createOrg, createUser } from '../test/helpers/identity.js';
 import { measure } from './cpu.js';
+import { timeUpsertStep } from './upsert-step.js';
 import { ADMIN_URL, BENCH_SECRET, benchDatabase, machine, saveResult } from './lib.js';
 
 /**
@@ -26,32 +25,14 @@ import { ADMIN_URL, BENCH_SECRET, benchDatabase, machine, saveResult } from './l
  * itself ≥ 20,000 items/s, and a cart prefill of 30 lines ≤ 10 s; the browser's peak memory is recorded.
  * Every step reports wall time and CPU ms per item of this process, Chromium and the PostgreSQL backends, with
  * the load average. Env: BENCH_CONNECTOR_ITEMS (default 20000), BENCH_CONNECTOR_PAGE_SIZE (default 250),
- * CONNECTOR_SYNC_BATCH_ITEMS (the sync's batch, default from config).
+ * CONNECTOR_SYNC_BATCH_ITEMS and CONNECTOR_SYNC_WRITERS (the sync's batch and writers, defaults from config). The
+ * upsert step runs with the sync's writers and, for comparison, with one.
  */
 const DATABASE = 'iris_bench_connectors';
 const ITEMS = Number(process.env.BENCH_CONNECTOR_ITEMS ?? 20_000);
 const PAGE_SIZE = Number(process.env.BENCH_CONNECTOR_PAGE_SIZE ?? 250);
 const PASSWORD = 'bench-L0senord';
 const CUSTOMER = 'K77001';
-
-/** The upsert step alone: the same items written in sync-sized batches, as the sync does, into a fresh supplier. */
-async function upsertStep(
-  db: Database,
-  connectionId: string,
-  items: PortalItem[],
-  supplierId: string,
-  batchItems: number,
-) {
-  const target = { connectionId, supplierId, runId: randomUUID(), fallbackCategory: 'Bench' };
-  const step = await measure(db, DATABASE, items.length, async () => {
-    for (let i = 0; i < items.length; i += batchItems) {
-      await db.transaction((tx) => mirror.upsertCatalogBatch(tx, target, items.slice(i, i + batchItems)));
-    }
-    const seen = items.map((i) => i.externalId);
-    await db.transaction((tx) => mirror.deactivateUnseen(tx, target, seen));
-  });
-  return { seconds: step.seconds, items_per_second: Math.round(items.length / step.seconds), ...step.cpu };
-}
 
 async function freshDatabase(): Promise<void> {
   const admin = new pg.Client(ADMIN_URL);
@@ -80,6 +61,9 @@ export async function runConnectorsBench(): Promise<unknown> {
     STORAGE_LOCAL_DIR: `/tmp/${DATABASE}-files`,
     ...(process.env.CONNECTOR_SYNC_BATCH_ITEMS
       ? { CONNECTOR_SYNC_BATCH_ITEMS: process.env.CONNECTOR_SYNC_BATCH_ITEMS }
+      : {}),
+    ...(process.env.CONNECTOR_SYNC_WRITERS
+      ? { CONNECTOR_SYNC_WRITERS: process.env.CONNECTOR_SYNC_WRITERS }
       : {}),
   });
   const handle = await openPostgres(url, config.database.pool);
@@ -159,13 +143,21 @@ export async function runConnectorsBench(): Promise<unknown> {
     );
     const prefillProblems = prefill.result.lines.filter((l) => l.problem && l.problem !== 'quantity_rounded');
 
-    // The upsert step alone, into a second supplier: first write (inserts), unchanged, then 5 % new prices.
-    const otherSupplier = await createOrg(db, 'supplier', 'Bench Grossist AB');
+    // The upsert step alone, into a fresh supplier: first write (inserts), unchanged, then 5 % new prices; with
+    // the sync's writers and, for comparison, with one writer (batches one after another).
     const batch = c.syncBatchItems;
-    const insert = await upsertStep(db, connectionId, captured, otherSupplier, batch);
-    const unchanged = await upsertStep(db, connectionId, captured, otherSupplier, batch);
     const repriced = captured.map((i, n) => (n % 20 === 0 ? { ...i, priceOre: i.priceOre + 100 } : i));
-    const changed = await upsertStep(db, connectionId, repriced, otherSupplier, batch);
+    const upsertPasses = async (writers: number) => {
+      const supplierId = await createOrg(db, 'supplier', `Bench Grossist ${writers} AB`);
+      const target = { connectionId, supplierId, runId: randomUUID(), fallbackCategory: 'Bench' };
+      const o = { database: DATABASE, pageSize: PAGE_SIZE, batchItems: batch, writers };
+      const insert = await timeUpsertStep(db, target, captured, o);
+      const unchanged = await timeUpsertStep(db, { ...target, runId: randomUUID() }, captured, o);
+      const changed = await timeUpsertStep(db, { ...target, runId: randomUUID() }, repriced, o);
+      return { insert, unchanged, five_percent_repriced: changed };
+    };
+    const oneWriter = await upsertPasses(1);
+    const { insert, unchanged, five_percent_repriced: changed } = await upsertPasses(c.syncWriters);
 
     const items = captured.length;
     const out = {
@@ -190,7 +182,9 @@ export async function runConnectorsBench(): Promise<unknown> {
       },
       browser_peak_rss_mib: Math.max(cold.peakMiB, warm.peakMiB, prefill.peakMiB),
       node_rss_mib: Math.round(process.memoryUsage().rss / 2 ** 20),
+      sync_writers: c.syncWriters,
       upsert_step: { insert, unchanged, five_percent_repriced: changed },
+      upsert_step_one_writer: oneWriter,
       prefill_30_lines: { seconds: prefill.seconds, problems: prefillProblems.length, ...prefill.cpu },
       targets: {
         sync_under_60s: cold.seconds <= 60 && warm.seconds <= 60,

@@ -31,6 +31,7 @@ export const connectorEnv = {
   CONNECTOR_PAGE_DELAY_MS: int(100, 0, 60_000),
   CONNECTOR_PAGE_JITTER_MS: int(200, 0, 60_000),
   CONNECTOR_SYNC_BATCH_ITEMS: int(2_000, 1, 50_000),
+  CONNECTOR_SYNC_WRITERS: int(2, 1, 8),
   CONNECTOR_RETRY_ATTEMPTS: int(4, 1, 10),
   CONNECTOR_BACKOFF_MS: int(500, 10, 60_000),
   CONNECTOR_TIMEOUT_MS: int(20_000, 1_000, 120_000),
@@ -64,6 +65,8 @@ export interface ConnectorConfig {
   pacing: { delayMs: number; jitterMs: number; attempts: number; backoffMs: number };
   /** Portal items a sync accumulates (whole pages) before writing them in one transaction. */
   syncBatchItems: number;
+  /** Batches a sync writes at the same time (each its own transaction and connection). */
+  syncWriters: number;
   timeoutMs: number;
   maxConcurrency: number;
   /** Cart lines a prefill adds at once within its one session. */
@@ -94,6 +97,7 @@ export function connectorConfig(e: ConnectorEnv): ConnectorConfig {
       backoffMs: e.CONNECTOR_BACKOFF_MS,
     },
     syncBatchItems: e.CONNECTOR_SYNC_BATCH_ITEMS,
+    syncWriters: e.CONNECTOR_SYNC_WRITERS,
     timeoutMs: e.CONNECTOR_TIMEOUT_MS,
     maxConcurrency: e.CONNECTOR_MAX_CONCURRENCY,
     cartConcurrency: e.CONNECTOR_CART_CONCURRENCY,

@@ -1,28 +1,41 @@
 /**
- * pdfjs-dist's legacy build bundles core-js, which on Node 20 replaces `Array.prototype.push`, `JSON.parse`,
- * `JSON.stringify` and `Function.prototype.toString` with JavaScript polyfills for the whole process (it finds
- * Node's own short of the newest proposals, such as `JSON.rawJSON`), and its worker module does it again when
- * the first PDF is opened. Every array push and every serialised response of the API then ran through them: under
- * the search load that was a third more of the API's CPU per request. These are Node's own, captured when this
- * module is first evaluated, which must be before pdfjs is imported.
+ * pdfjs-dist's legacy build (the one that runs on Node 20) bundles core-js, which replaces built-ins it finds short
+ * of the newest proposals with JavaScript versions for the whole process: `JSON.stringify` and `JSON.parse` (no
+ * `JSON.rawJSON` here), `Array.prototype.push`, `Function.prototype.toString`. Its worker module does it again when
+ * the first PDF is opened. Every serialised response, log line, array push and set-based write then ran through
+ * them: a third more API CPU per search request, and 9× the CPU for stringify and push of a connector batch.
+ * Node's own functions are captured when this module is first evaluated — which must be before pdfjs is imported —
+ * and put back after; what the build adds and Node lacks (`Promise.withResolvers`, the Set methods, …) stays.
  */
-const natives = (
-  [
-    [Array.prototype, 'push'],
-    [JSON, 'parse'],
-    [JSON, 'stringify'],
-    [Function.prototype, 'toString'],
-  ] as const
-).map(([target, key]) => ({
-  target,
-  key,
-  value: Object.getOwnPropertyDescriptor(target, key)?.value as unknown,
-}));
+const builtins: object[] = [
+  JSON,
+  Object,
+  Array,
+  Array.prototype,
+  Function.prototype,
+  Promise,
+  Promise.prototype,
+  Map.prototype,
+  Set.prototype,
+  WeakMap.prototype,
+  String.prototype,
+  Uint8Array,
+  Uint8Array.prototype,
+];
 
-/** Puts Node's own built-ins back where a bundled polyfill replaced them. */
+const natives = builtins.map((target) =>
+  Reflect.ownKeys(target).flatMap((key) => {
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    return typeof descriptor?.value === 'function' ? [{ key, descriptor }] : [];
+  }),
+);
+
+/** Puts Node's own built-ins back wherever a bundled polyfill replaced them. */
 export function restoreNativeBuiltins(): void {
-  for (const { target, key, value } of natives) {
-    if (Object.getOwnPropertyDescriptor(target, key)?.value !== value)
-      Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
-  }
+  builtins.forEach((target, i) => {
+    for (const { key, descriptor } of natives[i] ?? []) {
+      if (Object.getOwnPropertyDescriptor(target, key)?.value !== descriptor.value)
+        Object.defineProperty(target, key, descriptor);
+    }
+  });
 }

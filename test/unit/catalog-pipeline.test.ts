@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogPage, PortalItem } from '../../src/connectors/connector.js';
 import { mapBounded } from '../../src/connectors/pacing.js';
 import { readGridJson } from '../../src/connectors/grid-json.js';
-import { runCatalogPipeline } from '../../src/domain/integrations/catalog-pipeline.js';
+import {
+  type PipelineCheckpoint,
+  runCatalogPipeline,
+} from '../../src/domain/integrations/catalog-pipeline.js';
 
 const item = (id: string): PortalItem => ({
   externalId: id,
@@ -19,8 +22,11 @@ const item = (id: string): PortalItem => ({
   orderable: true,
 });
 
-/** A portal of `pages` pages with two items each; `failAt` answers that page with an error. */
-function portal(pages: number, failAt?: number) {
+/**
+ * A portal of `pages` pages with two items each; `failAt` answers that page with an error. A write takes 5 ms, or
+ * what `writeMs` says for the batch ending before that page.
+ */
+function portal(pages: number, failAt?: number, writeMs: (nextPage: number) => number = () => 5) {
   const log: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -30,16 +36,35 @@ function portal(pages: number, failAt?: number) {
     if (page === failAt) throw new Error(`page ${page} failed`);
     return { page, totalPages: pages, items: [item(`${page}a`), item(`${page}b`)] };
   };
-  const written: { ids: string[]; nextPage: number }[] = [];
-  const write = async (items: PortalItem[], nextPage: number) => {
+  const written: { ids: string[]; nextPage: number; checkpoint: PipelineCheckpoint }[] = [];
+  const write = async (items: PortalItem[], checkpoint: PipelineCheckpoint) => {
+    const nextPage = Number(/^\d+/.exec(items.at(-1)?.externalId ?? '0')?.[0]) + 1;
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     log.push(`write ${nextPage}`);
-    await new Promise((r) => setTimeout(r, 5));
-    written.push({ ids: items.map((i) => i.externalId), nextPage });
+    await new Promise((r) => setTimeout(r, writeMs(nextPage)));
+    written.push({ ids: items.map((i) => i.externalId), nextPage, checkpoint });
     inFlight -= 1;
   };
   return { log, written, fetchPage, write, maxInFlight: () => maxInFlight };
+}
+
+/** Runs the pipeline over `p` with the second write failing ('database down'). */
+function secondWriteFails(p: ReturnType<typeof portal>, batchItems: number, writers: number) {
+  let calls = 0;
+  const done = runCatalogPipeline({
+    firstPage: 1,
+    batchItems,
+    writers,
+    fetchPage: p.fetchPage,
+    pace: async () => undefined,
+    write: async (items, checkpoint) => {
+      calls += 1;
+      if (calls === 2) throw new Error('database down');
+      await p.write(items, checkpoint);
+    },
+  });
+  return { done, calls: () => calls };
 }
 
 describe('catalog pipeline', () => {
@@ -48,15 +73,22 @@ describe('catalog pipeline', () => {
     const { pages } = await runCatalogPipeline({
       firstPage: 1,
       batchItems: 4,
+      writers: 1,
       fetchPage: p.fetchPage,
       pace: async () => undefined,
       write: p.write,
     });
     expect(pages).toBe(5);
-    expect(p.written).toEqual([
+    expect(p.written.map(({ ids, nextPage }) => ({ ids, nextPage }))).toEqual([
       { ids: ['1a', '1b', '2a', '2b'], nextPage: 3 },
       { ids: ['3a', '3b', '4a', '4b'], nextPage: 5 },
       { ids: ['5a', '5b'], nextPage: 6 },
+    ]);
+    // One at a time, every batch's checkpoint is the run up to and including itself.
+    expect(p.written.map((w) => w.checkpoint)).toEqual([
+      { nextPage: 3, read: ['1a', '1b', '2a', '2b'] },
+      { nextPage: 5, read: ['1a', '1b', '2a', '2b', '3a', '3b', '4a', '4b'] },
+      { nextPage: 6, read: ['1a', '1b', '2a', '2b', '3a', '3b', '4a', '4b', '5a', '5b'] },
     ]);
     expect(p.maxInFlight()).toBe(1);
     // Page 3 was read while the first batch was being written.
@@ -70,32 +102,52 @@ describe('catalog pipeline', () => {
       runCatalogPipeline({
         firstPage: 2,
         batchItems: 100,
+        writers: 1,
         fetchPage: p.fetchPage,
         pace: async () => undefined,
         write: p.write,
       }),
     ).rejects.toThrow('page 4 failed');
-    expect(p.written).toEqual([{ ids: ['2a', '2b', '3a', '3b'], nextPage: 4 }]);
+    expect(p.written.map(({ ids, nextPage }) => ({ ids, nextPage }))).toEqual([
+      { ids: ['2a', '2b', '3a', '3b'], nextPage: 4 },
+    ]);
   });
 
   it('stops at a failed write: nothing after it is written and its error surfaces', async () => {
     const p = portal(6);
-    let calls = 0;
-    await expect(
-      runCatalogPipeline({
-        firstPage: 1,
-        batchItems: 2,
-        fetchPage: p.fetchPage,
-        pace: async () => undefined,
-        write: async (items, next) => {
-          calls += 1;
-          if (calls === 2) throw new Error('database down');
-          await p.write(items, next);
-        },
-      }),
-    ).rejects.toThrow('database down');
+    const run = secondWriteFails(p, 2, 1);
+    await expect(run.done).rejects.toThrow('database down');
     expect(p.written.map((w) => w.nextPage)).toEqual([2]);
-    expect(calls).toBe(2);
+    expect(run.calls()).toBe(2);
+  });
+
+  it('writes two batches at once, and a checkpoint never passes a batch still in flight', async () => {
+    // The batch of pages 1–2 is slow: the one of pages 3–4 commits first and must not claim pages 1–2.
+    const p = portal(6, undefined, (next) => (next === 3 ? 80 : 5));
+    await runCatalogPipeline({
+      firstPage: 1,
+      batchItems: 4,
+      writers: 2,
+      fetchPage: p.fetchPage,
+      pace: async () => undefined,
+      write: p.write,
+    });
+    expect(p.maxInFlight()).toBe(2);
+    // Pages 3–4 and then 5–6 commit while pages 1–2 are still being written.
+    expect(p.written.map((w) => w.nextPage)).toEqual([5, 7, 3]);
+    const byBatch = new Map(p.written.map((w) => [w.nextPage, w.checkpoint]));
+    expect(byBatch.get(3)).toEqual({ nextPage: 3, read: ['1a', '1b', '2a', '2b'] });
+    expect(byBatch.get(5)).toEqual({ nextPage: 1, read: [] });
+    expect(byBatch.get(7)).toEqual({ nextPage: 1, read: [] });
+  });
+
+  it('with two writers, a failed write stops new batches and surfaces once the other is done', async () => {
+    const p = portal(8, undefined, (next) => (next === 3 ? 30 : 5));
+    const run = secondWriteFails(p, 4, 2);
+    await expect(run.done).rejects.toThrow('database down');
+    // The slow first batch still finished; nothing after the failed one was started.
+    expect(p.written.map((w) => w.nextPage)).toEqual([3]);
+    expect(run.calls()).toBe(2);
   });
 });
 

@@ -101,24 +101,29 @@ export function createConnectorJobs(deps: IntegrationDeps & { db: Database }) {
     const stop = deps.metrics.syncDuration.startTimer({ supplier: key });
     const client = deps.runtime.client(key);
     // The articles this run has read, kept with the cursor so a resumed run still knows them at the end.
-    const seen = [...(cursor.seen ?? [])];
+    const resumedSeen = cursor.seen ?? [];
+    const seen = [...resumedSeen];
     try {
       await deps.runtime.limit(key, () =>
         client.withSession(session, (g) =>
           runCatalogPipeline({
             firstPage: cursor.next_page,
             batchItems: deps.config.syncBatchItems,
+            writers: deps.config.syncWriters,
             fetchPage: (page) => client.catalogPage(g, page),
             pace: () => pause(deps.config.pacing),
-            write: async (items, nextPage) => {
-              const read = items.map((i) => i.externalId);
+            write: async (items, checkpoint) => {
               await db.transaction(async (tx) => {
                 await mirror.upsertCatalogBatch(tx, target, items);
                 await repo.updateConnection(tx, row.id, {
-                  syncCursor: { ...cursor, next_page: nextPage, seen: [...seen, ...read] },
+                  syncCursor: {
+                    ...cursor,
+                    next_page: checkpoint.nextPage,
+                    seen: [...resumedSeen, ...checkpoint.read],
+                  },
                 });
               });
-              seen.push(...read);
+              seen.push(...items.map((i) => i.externalId));
               deps.metrics.syncItems.inc({ supplier: key }, items.length);
             },
           }),

@@ -91,7 +91,7 @@ export const supplierSessionSecrets = pgTable('supplier_session_secrets', {
 export const supplierCatalogCache = pgTable(
   'supplier_catalog_cache',
   {
-    ...baseColumns(),
+    ...baseColumns('time-ordered'),
     connectionId: uuid('connection_id')
       .notNull()
       .references(() => supplierConnections.id, { onDelete: 'cascade' }),

@@ -33,7 +33,7 @@ export const storageKind = pgEnum('storage_kind', STORAGE_KINDS);
 export const products = pgTable(
   'products',
   {
-    ...baseColumns(),
+    ...baseColumns('time-ordered'),
     supplierId: uuid('supplier_id')
       .notNull()
       .references(() => suppliers.id),
@@ -78,7 +78,6 @@ export const products = pgTable(
     // The spec's trigram index over (name || ' ' || sku).
     index('products_name_sku_trgm_idx').using('gin', sql`(${t.name} || ' ' || ${t.sku}) gin_trgm_ops`),
     index('products_search_vector_idx').using('gin', t.searchVector),
-    index('products_search_key_trgm_idx').using('gin', sql`${t.searchKey} gin_trgm_ops`),
     index('products_sku_prefix_idx').using('btree', sql`lower(${t.sku}) text_pattern_ops`),
     index('products_gtin_idx')
       .on(t.gtin)
@@ -125,7 +124,7 @@ export type PriceSource = (typeof PRICE_SOURCES)[number];
 export const productPrices = pgTable(
   'product_prices',
   {
-    ...baseColumns(),
+    ...baseColumns('time-ordered'),
     productId: uuid('product_id')
       .notNull()
       .references(() => products.id, { onDelete: 'cascade' }),
