@@ -26,6 +26,17 @@ export interface RankedRow extends ProductView {
 const lexemes = (q: string) => sql`${q}::tsquery`;
 const col = (name: string) => sql.identifier(name);
 const sortColumn = { name: 'name', price_cents: 'priceCents', created_at: 'createdAt' } as const;
+const outputColumns = Object.entries(listColumns);
+
+/** Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do. */
+function fromDriver(row: object): ProductView {
+  const view: Record<string, unknown> = {};
+  for (const [name, column] of outputColumns) {
+    const value = (row as Record<string, unknown>)[name];
+    view[name] = value === null || value === undefined ? value : column.mapFromDriverValue(value);
+  }
+  return view as unknown as ProductView;
+}
 
 /**
  * One page of a text query ranked as dedicated search engines rank (Meilisearch's rules): words matched, typos,
@@ -144,16 +155,7 @@ export async function rankedSearch(
         ORDER BY ${order('page')}`,
   );
   const first = rows[0];
-  // Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do.
-  const result = rows.map(({ matched: _m, wordHits: _h, typo_free: _f, tiers: rowTiers, ...row }) => {
-    const mapped = Object.fromEntries(
-      Object.entries(listColumns).map(([name, column]) => {
-        const value = (row as Record<string, unknown>)[name];
-        return [name, value === null || value === undefined ? value : column.mapFromDriverValue(value)];
-      }),
-    ) as unknown as ProductView;
-    return { ...mapped, tiers: rowTiers };
-  });
+  const result = rows.map((row) => Object.assign(fromDriver(row), { tiers: row.tiers }));
   const fullWhere = and(base, matchesFull) as SQL;
   const matched = first?.matched ?? (page.offset > 0 ? await countCapped(ex, fullWhere, window) : 0);
   const wordHits = first?.wordHits ?? query.words.map(() => 0);
