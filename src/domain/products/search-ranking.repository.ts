@@ -18,9 +18,13 @@ import type { RankedQuery } from './products.search.js';
 /** Relevance is computed within the first this-many matches (or offset + limit, if larger): bounded work per query. */
 export const RANK_WINDOW = 1000;
 
-export interface RankedRow extends ProductView {
-  /** Per query word, the tier it matched in (0 exact … 4 two typos; products.search TIERS), null if it did not. */
-  tiers: (number | null)[];
+export interface RankedPage {
+  rows: ProductView[];
+  /** Per row, per query word, the tier it matched in (0 exact … 4 two typos; products.search TIERS), or null. */
+  tiers: (number | null)[][];
+  total: number;
+  exact: boolean;
+  wordHits: number[];
 }
 
 const lexemes = (q: string) => sql`${q}::tsquery`;
@@ -53,7 +57,7 @@ export async function rankedSearch(
   visibility: Visibility,
   sort: SortKey[],
   page: Page,
-): Promise<{ rows: RankedRow[]; total: number; exact: boolean; wordHits: number[] }> {
+): Promise<RankedPage> {
   const base = whereClause({ kind: 'none' }, filters, visibility);
   const window = Math.max(RANK_WINDOW, page.offset + page.limit);
   const sv = products.searchVector;
@@ -119,7 +123,7 @@ export async function rankedSearch(
     Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${col(name)}`),
     sql`, `,
   );
-  const rows = await queryRows<RankedRow & { matched: number; wordHits: number[]; typo_free: number }>(
+  const rows = await queryRows<{ tiers: (number | null)[]; matched: number; wordHits: number[]; typo_free: number }>(
     ex,
     sql`WITH strict AS (
           SELECT ${carried} FROM ${products} WHERE ${and(base, strict)} LIMIT ${window}
@@ -155,15 +159,17 @@ export async function rankedSearch(
         ORDER BY ${order('page')}`,
   );
   const first = rows[0];
-  const result = rows.map((row) => Object.assign(fromDriver(row), { tiers: row.tiers }));
+  const result = rows.map(fromDriver);
+  const tiers = rows.map((row) => row.tiers);
   const fullWhere = and(base, matchesFull) as SQL;
   const matched = first?.matched ?? (page.offset > 0 ? await countCapped(ex, fullWhere, window) : 0);
   const wordHits = first?.wordHits ?? query.words.map(() => 0);
   // Matches with a typo were not looked for when those without one filled the page: the count leaves them out.
   const typosLeftOut = query.typo !== null && (first?.typo_free ?? 0) >= pageEnd;
-  if (matched < window) return { rows: result, total: matched, exact: !typosLeftOut, wordHits };
+  if (matched < window) return { rows: result, tiers, total: matched, exact: !typosLeftOut, wordHits };
   return {
     rows: result,
+    tiers,
     total: Math.max(await plannerEstimate(ex, fullWhere), window),
     exact: false,
     wordHits,
