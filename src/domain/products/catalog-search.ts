@@ -96,10 +96,10 @@ export function createTextSearch(db: Database, dictionary: SearchDictionary) {
     return { result: null, query: null };
   }
 
-  function correction(p: Plan, first: { name: string; brand: string | null; tiers: (number | null)[] }) {
+  function correction(p: Plan, first: { name: string; brand: string | null }, tiers: (number | null)[]) {
     const typed = [...p.typed];
     let changed = false;
-    for (const [k, tier] of first.tiers.entries()) {
+    for (const [k, tier] of tiers.entries()) {
       const misspelt = typed[p.positions[k] ?? -1];
       if (tier === null || tier < 3 || misspelt === undefined) continue;
       const better = closestWord(misspelt, `${first.name} ${first.brand ?? ''}`);
@@ -135,9 +135,8 @@ export function createTextSearch(db: Database, dictionary: SearchDictionary) {
         if (!result) return { rows: [], total: 0, exact: true, meta };
         relaxedMeta(query, result.wordHits);
         const first = result.rows[0];
-        if (first) meta.corrected_query = correction(p, first);
-        const rows = result.rows.map(({ tiers: _tiers, ...row }) => row);
-        return { rows, total: result.total, exact: result.exact, meta };
+        if (first) meta.corrected_query = correction(p, first, result.tiers[0] ?? []);
+        return { rows: result.rows, total: result.total, exact: result.exact, meta };
       }
       // Sorted by a field: the same matches, in that order.
       const { result, query } = await firstNonEmpty(p, (rq) =>

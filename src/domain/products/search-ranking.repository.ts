@@ -18,14 +18,29 @@ import type { RankedQuery } from './products.search.js';
 /** Relevance is computed within the first this-many matches (or offset + limit, if larger): bounded work per query. */
 export const RANK_WINDOW = 1000;
 
-export interface RankedRow extends ProductView {
-  /** Per query word, the tier it matched in (0 exact … 4 two typos; products.search TIERS), null if it did not. */
-  tiers: (number | null)[];
+export interface RankedPage {
+  rows: ProductView[];
+  /** Per row, per query word, the tier it matched in (0 exact … 4 two typos; products.search TIERS), or null. */
+  tiers: (number | null)[][];
+  total: number;
+  exact: boolean;
+  wordHits: number[];
 }
 
 const lexemes = (q: string) => sql`${q}::tsquery`;
 const col = (name: string) => sql.identifier(name);
 const sortColumn = { name: 'name', price_cents: 'priceCents', created_at: 'createdAt' } as const;
+const outputColumns = Object.entries(listColumns);
+
+/** Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do. */
+function fromDriver(row: object): ProductView {
+  const view: Record<string, unknown> = {};
+  for (const [name, column] of outputColumns) {
+    const value = (row as Record<string, unknown>)[name];
+    view[name] = value === null || value === undefined ? value : column.mapFromDriverValue(value);
+  }
+  return view as unknown as ProductView;
+}
 
 /**
  * One page of a text query ranked as dedicated search engines rank (Meilisearch's rules): words matched, typos,
@@ -42,7 +57,7 @@ export async function rankedSearch(
   visibility: Visibility,
   sort: SortKey[],
   page: Page,
-): Promise<{ rows: RankedRow[]; total: number; exact: boolean; wordHits: number[] }> {
+): Promise<RankedPage> {
   const base = whereClause({ kind: 'none' }, filters, visibility);
   const window = Math.max(RANK_WINDOW, page.offset + page.limit);
   const sv = products.searchVector;
@@ -108,7 +123,7 @@ export async function rankedSearch(
     Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${col(name)}`),
     sql`, `,
   );
-  const rows = await queryRows<RankedRow & { matched: number; wordHits: number[]; typo_free: number }>(
+  const rows = await queryRows<{ tiers: (number | null)[]; matched: number; wordHits: number[]; typo_free: number }>(
     ex,
     sql`WITH strict AS (
           SELECT ${carried} FROM ${products} WHERE ${and(base, strict)} LIMIT ${window}
@@ -144,24 +159,17 @@ export async function rankedSearch(
         ORDER BY ${order('page')}`,
   );
   const first = rows[0];
-  // Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do.
-  const result = rows.map(({ matched: _m, wordHits: _h, typo_free: _f, tiers: rowTiers, ...row }) => {
-    const mapped = Object.fromEntries(
-      Object.entries(listColumns).map(([name, column]) => {
-        const value = (row as Record<string, unknown>)[name];
-        return [name, value === null || value === undefined ? value : column.mapFromDriverValue(value)];
-      }),
-    ) as unknown as ProductView;
-    return { ...mapped, tiers: rowTiers };
-  });
+  const result = rows.map(fromDriver);
+  const tiers = rows.map((row) => row.tiers);
   const fullWhere = and(base, matchesFull) as SQL;
   const matched = first?.matched ?? (page.offset > 0 ? await countCapped(ex, fullWhere, window) : 0);
   const wordHits = first?.wordHits ?? query.words.map(() => 0);
   // Matches with a typo were not looked for when those without one filled the page: the count leaves them out.
   const typosLeftOut = query.typo !== null && (first?.typo_free ?? 0) >= pageEnd;
-  if (matched < window) return { rows: result, total: matched, exact: !typosLeftOut, wordHits };
+  if (matched < window) return { rows: result, tiers, total: matched, exact: !typosLeftOut, wordHits };
   return {
     rows: result,
+    tiers,
     total: Math.max(await plannerEstimate(ex, fullWhere), window),
     exact: false,
     wordHits,
