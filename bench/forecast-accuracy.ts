@@ -5,6 +5,7 @@ import {
 } from '../src/domain/forecasts/engine/backtest.js';
 import { mase, mean, smape } from '../src/domain/forecasts/engine/metrics.js';
 import type { EnsembleSettings } from '../src/domain/forecasts/engine/ensemble.js';
+import type { CONFORMAL_SETTINGS } from '../src/domain/forecasts/engine/intervals.js';
 import type { ModelContext, ModelName } from '../src/domain/forecasts/engine/models.js';
 import type { ForecastPool } from '../src/domain/forecasts/engine/pool.js';
 import { SELECTION_PLAN } from '../src/domain/forecasts/engine/select.js';
@@ -25,6 +26,7 @@ export const TUNING_PLAN: BacktestPlan = {
 export interface EngineSettings {
   prophet?: Partial<ProphetSettings>;
   ensemble?: Partial<EnsembleSettings>;
+  conformal?: Partial<typeof CONFORMAL_SETTINGS>;
   /** Origins of the per-series model choice's backtest (production: SELECTION_PLAN). */
   selectionOrigins?: number;
 }
@@ -41,6 +43,7 @@ function contextFor(settings: EngineSettings): ModelContext {
     weather: weatherColumns(),
     ...(settings.prophet ? { prophet: settings.prophet } : {}),
     ...(settings.ensemble ? { ensemble: settings.ensemble } : {}),
+    ...(settings.conformal ? { conformal: settings.conformal } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
+import { CONFORMAL_SETTINGS } from '../../src/domain/forecasts/engine/intervals.js';
 import { ForecastPool } from '../../src/domain/forecasts/engine/pool.js';
 import { addDays } from '../../src/domain/forecasts/engine/series.js';
 import { createForecastTraining, localToday } from '../../src/domain/forecasts/forecasts.training.js';
@@ -274,9 +275,33 @@ describe('forecasts.refresh and reads', () => {
     const selectedOn = before.json().training.selected_on;
     expect(selectedOn).toBe(today);
 
+    const storedInterval = () =>
+      queryRows<{ model: string; interval: { low: number; high: number; days: number } | null }>(
+        ctx.database.db,
+        sql`SELECT model, backtest_interval AS interval FROM forecast_series WHERE restaurant_id = ${restaurantId}`,
+      ).then((rows) => rows[0]!);
+    const chosen = await storedInterval();
+    // The ensemble is preferred; its choice keeps the 80 % interval ratios of its backtest days.
+    expect(chosen.model).toMatch(/^ensemble/);
+    expect(chosen.interval!.days).toBeGreaterThanOrEqual(CONFORMAL_SETTINGS.minDays);
+    expect(chosen.interval!.low).toBeLessThanOrEqual(chosen.interval!.high);
+
     await seedDemand(restaurantId, 1);
     const kept = await training('test-key').refresh(log);
     expect(kept).toMatchObject({ retrained: 2, reselected: 0, failed: 0 }); // the restaurant and supplier-wide
+    // A refit night serves the stored ratios again: every point's interval is those ratios (scaled) of the point.
+    expect(await storedInterval()).toEqual(chosen);
+    const { scale } = CONFORMAL_SETTINGS;
+    const points = (
+      await ctx.app.inject({ method: 'GET', url: forecastUrl(restaurantId), headers: chef.headers })
+    ).json().points as { quantity: number; lower: number; upper: number }[];
+    for (const p of points.filter((p) => p.quantity > 0)) {
+      expect(p.upper / p.quantity).toBeCloseTo(Math.max(1, 1 + scale * (chosen.interval!.high - 1)), 6);
+      expect(p.lower / p.quantity).toBeCloseTo(
+        Math.min(1, Math.max(0, 1 - scale * (1 - chosen.interval!.low))),
+        6,
+      );
+    }
     const refitted = await ctx.app.inject({
       method: 'GET',
       url: forecastUrl(restaurantId),

@@ -133,6 +133,7 @@ export function createForecastTraining(deps: {
                       origins: stored.backtestOrigins,
                     },
               candidates: stored.candidates,
+              interval: stored.backtestInterval,
             },
             candidateModels(input.history, ctx),
           )
@@ -140,7 +141,9 @@ export function createForecastTraining(deps: {
     const result = await deps
       .pool()
       .run(
-        kept ? { kind: 'forecast', model: kept.model, ...input } : { kind: 'select-and-forecast', ...input },
+        kept
+          ? { kind: 'forecast', model: kept.model, interval: kept.interval, ...input }
+          : { kind: 'select-and-forecast', ...input },
       );
     if (result.kind === 'backtest') throw new Error('unexpected forecast task result');
     const choice = result.kind === 'select-and-forecast' ? result.choice : kept;
@@ -162,6 +165,7 @@ export function createForecastTraining(deps: {
           backtestMase: choice.backtest?.mase ?? null,
           backtestSmape: choice.backtest?.smape ?? null,
           backtestOrigins: choice.backtest?.origins ?? 0,
+          backtestInterval: choice.interval,
           candidates: Object.fromEntries(
             Object.entries(choice.candidates).filter(([, v]) => Number.isFinite(v)),
           ),

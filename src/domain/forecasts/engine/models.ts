@@ -1,5 +1,6 @@
 import { movingAverage, seasonalNaive, type PointForecast } from './baselines.js';
 import { levelCorrectedEnsemble, type EnsembleSettings } from './ensemble.js';
+import type { CONFORMAL_SETTINGS } from './intervals.js';
 import { prophetForecast, type ProphetSettings } from './prophet.js';
 import type { DailySeries, FutureDays } from './series.js';
 
@@ -33,6 +34,8 @@ export interface ModelContext {
   weather: readonly string[];
   prophet?: Partial<ProphetSettings>;
   ensemble?: Partial<EnsembleSettings>;
+  /** The backtest interval's settings (engine/intervals.ts); tuning varies them. */
+  conformal?: Partial<typeof CONFORMAL_SETTINGS>;
   pointsOnly?: boolean;
   /** Prophet also returns its in-sample fit (points only). */
   withFitted?: boolean;

@@ -1,12 +1,21 @@
 import { backtestModels, type BacktestPlan, type BacktestResult } from './backtest.js';
 import type { PointForecast } from './baselines.js';
-import { runModel, type ModelContext, type ModelName } from './models.js';
+import type { ModelContext, ModelName } from './models.js';
+import type { IntervalRatios } from './intervals.js';
 import { chooseModel, forecastWith, SELECTION_PLAN, type ModelChoice } from './select.js';
 import type { DailySeries, FutureDays } from './series.js';
 
 /** Work a forecast worker thread does; plain data in and out so it crosses the thread boundary. */
 export type ForecastTask =
-  | { kind: 'forecast'; model: ModelName; history: DailySeries; future: FutureDays; ctx: ModelContext }
+  | {
+      kind: 'forecast';
+      model: ModelName;
+      history: DailySeries;
+      future: FutureDays;
+      ctx: ModelContext;
+      /** A stored choice's backtest interval; without it the model's own interval is served. */
+      interval?: IntervalRatios | null;
+    }
   | {
       kind: 'select-and-forecast';
       history: DailySeries;
@@ -31,7 +40,8 @@ export function runTask(task: ForecastTask): ForecastTaskResult {
   const started = performance.now();
   switch (task.kind) {
     case 'forecast': {
-      const forecast = runModel(task.model, task.history, task.future, { ...task.ctx, pointsOnly: false });
+      const choice = { model: task.model, interval: task.interval ?? null };
+      const forecast = forecastWith(choice, task.history, task.future, task.ctx);
       return { kind: 'forecast', forecast, fitMs: performance.now() - started };
     }
     case 'select-and-forecast': {
