@@ -286,21 +286,24 @@ describe('forecasts.refresh and reads', () => {
     expect(chosen.interval!.days).toBeGreaterThanOrEqual(CONFORMAL_SETTINGS.minDays);
     expect(chosen.interval!.low).toBeLessThanOrEqual(chosen.interval!.high);
 
+    // Stored ratios far wider than anything the ensemble's own interval gives, so the served interval shows them.
+    const wide = { low: 0.2, high: 3, days: chosen.interval!.days };
+    await ctx.database.db.execute(
+      sql`UPDATE forecast_series SET backtest_interval = ${JSON.stringify(wide)}::jsonb WHERE restaurant_id = ${restaurantId}`,
+    );
     await seedDemand(restaurantId, 1);
     const kept = await training('test-key').refresh(log);
     expect(kept).toMatchObject({ retrained: 2, reselected: 0, failed: 0 }); // the restaurant and supplier-wide
-    // A refit night serves the stored ratios again: every point's interval is those ratios (scaled) of the point.
-    expect(await storedInterval()).toEqual(chosen);
+    // The refit night served the stored ratios, scaled, and kept them with the choice.
+    expect((await storedInterval()).interval).toEqual(wide);
     const { scale } = CONFORMAL_SETTINGS;
     const points = (
       await ctx.app.inject({ method: 'GET', url: forecastUrl(restaurantId), headers: chef.headers })
     ).json().points as { quantity: number; lower: number; upper: number }[];
+    expect(points.some((p) => p.quantity > 0)).toBe(true);
     for (const p of points.filter((p) => p.quantity > 0)) {
-      expect(p.upper / p.quantity).toBeCloseTo(Math.max(1, 1 + scale * (chosen.interval!.high - 1)), 6);
-      expect(p.lower / p.quantity).toBeCloseTo(
-        Math.min(1, Math.max(0, 1 - scale * (1 - chosen.interval!.low))),
-        6,
-      );
+      expect(p.upper / p.quantity).toBeCloseTo(1 + scale * (wide.high - 1), 6);
+      expect(p.lower / p.quantity).toBeCloseTo(1 - scale * (1 - wide.low), 6);
     }
     const refitted = await ctx.app.inject({
       method: 'GET',

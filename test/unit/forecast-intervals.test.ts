@@ -40,6 +40,18 @@ describe('split-conformal interval ratios', () => {
     expect(above.lower[0]).toBe(10);
     expect(above.upper[0]).toBeCloseTo(16);
   });
+
+  it('with the model’s own interval takes the wider of the two on each side, both scaled from the point', () => {
+    const forecast = { points: [10, 20], lower: [], upper: [] };
+    const own = { points: [10, 20], lower: [2, 18], upper: [12, 40] };
+    const f = withConformalInterval(forecast, { low: 0.6, high: 1.5, days: 40 }, 0.5, own);
+    // Day 1: own low 2 → 10 − 0.5·8 = 6 beats 10·0.8 = 8; ratio high 10·1.25 = 12.5 beats own 11.
+    expect(f.lower[0]).toBeCloseTo(6);
+    expect(f.upper[0]).toBeCloseTo(12.5);
+    // Day 2: ratio low 20·0.8 = 16 beats own 19; own high 20 + 0.5·20 = 30 beats 25.
+    expect(f.lower[1]).toBeCloseTo(16);
+    expect(f.upper[1]).toBeCloseTo(30);
+  });
 });
 
 describe('model preference', () => {
@@ -104,5 +116,13 @@ describe('intervals served with a model choice', () => {
     const own = forecastWith({ model: 'ensemble', interval: null }, series, future, ctx);
     expect(own.points).toEqual(withRatios.points);
     expect(own.upper[0]! / own.points[0]!).not.toBeCloseTo(2);
+    // Narrow ratios: the ensemble's own interval (scaled) is the wider, and is served.
+    const narrow = { low: 0.99, high: 1.01, days: 48 };
+    const widened = forecastWith({ model: 'ensemble', interval: narrow }, series, future, {
+      ...ctx,
+      conformal: { scale: 1 },
+    });
+    expect(widened.upper).toEqual(own.upper);
+    expect(widened.lower).toEqual(own.lower);
   });
 });

@@ -3,6 +3,7 @@ import { candidateModels, runModel, type ModelContext, type ModelName } from './
 import type { DailySeries, FutureDays } from './series.js';
 import type { PointForecast } from './baselines.js';
 import {
+  CONFORMAL_SETTINGS,
   conformalRatios,
   takesConformalInterval,
   withConformalInterval,
@@ -92,7 +93,14 @@ export function forecastWith(
   if (!choice.interval || !takesConformalInterval(choice.model))
     return runModel(choice.model, history, future, { ...ctx, pointsOnly: false });
   const forecast = runModel(choice.model, history, future, { ...ctx, pointsOnly: true });
-  return withConformalInterval(forecast, choice.interval, ctx.conformal?.scale);
+  const s = { ...CONFORMAL_SETTINGS, ...ctx.conformal };
+  const ownIsFree = choice.model === 'ensemble' || choice.model === 'ensemble_weather';
+  return withConformalInterval(
+    forecast,
+    choice.interval,
+    s.scale,
+    s.widenToOwn && ownIsFree ? forecast : null,
+  );
 }
 
 /** A choice stored from an earlier night, with its backtest figures. */
