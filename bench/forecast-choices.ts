@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { backtestModels, originWindows } from '../src/domain/forecasts/engine/backtest.js';
 import { mase, mean } from '../src/domain/forecasts/engine/metrics.js';
 import { candidateModels, runModel, type ModelName } from '../src/domain/forecasts/engine/models.js';
+import { conformalRatios, withConformalInterval } from '../src/domain/forecasts/engine/intervals.js';
 import { SELECTION_PLAN } from '../src/domain/forecasts/engine/select.js';
 import { TUNING_PLAN } from './forecast-accuracy.js';
 import { loadYaz, YAZ_WEATHER } from './forecast-yaz.js';
@@ -102,19 +103,6 @@ const rules: Record<string, Rule> = {
 };
 for (const [name, rule] of Object.entries(rules)) console.log(`${name}: ${score(windows, rule).toFixed(4)}`);
 
-/** The 10 % and 90 % split-conformal ratio quantiles of the chosen model's backtest days (finite-sample ranks). */
-function conformal(pairs: { actual: number; forecast: number }[]): { low: number; high: number } | null {
-  const ratios = pairs
-    .filter((p) => p.forecast >= 1)
-    .map((p) => p.actual / p.forecast)
-    .sort((a, b) => a - b);
-  const n = ratios.length;
-  if (n < 10) return null;
-  const lo = Math.max(1, Math.floor((n + 1) * 0.1));
-  const hi = Math.min(n, Math.ceil((n + 1) * 0.9));
-  return { low: ratios[lo - 1]!, high: ratios[hi - 1]! };
-}
-
 type Interval = (w: Window, m: ModelName) => { lower: number[]; upper: number[] };
 
 const own: Interval = (w, m) => w.outer[m]!;
@@ -125,7 +113,7 @@ const split =
     const origins = w.inner[m] ?? [];
     const bucketOf = (i: number) => Math.min(buckets - 1, Math.floor((i * buckets) / 12));
     const perBucket = Array.from({ length: buckets }, (_, b) =>
-      conformal(
+      conformalRatios(
         origins.flatMap((o) =>
           o.actual
             .map((a, i) => ({ actual: a, forecast: o.forecast[i] ?? 0 }))
@@ -140,6 +128,18 @@ const split =
       lower: points.map((p, i) => p * Math.max(0, 1 - k * (1 - q(i).low))),
       upper: points.map((p, i) => p * (1 + k * (q(i).high - 1))),
     };
+  };
+
+/** Production: the wider per side of the conformal interval and the model's own, both scaled by `k`. */
+const wider =
+  (k: number): Interval =>
+  (w, m) => {
+    const q = conformalRatios(
+      (w.inner[m] ?? []).flatMap((o) =>
+        o.actual.map((a, i) => ({ actual: a, forecast: o.forecast[i] ?? 0 })),
+      ),
+    );
+    return q ? withConformalInterval(w.outer[m]!, q, k, w.outer[m]) : own(w, m);
   };
 
 function coverage(windows: Window[], rule: Rule, interval: Interval): string {
@@ -163,11 +163,13 @@ const intervals: Record<string, Interval> = {
     [0.8, 0.85, 0.9, 0.95, 1].flatMap((k) => [
       [`conformal overall × ${k}`, split(k, 1)],
       [`conformal by week × ${k}`, split(k, 2)],
+      [`wider of conformal and own × ${k}`, wider(k)],
     ]),
   ),
 };
 for (const [ruleName, rule] of [
   ['lowest', lowest],
+  ['favour ensemble_weather by 0.1', favouring('ensemble_weather', 0.1)],
   ['fixed ensemble_weather', (() => ['ensemble_weather']) as Rule],
 ] as const)
   for (const [name, interval] of Object.entries(intervals))
