@@ -117,7 +117,7 @@ export async function evaluateServed(
                 },
           );
           if (result.kind === 'backtest') throw new Error('unexpected task result');
-          const served = result.kind === 'select-and-forecast' ? result.choice.model : model!;
+          const served = result.model;
           const f = result.forecast;
           return {
             served,

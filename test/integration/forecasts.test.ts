@@ -317,6 +317,26 @@ describe('forecasts.refresh and reads', () => {
       training: { selected_on: selectedOn },
     });
 
+    // A night whose chosen model failed to fit was served by a fallback; the choice stands and is refitted next.
+    await ctx.database.db.execute(
+      sql`UPDATE forecast_series SET model = 'seasonal_naive', training = training || ${JSON.stringify({ chosen_model: chosen.model, fallback_reason: 'Line search failed' })}::jsonb WHERE restaurant_id = ${restaurantId}`,
+    );
+    const fellBack = await ctx.app.inject({
+      method: 'GET',
+      url: forecastUrl(restaurantId),
+      headers: chef.headers,
+    });
+    expect(fellBack.json()).toMatchObject({ model: 'seasonal_naive' });
+    expect(fellBack.json().model_reason).toMatch(/failed to fit.*Line search failed.*seasonal_naive/);
+    await seedDemand(restaurantId, 1);
+    const afterFallback = await training('test-key').refresh(log);
+    expect(afterFallback).toMatchObject({ reselected: 0, failed: 0, fitFailures: { backtest: 0, refit: 0 } });
+    const again = (
+      await ctx.app.inject({ method: 'GET', url: forecastUrl(restaurantId), headers: chef.headers })
+    ).json();
+    expect(again).toMatchObject({ model: chosen.model, training: { selected_on: selectedOn } });
+    expect(again.training).not.toHaveProperty('fallback_reason');
+
     // Five weeks on (the last test: it trains for a later day), every choice is past FORECAST_RESELECT_DAYS (28) and the backtest runs again.
     await seedDemand(restaurantId, 1);
     const later = new Date(Date.now() + 35 * 86_400_000);

@@ -245,7 +245,7 @@ describe('holidays', () => {
 });
 
 describe('worker pool', () => {
-  it('runs forecast tasks in worker threads and reports a failing task as an error', async () => {
+  it('runs forecast tasks in worker threads, serves a fallback for a fit that throws, and reports a failing task as an error', async () => {
     const pool = new ForecastPool(1);
     try {
       const s = series(21);
@@ -257,15 +257,26 @@ describe('worker pool', () => {
         ctx: { holidays: [], weather: [] },
       });
       expect(result).toMatchObject({ kind: 'forecast', forecast: { points: [10] } });
+      const unfit = await pool.run({
+        kind: 'forecast',
+        model: 'prophet_weather',
+        history: series(60),
+        future: { dates: ['2025-03-10'] },
+        ctx: { holidays: [], weather: ['missing'] },
+      });
+      expect(unfit).toMatchObject({
+        model: 'seasonal_naive',
+        fallback: { from: 'prophet_weather', reason: expect.stringMatching(/regressor missing/) },
+      });
       await expect(
         pool.run({
           kind: 'forecast',
-          model: 'prophet_weather',
-          history: series(60),
+          model: 'seasonal_naive',
+          history: null as unknown as DailySeries,
           future: { dates: ['2025-03-10'] },
-          ctx: { holidays: [], weather: ['missing'] },
+          ctx: { holidays: [], weather: [] },
         }),
-      ).rejects.toThrow(/regressor missing/);
+      ).rejects.toThrow();
     } finally {
       await pool.close();
     }

@@ -12,6 +12,14 @@ import { addDays } from './engine/series.js';
 const CHART_HISTORY_DAYS = 90;
 
 function modelReason(row: ForecastSeriesRow): string {
+  const { chosen_model: chosen, fallback_reason: fallback, failed_candidates: failed } = row.training;
+  if (typeof fallback === 'string')
+    return `the chosen ${String(chosen)} failed to fit on the last training (${fallback}): served by ${row.model}, the best candidate that fitted; the choice is tried again next time`;
+  const reason = choiceReason(row);
+  return typeof failed === 'string' ? `${reason}; left out, failed to fit: ${failed}` : reason;
+}
+
+function choiceReason(row: ForecastSeriesRow): string {
   const model = row.model as ModelName;
   const naive = row.candidates.seasonal_naive;
   if (row.backtestMase === null) {

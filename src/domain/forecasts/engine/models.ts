@@ -17,6 +17,12 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 /** The Prophet an ensemble is built on (engine/ensemble.ts). */
 const ENSEMBLE_BASE = { ensemble_weather: 'prophet_weather', ensemble: 'prophet' } as const;
 
+/** The Prophet fit a model stands on, or null for the baselines, which cannot fail to fit. */
+export function prophetFitOf(model: ModelName): ModelName | null {
+  if (model === 'ensemble' || model === 'ensemble_weather') return ENSEMBLE_BASE[model];
+  return model === 'prophet' || model === 'prophet_weather' ? model : null;
+}
+
 /** A forecast with, for Prophet asked `withFitted`, its in-sample fit. */
 export type Fitted = PointForecast & { fitted?: number[] };
 

@@ -1,5 +1,5 @@
-import { backtestModels, type BacktestPlan } from './backtest.js';
-import { candidateModels, runModel, type ModelContext, type ModelName } from './models.js';
+import { backtestModels, type BacktestPlan, type RunModel } from './backtest.js';
+import { candidateModels, prophetFitOf, runModel, type ModelContext, type ModelName } from './models.js';
 import type { DailySeries, FutureDays } from './series.js';
 import type { PointForecast } from './baselines.js';
 import {
@@ -18,6 +18,8 @@ export interface ModelChoice {
   candidates: Partial<Record<ModelName, number>>;
   /** The 80 % interval from the chosen model's backtest errors; null: the model's own interval is served. */
   interval: IntervalRatios | null;
+  /** Candidates whose fit threw in the backtest, with the error; they were not chosen among. */
+  failed: Partial<Record<ModelName, string>>;
 }
 
 export const SELECTION_PLAN: BacktestPlan = { horizonDays: 14, origins: 4, minTrainingDays: 7 };
@@ -40,9 +42,14 @@ export function chooseModel(
   series: DailySeries,
   ctx: ModelContext,
   plan: BacktestPlan = SELECTION_PLAN,
+  run: RunModel = runModel,
 ): ModelChoice {
   const candidates = candidateModels(series, ctx);
-  const results = backtestModels(candidates, series, plan, ctx).filter((r) => r.origins.length > 0);
+  const backtested = backtestModels(candidates, series, plan, ctx, run);
+  const failed = Object.fromEntries(
+    backtested.flatMap((r) => (r.failed === undefined ? [] : [[r.model, r.failed]])),
+  ) as Partial<Record<ModelName, string>>;
+  const results = backtested.filter((r) => r.origins.length > 0);
   const scores = Object.fromEntries(results.map((r) => [r.model, r.mase])) as Partial<
     Record<ModelName, number>
   >;
@@ -52,6 +59,7 @@ export function chooseModel(
       backtest: null,
       candidates: scores,
       interval: null,
+      failed,
     };
   }
   const best = pickModel(results);
@@ -63,6 +71,7 @@ export function chooseModel(
     backtest: { mase: best.mase, smape: best.smape, origins: best.origins.length },
     candidates: scores,
     interval: takesConformalInterval(best.model) ? conformalRatios(backtestDays, ctx.conformal) : null,
+    failed,
   };
 }
 
@@ -89,10 +98,11 @@ export function forecastWith(
   history: DailySeries,
   future: FutureDays,
   ctx: ModelContext,
+  run: RunModel = runModel,
 ): PointForecast {
   if (!choice.interval || !takesConformalInterval(choice.model))
-    return runModel(choice.model, history, future, { ...ctx, pointsOnly: false });
-  const forecast = runModel(choice.model, history, future, { ...ctx, pointsOnly: true });
+    return run(choice.model, history, future, { ...ctx, pointsOnly: false });
+  const forecast = run(choice.model, history, future, { ...ctx, pointsOnly: true });
   const s = { ...CONFORMAL_SETTINGS, ...ctx.conformal };
   const ownIsFree = choice.model === 'ensemble' || choice.model === 'ensemble_weather';
   return withConformalInterval(
@@ -101,6 +111,48 @@ export function forecastWith(
     s.scale,
     s.widenToOwn && ownIsFree ? forecast : null,
   );
+}
+
+/** A forecast and the model that made it; `fallback` when the chosen model's fit threw tonight. */
+export interface ServedForecast {
+  forecast: PointForecast;
+  model: ModelName;
+  fallback: { from: ModelName; reason: string } | null;
+}
+
+/**
+ * The chosen model's forecast; when its fit throws, the next candidate by backtest MASE that does not stand on the
+ * same failed Prophet fit, and at last the seasonal baseline, which cannot fail. The choice itself stands: the
+ * next night tries it again.
+ */
+export function forecastServed(
+  choice: Pick<ModelChoice, 'model' | 'interval' | 'candidates'>,
+  history: DailySeries,
+  future: FutureDays,
+  ctx: ModelContext,
+  run: RunModel = runModel,
+): ServedForecast {
+  const baseline: ModelName = history.dates.length >= 7 ? 'seasonal_naive' : 'moving_average';
+  const runnerUps = (Object.entries(choice.candidates) as [ModelName, number][])
+    .filter(([model, mase]) => model !== choice.model && Number.isFinite(mase))
+    .sort((a, b) => a[1] - b[1])
+    .map(([model]) => model);
+  const failedFits = new Set<ModelName>();
+  let fallback: ServedForecast['fallback'] = null;
+  for (const model of [choice.model, ...runnerUps]) {
+    const fit = prophetFitOf(model);
+    if (model === baseline) break;
+    if (fit && failedFits.has(fit)) continue;
+    try {
+      const interval = model === choice.model ? choice.interval : null;
+      const forecast = forecastWith({ model, interval }, history, future, ctx, run);
+      return { forecast, model, fallback };
+    } catch (error) {
+      if (fit) failedFits.add(fit);
+      fallback ??= { from: model, reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  return { forecast: runModel(baseline, history, future, ctx), model: baseline, fallback };
 }
 
 /** A choice stored from an earlier night, with its backtest figures. */
@@ -122,5 +174,11 @@ export function storedChoiceHolds(stored: StoredChoice, today: readonly ModelNam
   if (!model || !stored.backtest) return null;
   const before = Object.keys(stored.candidates);
   if (before.length !== today.length || !today.every((m) => m in stored.candidates)) return null;
-  return { model, backtest: stored.backtest, candidates: stored.candidates, interval: stored.interval };
+  return {
+    model,
+    backtest: stored.backtest,
+    candidates: stored.candidates,
+    interval: stored.interval,
+    failed: {},
+  };
 }
