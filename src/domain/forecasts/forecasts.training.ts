@@ -155,7 +155,7 @@ export function createForecastTraining(deps: {
           }
         : { kind: 'select-and-forecast', ...input },
     );
-    if (result.kind === 'backtest') throw new Error('unexpected forecast task result');
+    if (result.kind === 'backtest' || result.kind === 'place') throw new Error('unexpected forecast task result');
     const choice = result.kind === 'select-and-forecast' ? result.choice : kept;
     if (!choice) throw new Error('unexpected forecast task result');
     const { forecast, fallback } = result;

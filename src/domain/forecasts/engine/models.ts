@@ -1,6 +1,7 @@
 import { movingAverage, seasonalNaive, type PointForecast } from './baselines.js';
 import { levelCorrectedEnsemble, type EnsembleSettings } from './ensemble.js';
 import type { CONFORMAL_SETTINGS } from './intervals.js';
+import { blendTopDown, type PLACE_SETTINGS, type PlaceContext } from './place.js';
 import { prophetForecast, type ProphetSettings } from './prophet.js';
 import type { DailySeries, FutureDays } from './series.js';
 
@@ -40,6 +41,10 @@ export interface ModelContext {
   weather: readonly string[];
   prophet?: Partial<ProphetSettings>;
   ensemble?: Partial<EnsembleSettings>;
+  /** The restaurant's demand-index forecasts the ensembles blend in (engine/place.ts); absent: none. */
+  place?: PlaceContext;
+  /** The top-down blend's settings; tuning varies them. */
+  placeSettings?: Partial<typeof PLACE_SETTINGS>;
   /** The backtest interval's settings (engine/intervals.ts); tuning varies them. */
   conformal?: Partial<typeof CONFORMAL_SETTINGS>;
   pointsOnly?: boolean;
@@ -91,12 +96,20 @@ function compute(
     case 'ensemble':
     case 'ensemble_weather': {
       const base = { ...ctx, pointsOnly: true, withFitted: true };
-      return levelCorrectedEnsemble(
+      const own = levelCorrectedEnsemble(
         history,
         future,
         runModel(ENSEMBLE_BASE[model], history, future, base, memo),
         ctx.ensemble,
       );
+      if (!ctx.place) return own;
+      // The interval keeps its ratios to the points: a blended point carries them along.
+      const points = blendTopDown(own.points, history, future, ctx.place, ctx.placeSettings);
+      return {
+        points,
+        lower: points.map((p, i) => (own.points[i] ? (p * (own.lower[i] ?? 0)) / own.points[i] : 0)),
+        upper: points.map((p, i) => (own.points[i] ? (p * (own.upper[i] ?? 0)) / own.points[i] : 0)),
+      };
     }
   }
 }

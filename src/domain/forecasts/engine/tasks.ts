@@ -1,5 +1,6 @@
 import { backtestModels, type BacktestPlan, type BacktestResult } from './backtest.js';
-import type { ModelContext, ModelName } from './models.js';
+import { runModel, type ModelContext, type ModelName } from './models.js';
+import { PLACE_SETTINGS, type PlaceForecast } from './place.js';
 import type { IntervalRatios } from './intervals.js';
 import {
   chooseModel,
@@ -31,6 +32,12 @@ export type ForecastTask =
       plan?: BacktestPlan;
     }
   | {
+      /** The restaurant's demand-index forecasts, one per history end (engine/place.ts). */
+      kind: 'place';
+      windows: { index: DailySeries; future: FutureDays }[];
+      ctx: ModelContext;
+    }
+  | {
       kind: 'backtest';
       models: ModelName[];
       series: DailySeries;
@@ -41,6 +48,7 @@ export type ForecastTask =
 export type ForecastTaskResult =
   | ({ kind: 'forecast'; fitMs: number } & ServedForecast)
   | ({ kind: 'select-and-forecast'; choice: ModelChoice; fitMs: number } & ServedForecast)
+  | { kind: 'place'; forecasts: PlaceForecast[] }
   | { kind: 'backtest'; results: BacktestResult[] };
 
 export function runTask(task: ForecastTask): ForecastTaskResult {
@@ -60,7 +68,26 @@ export function runTask(task: ForecastTask): ForecastTaskResult {
       const served = forecastServed(choice, task.history, task.future, task.ctx);
       return { kind: 'select-and-forecast', choice, ...served, fitMs: performance.now() - started };
     }
+    case 'place':
+      return {
+        kind: 'place',
+        forecasts: task.windows.map((w) => forecastPlace(w.index, w.future, task.ctx)),
+      };
     case 'backtest':
       return { kind: 'backtest', results: backtestModels(task.models, task.series, task.plan, task.ctx) };
   }
+}
+
+/** The index's forecast of `future` from its history (the ensemble of the series, weather when it has it). */
+export function forecastPlace(index: DailySeries, future: FutureDays, ctx: ModelContext): PlaceForecast {
+  const { place: _ownForecasts, ...indexCtx } = ctx;
+  const model = ctx.weather.length > 0 && index.regressors ? 'ensemble_weather' : 'ensemble';
+  const { points } = runModel(model, index, future, { ...indexCtx, pointsOnly: true });
+  const from = Math.max(0, index.dates.length - 7 * PLACE_SETTINGS.shareWeeks);
+  return {
+    historyEnd: index.dates.at(-1) ?? '',
+    recent: { dates: index.dates.slice(from), values: index.values.slice(from) },
+    dates: future.dates,
+    points,
+  };
 }
