@@ -1,3 +1,5 @@
+import { headOf } from '../src/domain/forecasts/engine/series.js';
+import { placeIndex, type PLACE_SETTINGS, type PlaceContext } from '../src/domain/forecasts/engine/place.js';
 import {
   originWindows,
   type BacktestPlan,
@@ -5,6 +7,7 @@ import {
 } from '../src/domain/forecasts/engine/backtest.js';
 import { mase, mean, smape } from '../src/domain/forecasts/engine/metrics.js';
 import type { EnsembleSettings } from '../src/domain/forecasts/engine/ensemble.js';
+import type { CONFORMAL_SETTINGS } from '../src/domain/forecasts/engine/intervals.js';
 import type { ModelContext, ModelName } from '../src/domain/forecasts/engine/models.js';
 import type { ForecastPool } from '../src/domain/forecasts/engine/pool.js';
 import { SELECTION_PLAN } from '../src/domain/forecasts/engine/select.js';
@@ -25,8 +28,11 @@ export const TUNING_PLAN: BacktestPlan = {
 export interface EngineSettings {
   prophet?: Partial<ProphetSettings>;
   ensemble?: Partial<EnsembleSettings>;
+  conformal?: Partial<typeof CONFORMAL_SETTINGS>;
   /** Origins of the per-series model choice's backtest (production: SELECTION_PLAN). */
   selectionOrigins?: number;
+  /** The top-down blend (engine/place.ts); `{"weight":0}` switches it off. */
+  place?: Partial<typeof PLACE_SETTINGS>;
 }
 
 /** BENCH_FORECAST_WEATHER=temperature,rain narrows the weather regressors (default: all five columns). */
@@ -35,12 +41,50 @@ function weatherColumns(): string[] {
   return wanted.length > 0 ? wanted : [...YAZ_WEATHER];
 }
 
+/**
+ * The restaurant's demand-index forecasts on the 14-day grid the backtests' origins lie on (every plan counts
+ * back from the data's end in 14-day steps), each from the items' history before it: what the nightly job
+ * gives a restaurant's series.
+ */
+const placeCache = new Map<string, Promise<PlaceContext>>();
+function placeContext(pool: ForecastPool, ctx: ModelContext, plan: BacktestPlan): Promise<PlaceContext> {
+  const yaz = loadYaz()!;
+  const origins = plan.origins + (plan.skipLatest ?? 0) + SELECTION_PLAN.origins + 8;
+  const key = JSON.stringify({ origins, weather: ctx.weather, prophet: ctx.prophet, ensemble: ctx.ensemble });
+  const cached = placeCache.get(key);
+  if (cached) return cached;
+  const first = yaz.series[yaz.items[0]!]!;
+  const grid = { horizonDays: HORIZON, origins, minTrainingDays: 56 };
+  const windows = originWindows(first, grid).map(({ history, future }) => ({
+    index: placeIndex(yaz.items.map((item) => headOf(yaz.series[item]!, history.dates.length))),
+    future,
+  }));
+  const made = pool.run({ kind: 'place', windows, ctx }).then((result) => {
+    if (result.kind !== 'place') throw new Error('unexpected task result');
+    return { forecasts: result.forecasts };
+  });
+  placeCache.set(key, made);
+  return made;
+}
+
+async function contextWithPlace(
+  pool: ForecastPool,
+  settings: EngineSettings,
+  plan: BacktestPlan,
+): Promise<ModelContext> {
+  const ctx = contextFor(settings);
+  if (settings.place?.weight === 0) return ctx;
+  const place = await placeContext(pool, ctx, plan);
+  return { ...ctx, place, ...(settings.place ? { placeSettings: settings.place } : {}) };
+}
+
 function contextFor(settings: EngineSettings): ModelContext {
   return {
     holidays: loadYaz()!.holidays,
     weather: weatherColumns(),
     ...(settings.prophet ? { prophet: settings.prophet } : {}),
     ...(settings.ensemble ? { ensemble: settings.ensemble } : {}),
+    ...(settings.conformal ? { conformal: settings.conformal } : {}),
   };
 }
 
@@ -54,6 +98,7 @@ export async function evaluate(
   models: ModelName[],
 ): Promise<ItemResults> {
   const yaz = loadYaz()!;
+  const ctx = await contextWithPlace(pool, settings, plan);
   const out: ItemResults = {};
   await Promise.all(
     yaz.items.map(async (item) => {
@@ -62,7 +107,7 @@ export async function evaluate(
         models,
         series: yaz.series[item]!,
         plan,
-        ctx: contextFor(settings),
+        ctx,
       });
       if (result.kind !== 'backtest') throw new Error('unexpected task result');
       out[item] = Object.fromEntries(result.results.map((r) => [r.model, r]));
@@ -93,7 +138,7 @@ export async function evaluateServed(
   model?: ModelName,
 ): Promise<Record<string, ServedScore>> {
   const yaz = loadYaz()!;
-  const ctx = contextFor(settings);
+  const ctx = await contextWithPlace(pool, settings, plan);
   const out: Record<string, ServedScore> = {};
   await Promise.all(
     yaz.items.map(async (item) => {
@@ -113,8 +158,9 @@ export async function evaluateServed(
                     : {}),
                 },
           );
-          if (result.kind === 'backtest') throw new Error('unexpected task result');
-          const served = result.kind === 'select-and-forecast' ? result.choice.model : model!;
+          if (result.kind === 'backtest' || result.kind === 'place')
+            throw new Error('unexpected task result');
+          const served = result.model;
           const f = result.forecast;
           return {
             served,

@@ -16,12 +16,12 @@ const pool = new ForecastPool(cpus().length);
 try {
   for (const settings of variants.length > 0 ? variants : [{}]) {
     const results = await evaluate(pool, TUNING_PLAN, settings, models);
-    const line = models.map((m) => `${m} ${meanMase(results, m).toFixed(3)}`);
+    const line = models.map((m) => `${m} ${meanMase(results, m).toFixed(4)}`);
     if (process.env.BENCH_TUNE_SERVED === '1') {
       const only = process.env.BENCH_TUNE_SERVED_MODEL as ModelName | undefined;
       const served = Object.values(await evaluateServed(pool, TUNING_PLAN, settings, only));
       line.push(
-        `served ${mean(served.map((s) => s.mase)).toFixed(3)}`,
+        `served ${mean(served.map((s) => s.mase)).toFixed(4)}`,
         `coverage ${mean(served.map((s) => s.coverage)).toFixed(3)}`,
       );
     }

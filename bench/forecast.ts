@@ -92,9 +92,12 @@ function syntheticSeries(seed: number): DailySeries {
   return { dates, values };
 }
 
+/** A standing choice's backtest interval ratios, as a refit night reads them from the database. */
+const STORED_INTERVAL = { low: 0.7, high: 1.35, days: 56 };
+
 /**
  * The two tasks of the nightly job: `refit` serves a standing model choice again (the series' ensemble, one
- * Prophet fit, intervals from its in-sample errors); `select` chooses anew by the 4-origin backtest of every
+ * Prophet fit, the interval from the ratios stored with the choice); `select` chooses anew by the 4-origin backtest of every
  * candidate and then forecasts. `prophet` is the task before the ensembles: one fit with 300 sampled intervals.
  */
 type ThroughputTask = 'refit' | 'select' | 'prophet';
@@ -134,7 +137,9 @@ async function throughput(pool: ForecastPool, count: number, task: ThroughputTas
         await pool.run(
           task === 'select'
             ? { kind: 'select-and-forecast', history, future, ctx }
-            : { kind: 'forecast', model: task === 'refit' ? 'ensemble' : 'prophet', history, future, ctx },
+            : task === 'refit'
+              ? { kind: 'forecast', model: 'ensemble', history, future, ctx, interval: STORED_INTERVAL }
+              : { kind: 'forecast', model: 'prophet', history, future, ctx },
         );
         done++;
         if (done % 500 === 0)

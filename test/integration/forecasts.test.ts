@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
+import { CONFORMAL_SETTINGS } from '../../src/domain/forecasts/engine/intervals.js';
 import { ForecastPool } from '../../src/domain/forecasts/engine/pool.js';
 import { addDays } from '../../src/domain/forecasts/engine/series.js';
 import { createForecastTraining, localToday } from '../../src/domain/forecasts/forecasts.training.js';
@@ -274,9 +275,36 @@ describe('forecasts.refresh and reads', () => {
     const selectedOn = before.json().training.selected_on;
     expect(selectedOn).toBe(today);
 
+    const storedInterval = () =>
+      queryRows<{ model: string; interval: { low: number; high: number; days: number } | null }>(
+        ctx.database.db,
+        sql`SELECT model, backtest_interval AS interval FROM forecast_series WHERE restaurant_id = ${restaurantId}`,
+      ).then((rows) => rows[0]!);
+    const chosen = await storedInterval();
+    // The ensemble is preferred; its choice keeps the 80 % interval ratios of its backtest days.
+    expect(chosen.model).toMatch(/^ensemble/);
+    expect(chosen.interval!.days).toBeGreaterThanOrEqual(CONFORMAL_SETTINGS.minDays);
+    expect(chosen.interval!.low).toBeLessThanOrEqual(chosen.interval!.high);
+
+    // Stored ratios far wider than anything the ensemble's own interval gives, so the served interval shows them.
+    const wide = { low: 0.2, high: 3, days: chosen.interval!.days };
+    await ctx.database.db.execute(
+      sql`UPDATE forecast_series SET backtest_interval = ${JSON.stringify(wide)}::jsonb WHERE restaurant_id = ${restaurantId}`,
+    );
     await seedDemand(restaurantId, 1);
     const kept = await training('test-key').refresh(log);
     expect(kept).toMatchObject({ retrained: 2, reselected: 0, failed: 0 }); // the restaurant and supplier-wide
+    // The refit night served the stored ratios, scaled, and kept them with the choice.
+    expect((await storedInterval()).interval).toEqual(wide);
+    const { scale } = CONFORMAL_SETTINGS;
+    const points = (
+      await ctx.app.inject({ method: 'GET', url: forecastUrl(restaurantId), headers: chef.headers })
+    ).json().points as { quantity: number; lower: number; upper: number }[];
+    expect(points.some((p) => p.quantity > 0)).toBe(true);
+    for (const p of points.filter((p) => p.quantity > 0)) {
+      expect(p.upper / p.quantity).toBeCloseTo(1 + scale * (wide.high - 1), 6);
+      expect(p.lower / p.quantity).toBeCloseTo(1 - scale * (1 - wide.low), 6);
+    }
     const refitted = await ctx.app.inject({
       method: 'GET',
       url: forecastUrl(restaurantId),
@@ -288,6 +316,26 @@ describe('forecasts.refresh and reads', () => {
       candidates: before.json().candidates,
       training: { selected_on: selectedOn },
     });
+
+    // A night whose chosen model failed to fit was served by a fallback; the choice stands and is refitted next.
+    await ctx.database.db.execute(
+      sql`UPDATE forecast_series SET model = 'seasonal_naive', training = training || ${JSON.stringify({ chosen_model: chosen.model, fallback_reason: 'Line search failed' })}::jsonb WHERE restaurant_id = ${restaurantId}`,
+    );
+    const fellBack = await ctx.app.inject({
+      method: 'GET',
+      url: forecastUrl(restaurantId),
+      headers: chef.headers,
+    });
+    expect(fellBack.json()).toMatchObject({ model: 'seasonal_naive' });
+    expect(fellBack.json().model_reason).toMatch(/failed to fit.*Line search failed.*seasonal_naive/);
+    await seedDemand(restaurantId, 1);
+    const afterFallback = await training('test-key').refresh(log);
+    expect(afterFallback).toMatchObject({ reselected: 0, failed: 0, fitFailures: { backtest: 0, refit: 0 } });
+    const again = (
+      await ctx.app.inject({ method: 'GET', url: forecastUrl(restaurantId), headers: chef.headers })
+    ).json();
+    expect(again).toMatchObject({ model: chosen.model, training: { selected_on: selectedOn } });
+    expect(again.training).not.toHaveProperty('fallback_reason');
 
     // Five weeks on (the last test: it trains for a later day), every choice is past FORECAST_RESELECT_DAYS (28) and the backtest runs again.
     await seedDemand(restaurantId, 1);

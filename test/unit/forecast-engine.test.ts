@@ -98,10 +98,12 @@ describe('model choice', () => {
       model: 'ensemble',
       backtest: { mase: 0.7, smape: 20, origins: 4 },
       candidates: { ensemble: 0.7, prophet: 0.75, seasonal_naive: 1 },
+      interval: { low: 0.7, high: 1.4, days: 48 },
     };
     expect(storedChoiceHolds(stored, ['ensemble', 'prophet', 'seasonal_naive'])).toMatchObject({
       model: 'ensemble',
       backtest: { mase: 0.7 },
+      interval: { low: 0.7, high: 1.4, days: 48 },
     });
     // Weather arrived: the weather models were never compared.
     expect(
@@ -141,11 +143,11 @@ describe('model choice', () => {
 });
 
 describe('ensemble', () => {
-  it('moves Prophet by its recent median error, blends in the recent same-weekday mean, and scales the interval', () => {
-    // Four weeks of Mondays (20) and Tuesdays (40); Prophet's fit is 2 too low throughout, and forecasts 18 / 38.
+  it('scales Prophet by its recent median actual ÷ fitted and blends in the recent same-weekday median', () => {
+    // Four weeks of Mondays (20, 30, 20, 20) and Tuesdays (40); Prophet's fit is 10 % too low throughout.
     const dates = Array.from({ length: 28 }, (_, i) => addDays('2025-01-06', i));
-    const values = dates.map((_, i) => (i % 7 === 1 ? 40 : 20) + (i % 2 === 0 ? 1 : -1));
-    const fitted = values.map((v, i) => v - 2 - (i % 2 === 0 ? 1 : -1));
+    const values = dates.map((_, i) => (i % 7 === 1 ? 40 : i === 7 ? 30 : 20));
+    const fitted = values.map((v) => v / 1.1);
     const future = { dates: ['2025-02-03', '2025-02-04'] }; // Monday, Tuesday
     const f = levelCorrectedEnsemble({ dates, values }, future, {
       points: [18, 38],
@@ -153,6 +155,23 @@ describe('ensemble', () => {
       upper: [18, 38],
       fitted,
     });
+    expect(f.points[0]).toBeCloseTo(0.75 * 18 * 1.1 + 0.25 * 20); // the median ignores the one busy Monday
+    expect(f.points[1]).toBeCloseTo(0.75 * 38 * 1.1 + 0.25 * 40);
+  });
+
+  it('additive mode moves Prophet by its recent median error, blends in the recent same-weekday mean, and scales the interval', () => {
+    // Four weeks of Mondays (20) and Tuesdays (40); Prophet's fit is 2 too low throughout, and forecasts 18 / 38.
+    const dates = Array.from({ length: 28 }, (_, i) => addDays('2025-01-06', i));
+    const values = dates.map((_, i) => (i % 7 === 1 ? 40 : 20) + (i % 2 === 0 ? 1 : -1));
+    const fitted = values.map((v, i) => v - 2 - (i % 2 === 0 ? 1 : -1));
+    const future = { dates: ['2025-02-03', '2025-02-04'] }; // Monday, Tuesday
+    const additive = { levelMode: 'additive', weekdayStatistic: 'mean' } as const;
+    const f = levelCorrectedEnsemble(
+      { dates, values },
+      future,
+      { points: [18, 38], lower: [18, 38], upper: [18, 38], fitted },
+      additive,
+    );
     const mondays = mean(values.filter((_, i) => i % 7 === 0));
     expect(f.points[0]).toBeCloseTo(0.75 * 20 + 0.25 * mondays);
     expect(f.points[1]).toBeCloseTo(0.75 * 40 + 0.25 * mean(values.filter((_, i) => i % 7 === 1)));
@@ -226,7 +245,7 @@ describe('holidays', () => {
 });
 
 describe('worker pool', () => {
-  it('runs forecast tasks in worker threads and reports a failing task as an error', async () => {
+  it('runs forecast tasks in worker threads, serves a fallback for a fit that throws, and reports a failing task as an error', async () => {
     const pool = new ForecastPool(1);
     try {
       const s = series(21);
@@ -238,15 +257,26 @@ describe('worker pool', () => {
         ctx: { holidays: [], weather: [] },
       });
       expect(result).toMatchObject({ kind: 'forecast', forecast: { points: [10] } });
+      const unfit = await pool.run({
+        kind: 'forecast',
+        model: 'prophet_weather',
+        history: series(60),
+        future: { dates: ['2025-03-10'] },
+        ctx: { holidays: [], weather: ['missing'] },
+      });
+      expect(unfit).toMatchObject({
+        model: 'seasonal_naive',
+        fallback: { from: 'prophet_weather', reason: expect.stringMatching(/regressor missing/) },
+      });
       await expect(
         pool.run({
           kind: 'forecast',
-          model: 'prophet_weather',
-          history: series(60),
+          model: 'seasonal_naive',
+          history: null as unknown as DailySeries,
           future: { dates: ['2025-03-10'] },
-          ctx: { holidays: [], weather: ['missing'] },
+          ctx: { holidays: [], weather: [] },
         }),
-      ).rejects.toThrow(/regressor missing/);
+      ).rejects.toThrow();
     } finally {
       await pool.close();
     }

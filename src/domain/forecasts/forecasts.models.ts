@@ -15,6 +15,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { baseColumns, instant } from '../../db/base.js';
+import type { IntervalRatios } from './engine/intervals.js';
 import { restaurants, suppliers } from '../organisations/organisations.models.js';
 import { products } from '../products/products.models.js';
 
@@ -46,6 +47,8 @@ export const forecastSeries = pgTable(
     backtestMase: doublePrecision('backtest_mase'),
     backtestSmape: doublePrecision('backtest_smape'),
     backtestOrigins: integer('backtest_origins').notNull().default(0),
+    /** The 80 % interval ratios from the choice's backtest errors (engine/intervals.ts); null: the model's own. */
+    backtestInterval: jsonb('backtest_interval').$type<IntervalRatios>(),
     /** Backtest MASE of every candidate model, keyed by model name. */
     candidates: jsonb('candidates').$type<Record<string, number>>().notNull().default({}),
     /** Training facts: open days, mean demand, fit time. */

@@ -6,11 +6,20 @@ import type { ForecastSeriesRow } from './forecasts.models.js';
 import * as repo from './forecasts.repository.js';
 import type { ForecastDto, ForecastQuery } from './forecasts.schemas.js';
 import type { ModelName } from './engine/models.js';
+import { PREFERENCE_MARGIN } from './engine/select.js';
 import { addDays } from './engine/series.js';
 
 const CHART_HISTORY_DAYS = 90;
 
 function modelReason(row: ForecastSeriesRow): string {
+  const { chosen_model: chosen, fallback_reason: fallback, failed_candidates: failed } = row.training;
+  if (typeof fallback === 'string')
+    return `the chosen ${String(chosen)} failed to fit on the last training (${fallback}): served by ${row.model}, the best candidate that fitted; the choice is tried again next time`;
+  const reason = choiceReason(row);
+  return typeof failed === 'string' ? `${reason}; left out, failed to fit: ${failed}` : reason;
+}
+
+function choiceReason(row: ForecastSeriesRow): string {
   const model = row.model as ModelName;
   const naive = row.candidates.seasonal_naive;
   if (row.backtestMase === null) {
@@ -21,6 +30,12 @@ function modelReason(row: ForecastSeriesRow): string {
   const mase = row.backtestMase.toFixed(2);
   if (model === 'seasonal_naive')
     return `no model beat same-weekday-last-week on this series' backtest (MASE ${mase})`;
+  const lowest = Object.entries(row.candidates).reduce<[string, number] | null>(
+    (best, entry) => (best === null || entry[1] < best[1] ? entry : best),
+    null,
+  );
+  if (lowest && lowest[1] < row.backtestMase)
+    return `the ensemble stays unless another model is ${100 * PREFERENCE_MARGIN} % better on the backtest: MASE ${mase} against ${lowest[1].toFixed(2)} for ${lowest[0]}`;
   return naive === undefined
     ? `lowest backtest error of the candidates (MASE ${mase})`
     : `lowest backtest error of the candidates: MASE ${mase} against ${naive.toFixed(2)} for same weekday last week`;

@@ -5,7 +5,7 @@ import * as repo from './forecasts.repository.js';
 import type { ForecastPool } from './engine/pool.js';
 import { publicHolidays } from './engine/holidays.js';
 import { candidateModels, usesWeather } from './engine/models.js';
-import { storedChoiceHolds } from './engine/select.js';
+import { storedChoiceHolds, type ServedForecast } from './engine/select.js';
 import { addDays, buildDailySeries, daysBetween, openDays, type OpeningRules } from './engine/series.js';
 import { MAX_HORIZON_DAYS } from './forecasts.schemas.js';
 import { WEATHER_REGRESSORS, type WeatherOutcome, type WeatherProvider } from './weather.service.js';
@@ -25,6 +25,11 @@ export interface RefreshSummary {
   reselected: number;
   unchanged: number;
   failed: number;
+  /**
+   * Fits that threw (Prophet's optimizer can fail its line search) without failing the series: `backtest`, series
+   * whose choice left out a candidate that failed; `refit`, series served by a fallback model tonight.
+   */
+  fitFailures: { backtest: number; refit: number };
   weatherFallbacks: Record<string, number>;
 }
 
@@ -68,8 +73,7 @@ export function createForecastTraining(deps: {
     today: string,
     weatherCache: Map<string, WeatherOutcome>,
     onWeatherFallback: (reason: string) => void,
-    onReselected: () => void,
-  ) {
+  ): Promise<{ reselected: boolean; failedCandidates: string[]; fallback: ServedForecast['fallback'] }> {
     const from = addDays(today, -settings.historyDays);
     const observations = await repo.demandOf(db, key, from);
     const place = key.scope === 'restaurant' ? await repo.placeOf(db, key.ownerId) : undefined;
@@ -119,11 +123,13 @@ export function createForecastTraining(deps: {
     };
     const stored = await repo.findSeries(db, key);
     const selectedOn = typeof stored?.training.selected_on === 'string' ? stored.training.selected_on : null;
+    // A night served by a fallback keeps the choice it fell back from.
+    const chosen = typeof stored?.training.chosen_model === 'string' ? stored.training.chosen_model : null;
     const kept =
       stored && selectedOn && daysBetween(selectedOn, today) < reselectAfter(key, settings.reselectDays)
         ? storedChoiceHolds(
             {
-              model: stored.model,
+              model: chosen ?? stored.model,
               backtest:
                 stored.backtestMase === null
                   ? null
@@ -133,21 +139,28 @@ export function createForecastTraining(deps: {
                       origins: stored.backtestOrigins,
                     },
               candidates: stored.candidates,
+              interval: stored.backtestInterval,
             },
             candidateModels(input.history, ctx),
           )
         : null;
-    const result = await deps
-      .pool()
-      .run(
-        kept ? { kind: 'forecast', model: kept.model, ...input } : { kind: 'select-and-forecast', ...input },
-      );
-    if (result.kind === 'backtest') throw new Error('unexpected forecast task result');
+    const result = await deps.pool().run(
+      kept
+        ? {
+            kind: 'forecast',
+            model: kept.model,
+            interval: kept.interval,
+            candidates: kept.candidates,
+            ...input,
+          }
+        : { kind: 'select-and-forecast', ...input },
+    );
+    if (result.kind === 'backtest' || result.kind === 'place') throw new Error('unexpected forecast task result');
     const choice = result.kind === 'select-and-forecast' ? result.choice : kept;
     if (!choice) throw new Error('unexpected forecast task result');
-    const { forecast } = result;
+    const { forecast, fallback } = result;
     const values = history.values;
-    if (!kept) onReselected();
+    const failedCandidates = Object.entries(choice.failed);
     await db.transaction((tx) =>
       repo.saveForecast(
         tx,
@@ -156,12 +169,13 @@ export function createForecastTraining(deps: {
           restaurantId: key.scope === 'restaurant' ? key.ownerId : null,
           supplierId: key.scope === 'supplier' ? key.ownerId : null,
           productId: key.productId,
-          model: choice.model,
-          weatherUsed: weather.ok && usesWeather(choice.model),
+          model: result.model,
+          weatherUsed: weather.ok && usesWeather(result.model),
           weatherNote: weather.ok ? null : weather.note,
           backtestMase: choice.backtest?.mase ?? null,
           backtestSmape: choice.backtest?.smape ?? null,
           backtestOrigins: choice.backtest?.origins ?? 0,
+          backtestInterval: choice.interval,
           candidates: Object.fromEntries(
             Object.entries(choice.candidates).filter(([, v]) => Number.isFinite(v)),
           ),
@@ -170,6 +184,10 @@ export function createForecastTraining(deps: {
             mean_daily_demand: values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length,
             fit_ms: Math.round(result.fitMs),
             selected_on: kept && selectedOn ? selectedOn : today,
+            ...(fallback ? { chosen_model: choice.model, fallback_reason: fallback.reason } : {}),
+            ...(failedCandidates.length > 0
+              ? { failed_candidates: failedCandidates.map(([m, why]) => `${m} (${why})`).join('; ') }
+              : {}),
           },
           historyFrom: history.dates[0] ?? null,
           historyTo: history.dates.at(-1) ?? null,
@@ -187,6 +205,7 @@ export function createForecastTraining(deps: {
         }),
       ),
     );
+    return { reselected: !kept, failedCandidates: failedCandidates.map(([m]) => m), fallback };
   }
 
   return {
@@ -204,6 +223,7 @@ export function createForecastTraining(deps: {
         reselected: 0,
         unchanged: 0,
         failed: 0,
+        fitFailures: { backtest: 0, refit: 0 },
         weatherFallbacks: {},
       };
       const todo: (repo.SeriesKey & { digest: string })[] = [];
@@ -225,8 +245,24 @@ export function createForecastTraining(deps: {
             const key = todo[next++];
             if (!key) break;
             try {
-              await trainOne(key, today, weatherCache, onWeatherFallback, () => summary.reselected++);
+              const outcome = await trainOne(key, today, weatherCache, onWeatherFallback);
               summary.retrained++;
+              if (outcome.reselected) summary.reselected++;
+              const series = { scope: key.scope, owner_id: key.ownerId, product_id: key.productId };
+              if (outcome.failedCandidates.length > 0) {
+                summary.fitFailures.backtest++;
+                log.warn(
+                  { ...series, models: outcome.failedCandidates },
+                  'forecast candidates failed to fit',
+                );
+              }
+              if (outcome.fallback) {
+                summary.fitFailures.refit++;
+                log.warn(
+                  { ...series, ...outcome.fallback },
+                  'forecast model failed to fit: served a fallback',
+                );
+              }
             } catch (err) {
               summary.failed++;
               log.error(

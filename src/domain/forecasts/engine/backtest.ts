@@ -26,7 +26,12 @@ export interface BacktestResult {
   origins: OriginResult[];
   mase: number;
   smape: number;
+  /** The error of a fit that threw: the model is left out of the later origins and has none. */
+  failed?: string;
 }
+
+/** How a backtest runs one model; production passes `runModel`, a test a fit that throws. */
+export type RunModel = typeof runModel;
 
 /** Origins (the first forecast day), oldest first, for a series; each test window is `horizonDays` calendar days. */
 export function originDates(series: DailySeries, plan: BacktestPlan): string[] {
@@ -83,18 +88,32 @@ export function backtest(
   return result;
 }
 
-/** The backtest of several models over the same origins; an ensemble re-uses its parts' fits at each origin. */
+/**
+ * The backtest of several models over the same origins; an ensemble re-uses its parts' fits at each origin. A
+ * model whose fit throws at any origin (Prophet's optimizer can fail its line search) is marked failed and
+ * dropped: an error over fewer origins would not compare with the others'.
+ */
 export function backtestModels(
   models: readonly ModelName[],
   series: DailySeries,
   plan: BacktestPlan,
   ctx: ModelContext,
+  run: RunModel = runModel,
 ): BacktestResult[] {
   const origins = new Map<ModelName, OriginResult[]>(models.map((m) => [m, []]));
+  const failed = new Map<ModelName, string>();
   for (const { origin, history, future, actual } of originWindows(series, plan)) {
     const memo = new Map<ModelName, Fitted>();
     for (const model of models) {
-      const forecast = runModel(model, history, future, { ...ctx, pointsOnly: true }, memo).points;
+      if (failed.has(model)) continue;
+      let forecast: number[];
+      try {
+        forecast = run(model, history, future, { ...ctx, pointsOnly: true }, memo).points;
+      } catch (error) {
+        failed.set(model, `${origin}: ${error instanceof Error ? error.message : String(error)}`);
+        origins.set(model, []);
+        continue;
+      }
       origins.get(model)?.push({
         origin,
         actual,
@@ -106,11 +125,13 @@ export function backtestModels(
   }
   return models.map((model) => {
     const results = origins.get(model) ?? [];
+    const failure = failed.get(model);
     return {
       model,
       origins: results,
-      mase: mean(results.map((o) => o.mase)),
-      smape: mean(results.map((o) => o.smape)),
+      mase: failure === undefined ? mean(results.map((o) => o.mase)) : Number.NaN,
+      smape: failure === undefined ? mean(results.map((o) => o.smape)) : Number.NaN,
+      ...(failure === undefined ? {} : { failed: failure }),
     };
   });
 }

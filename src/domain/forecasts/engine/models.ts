@@ -1,5 +1,7 @@
 import { movingAverage, seasonalNaive, type PointForecast } from './baselines.js';
 import { levelCorrectedEnsemble, type EnsembleSettings } from './ensemble.js';
+import type { CONFORMAL_SETTINGS } from './intervals.js';
+import { blendTopDown, type PLACE_SETTINGS, type PlaceContext } from './place.js';
 import { prophetForecast, type ProphetSettings } from './prophet.js';
 import type { DailySeries, FutureDays } from './series.js';
 
@@ -15,6 +17,12 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** The Prophet an ensemble is built on (engine/ensemble.ts). */
 const ENSEMBLE_BASE = { ensemble_weather: 'prophet_weather', ensemble: 'prophet' } as const;
+
+/** The Prophet fit a model stands on, or null for the baselines, which cannot fail to fit. */
+export function prophetFitOf(model: ModelName): ModelName | null {
+  if (model === 'ensemble' || model === 'ensemble_weather') return ENSEMBLE_BASE[model];
+  return model === 'prophet' || model === 'prophet_weather' ? model : null;
+}
 
 /** A forecast with, for Prophet asked `withFitted`, its in-sample fit. */
 export type Fitted = PointForecast & { fitted?: number[] };
@@ -33,6 +41,12 @@ export interface ModelContext {
   weather: readonly string[];
   prophet?: Partial<ProphetSettings>;
   ensemble?: Partial<EnsembleSettings>;
+  /** The restaurant's demand-index forecasts the ensembles blend in (engine/place.ts); absent: none. */
+  place?: PlaceContext;
+  /** The top-down blend's settings; tuning varies them. */
+  placeSettings?: Partial<typeof PLACE_SETTINGS>;
+  /** The backtest interval's settings (engine/intervals.ts); tuning varies them. */
+  conformal?: Partial<typeof CONFORMAL_SETTINGS>;
   pointsOnly?: boolean;
   /** Prophet also returns its in-sample fit (points only). */
   withFitted?: boolean;
@@ -82,12 +96,20 @@ function compute(
     case 'ensemble':
     case 'ensemble_weather': {
       const base = { ...ctx, pointsOnly: true, withFitted: true };
-      return levelCorrectedEnsemble(
+      const own = levelCorrectedEnsemble(
         history,
         future,
         runModel(ENSEMBLE_BASE[model], history, future, base, memo),
         ctx.ensemble,
       );
+      if (!ctx.place) return own;
+      // The interval keeps its ratios to the points: a blended point carries them along.
+      const points = blendTopDown(own.points, history, future, ctx.place, ctx.placeSettings);
+      return {
+        points,
+        lower: points.map((p, i) => (own.points[i] ? (p * (own.lower[i] ?? 0)) / own.points[i] : 0)),
+        upper: points.map((p, i) => (own.points[i] ? (p * (own.upper[i] ?? 0)) / own.points[i] : 0)),
+      };
     }
   }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "forecast_series" DROP COLUMN "backtest_interval";
