@@ -339,7 +339,7 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
     )
       .slice(0, MAX_SUBSETS)
       .filter((idx) => including === undefined || idx.includes(including));
-    let keepsBroad = false;
+    const broadKept = { at: false };
     const alternatives = groups.flatMap((idx) => {
       const parts: string[] = [];
       for (let p = 0; p < idx.length; p++) {
@@ -349,17 +349,17 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
         const a = words[i] ? pick(words[i], i) : null;
         if (joined && next !== undefined) {
           const b = words[next] ? pick(words[next], next) : null;
-          if (skipBroad && (words[i]?.broad || words[next]?.broad)) keepsBroad = true;
+          if (skipBroad && (words[i]?.broad || words[next]?.broad)) broadKept.at = true;
           parts.push(a && b ? `(${a} & ${b} | ${joined})` : joined);
           p++;
         } else if (a && skipBroad && words[i]?.broad) continue;
         else if (a) parts.push(a);
         else return [];
       }
-      if (skipBroad && parts.length === 0) keepsBroad = true;
+      if (skipBroad && parts.length === 0) broadKept.at = true;
       return parts.length > 0 ? [joinedBy('&', parts)] : [];
     });
-    if (keepsBroad) return combine(pick, joinPairs, including);
+    if (broadKept.at) return combine(pick, joinPairs, including);
     return alternatives.length === 0 ? null : joinedBy('|', alternatives);
   };
   const full = combine((w) => w.full, true);
