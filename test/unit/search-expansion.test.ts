@@ -186,6 +186,28 @@ describe('combining words into one query', () => {
   });
 });
 
+describe('leaving broad prefixes to a check of each row', () => {
+  const many = vocabulary(['mango', 'marin', 'mellan', 'mjolk', 'mos', 'muffin', 'mus', 'mynt', 'madr', 'storlek']);
+
+  it('keeps a one-letter prefix of many lexemes out of the index scan while another word narrows it', () => {
+    const m = matchWord(many, 'm', 'm', true);
+    expect(m).toMatchObject({ prefixAll: 'm', broad: true });
+    const q = rankedQuery([wordQuery(matchWord(many, 'storlek', 'storlek', false)), wordQuery(m)], [])!;
+    expect(q.strict).toBe("(('storlek') & ('m':*))");
+    expect(q.scan.strict).toBe("('storlek')");
+    expect(rankedQuery([wordQuery(m)], [])!.scan.strict).toBe("('m':*)");
+  });
+
+  it('keeps a short prefix of few lexemes in the index: it is selective', () => {
+    expect(matchWord(many, 'ia', 'ia', true).broad).toBe(false);
+    const q = rankedQuery(
+      [wordQuery(matchWord(many, 'storlek', 'storlek', false)), wordQuery(matchWord(many, 'ia', 'ia', true))],
+      [],
+    )!;
+    expect(q.scan.strict).toBe(q.strict);
+  });
+});
+
 describe('did you mean', () => {
   it('takes the closest word of the product found', () => {
     expect(closestWord('taisker', 'Talisker Storm Single Malt 45,8% 70cl')).toBe('talisker');

@@ -112,8 +112,12 @@ export interface WordMatches {
   compound: string[];
   typo1: string[];
   typo2: string[];
+  /** `prefixAll` is a stem of one or two letters that begins more than BROAD_LEXEMES catalog lexemes. */
+  broad?: boolean;
 }
 
+/** A one- or two-letter prefix that begins more lexemes than this is left to a check of each row (WordQuery.broad). */
+export const BROAD_LEXEMES = 8;
 /** A word expands to at most this many catalog lexemes; a shorter or broader prefix stays a prefix. */
 export const MAX_EXPANSION = 64;
 /** Compound and typo alternatives per word: the closest first, so a short stem cannot flood the query. */
@@ -166,7 +170,8 @@ export function matchWord(
     return { ...none, prefixAll: word };
   }
   if (stem === null) return none;
-  if (stem.length < 3) return { ...none, prefixAll: stem };
+  if (stem.length < 3)
+    return { ...none, prefixAll: stem, broad: vocab.withPrefix(stem, BROAD_LEXEMES).length > BROAD_LEXEMES };
   const listed = vocab.withPrefix(stem, MAX_EXPANSION);
   const tooBroad = listed.length > MAX_EXPANSION;
   const exact = !tooBroad && vocab.has(stem) ? [stem] : [];
@@ -239,7 +244,14 @@ export interface WordQuery {
   /** Only the compound parts, and only the typos: what a match of `full` that is not `strict` matched the word by. */
   compound: string | null;
   typo: string | null;
+  /**
+   * The word matches only as a prefix of one or two letters that begins many catalog lexemes ("m"): in the index
+   * that is a scan of every one of them, tens of milliseconds on a large catalog, once per candidate scan, while
+   * most products pass the check anyway. A short prefix of few lexemes ("ia") is selective and stays in the index.
+   */
+  broad: boolean;
 }
+
 
 export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
   const exact = [...m.exact, ...joined];
@@ -259,6 +271,7 @@ export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
     inName: anyOf([...exact, ...m.prefix, ...m.compound, ...m.typo1, ...m.typo2], [m.prefixAll], 'A'),
     compound: anyOf(m.compound, []),
     typo: anyOf([...m.typo1, ...m.typo2], []),
+    broad: m.broad === true && joined.length === 0,
   };
 }
 
@@ -275,6 +288,11 @@ export interface RankedQuery {
    */
   compound: string | null;
   typo: string | null;
+  /**
+   * `strict`, `compound` and `typo` as the index looks them up: without the conditions of broad words (WordQuery.broad)
+   * where other words narrow the scan. Equal to them when nothing was left out.
+   */
+  scan: { strict: string | null; compound: string | null; typo: string | null };
   /** All words adjacent and in order (or the compound they form): the proximity criterion. */
   phrase: string | null;
   inName: string | null;
@@ -304,10 +322,16 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
   const n = words.length;
   const k = atLeast ?? n;
   if (n === 0 || k < 1) return null;
+  /**
+   * `skipBroad`: the index's form of the query, without the broad words' (WordQuery.broad) conditions, matching a
+   * superset of the rows; the full query is then checked on each row the index returns. When a broad word cannot be
+   * left out (alone in an alternative, or in a compound pair), the query as it is.
+   */
   const combine = (
     pick: (w: WordQuery, i: number) => string | null,
     joinPairs: boolean,
     including?: number,
+    skipBroad = false,
   ): string | null => {
     const groups = subsets(
       words.map((_, i) => i),
@@ -315,6 +339,7 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
     )
       .slice(0, MAX_SUBSETS)
       .filter((idx) => including === undefined || idx.includes(including));
+    const broadKept = { at: false };
     const alternatives = groups.flatMap((idx) => {
       const parts: string[] = [];
       for (let p = 0; p < idx.length; p++) {
@@ -324,20 +349,24 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
         const a = words[i] ? pick(words[i], i) : null;
         if (joined && next !== undefined) {
           const b = words[next] ? pick(words[next], next) : null;
+          if (skipBroad && (words[i]?.broad || words[next]?.broad)) broadKept.at = true;
           parts.push(a && b ? `(${a} & ${b} | ${joined})` : joined);
           p++;
-        } else if (a) parts.push(a);
+        } else if (a && skipBroad && words[i]?.broad) continue;
+        else if (a) parts.push(a);
         else return [];
       }
+      if (skipBroad && parts.length === 0) broadKept.at = true;
       return parts.length > 0 ? [joinedBy('&', parts)] : [];
     });
+    if (broadKept.at) return combine(pick, joinPairs, including);
     return alternatives.length === 0 ? null : joinedBy('|', alternatives);
   };
   const full = combine((w) => w.full, true);
   if (!full) return null;
-  const oneWordBy = (by: (w: WordQuery) => string | null) => {
+  const oneWordBy = (by: (w: WordQuery) => string | null, skipBroad = false) => {
     const parts = words.flatMap((w, i) => {
-      const part = by(w) === null ? null : combine((x, j) => (j === i ? by(x) : x.full), true, i);
+      const part = by(w) === null ? null : combine((x, j) => (j === i ? by(x) : x.full), true, i, skipBroad);
       return part === null ? [] : [part];
     });
     return parts.length === 0 ? null : joinedBy('|', parts);
@@ -356,6 +385,11 @@ export function rankedQuery(words: WordQuery[], pairs: string[][], atLeast?: num
     full,
     compound: oneWordBy((w) => w.compound),
     typo: oneWordBy((w) => w.typo),
+    scan: {
+      strict: combine((w) => w.strict, true, undefined, true),
+      compound: oneWordBy((w) => w.compound, true),
+      typo: oneWordBy((w) => w.typo, true),
+    },
     phrase,
     inName: combine((w) => w.inName, false),
     relaxedTo: k < n ? k : null,

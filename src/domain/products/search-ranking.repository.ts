@@ -64,8 +64,15 @@ export async function rankedSearch(
   const matchesFull = sql`${sv} @@ ${lexemes(query.full)}`;
   const strict = query.strict === null ? sql`false` : sql`${sv} @@ ${lexemes(query.strict)}`;
   const matches = (q: string | null) => (q === null ? sql`false` : sql`${sv} @@ ${lexemes(q)}`);
-  const compound = sql`${matches(query.compound)} AND NOT (${strict})`;
-  const typo = sql`${matches(query.typo)} AND NOT (${strict}) AND NOT (${matches(query.compound)})`;
+  // The index finds the rows of `indexed` (a superset without broad words' conditions), each row is checked against
+  // `q`: ts_match_vq is `@@` as a function, which the planner does not take to the index.
+  const scanned = (indexed: string | null, q: string | null) =>
+    q === null || indexed === null || indexed === q
+      ? matches(q)
+      : sql`${sv} @@ ${lexemes(indexed)} AND ts_match_vq(${sv}, ${lexemes(q)})`;
+  const strictScan = scanned(query.scan.strict, query.strict);
+  const compound = sql`${scanned(query.scan.compound, query.compound)} AND NOT (${strict})`;
+  const typo = sql`${scanned(query.scan.typo, query.typo)} AND NOT (${strict}) AND NOT (${matches(query.compound)})`;
   const pageEnd = page.offset + page.limit;
   const tierOf = (tiers: (string | null)[]) => {
     const whens = tiers.flatMap((t, i) =>
@@ -126,7 +133,7 @@ export async function rankedSearch(
   const rows = await queryRows<{ tiers: (number | null)[]; matched: number; wordHits: number[]; typo_free: number }>(
     ex,
     sql`WITH strict AS (
-          SELECT ${carried} FROM ${products} WHERE ${and(base, strict)} LIMIT ${window}
+          SELECT ${carried} FROM ${products} WHERE ${and(base, strictScan)} LIMIT ${window}
         ), compound AS (
           SELECT ${carried} FROM ${products} WHERE ${and(base, compound)}
           LIMIT greatest(${window} - (SELECT count(*) FROM strict), 0)
