@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
 import { CONFORMAL_SETTINGS } from '../../src/domain/forecasts/engine/intervals.js';
+import { PLACE_SETTINGS } from '../../src/domain/forecasts/engine/place.js';
 import { ForecastPool } from '../../src/domain/forecasts/engine/pool.js';
 import { addDays } from '../../src/domain/forecasts/engine/series.js';
 import { createForecastTraining, localToday } from '../../src/domain/forecasts/forecasts.training.js';
@@ -62,7 +63,7 @@ let pool: ForecastPool;
 const log = pino({ level: 'silent' });
 const today = localToday('Europe/Stockholm');
 
-async function seedDemand(restaurant: string, days: number) {
+async function seedDemand(restaurant: string, days: number, product = productId) {
   // One delivered order per open day (Mon–Sat) with a weekday-shaped quantity, dated in the past.
   await ctx.database.db.execute(sql`
     WITH days AS (
@@ -73,7 +74,7 @@ async function seedDemand(restaurant: string, days: number) {
       SELECT ${restaurant}, ${supplierId}, 'confirmed', 'SEK', 1000, 120, 1120, day, day FROM days RETURNING id, delivery_date
     )
     INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit, quantity, unit_price_cents, vat_category, vat_rate_bp, net_cents, stock_taken)
-    SELECT p.id, 1, ${productId}, 'LAX', 'Lax', 'kg', (4 + extract(isodow FROM p.delivery_date) * 2 + (extract(doy FROM p.delivery_date)::int % 5))::numeric, 1000, 'food', 1200, 1000, false FROM placed p`);
+    SELECT p.id, 1, ${product}, 'LAX', 'Lax', 'kg', (4 + extract(isodow FROM p.delivery_date) * 2 + (extract(doy FROM p.delivery_date)::int % 5))::numeric, 1000, 'food', 1200, 1000, false FROM placed p`);
 }
 
 beforeAll(async () => {
@@ -265,6 +266,25 @@ describe('forecasts.refresh and reads', () => {
     });
     expect(badWeekdays.statusCode).toBe(400);
   });
+
+  it('blends a restaurant demand index into the ensembles of a restaurant with several products', async () => {
+    const bistro = await createOrg(ctx.database.db, 'restaurant', 'Bistro Index AB', [
+      { user: chef, role: 'owner' },
+    ]);
+    const cod = await createProduct(ctx.database.db, supplierId, { unit: 'kg', name: 'Torsk' });
+    await seedDemand(bistro, 70);
+    await seedDemand(bistro, 70, cod);
+    const summary = await training(undefined).refresh(log);
+    expect(summary).toMatchObject({ failed: 0 });
+    const rows = await queryRows<{ product_id: string; model: string; training: Record<string, unknown> }>(
+      ctx.database.db,
+      sql`SELECT product_id, model, training FROM forecast_series WHERE restaurant_id IN (${bistro}, ${restaurantId})`,
+    );
+    const indexed = rows.filter((r) => r.training.top_down_weight === PLACE_SETTINGS.weight);
+    // Both of the new restaurant's series; the one-product restaurant has no index to blend.
+    expect(indexed.map((r) => r.product_id).sort()).toEqual([productId, cod].sort());
+    expect(rows.filter((r) => !indexed.includes(r))).toHaveLength(1);
+  }, 300_000);
 
   it('refits the standing model choice on new data, and chooses again when the choice is due', async () => {
     const before = await ctx.app.inject({

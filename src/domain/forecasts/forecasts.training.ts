@@ -3,6 +3,8 @@ import type { Database } from '../../core/db.types.js';
 import type { ForecastScope } from './forecasts.models.js';
 import * as repo from './forecasts.repository.js';
 import type { ForecastPool } from './engine/pool.js';
+import { PLACE_SETTINGS } from './engine/place.js';
+import { createPlaceIndexes, type PlaceIndexes, type SeriesInput } from './forecasts.place-index.js';
 import { publicHolidays } from './engine/holidays.js';
 import { candidateModels, usesWeather } from './engine/models.js';
 import { storedChoiceHolds, type ServedForecast } from './engine/select.js';
@@ -68,12 +70,13 @@ export function createForecastTraining(deps: {
     return days - ((hash >>> 0) % Math.ceil(days / 2));
   }
 
-  async function trainOne(
-    key: repo.SeriesKey & { digest: string },
+  /** A series' history and future with their regressors (the place's weather, fetched once per night). */
+  async function seriesInput(
+    key: repo.SeriesKey,
     today: string,
     weatherCache: Map<string, WeatherOutcome>,
     onWeatherFallback: (reason: string) => void,
-  ): Promise<{ reselected: boolean; failedCandidates: string[]; fallback: ServedForecast['fallback'] }> {
+  ): Promise<SeriesInput & { weather: WeatherOutcome }> {
     const from = addDays(today, -settings.historyDays);
     const observations = await repo.demandOf(db, key, from);
     const place = key.scope === 'restaurant' ? await repo.placeOf(db, key.ownerId) : undefined;
@@ -115,12 +118,24 @@ export function createForecastTraining(deps: {
             },
           }
         : {};
-    const ctx = { holidays, weather: weather.ok ? [...WEATHER_REGRESSORS] : [] };
-    const input = {
+    return {
       history: { ...history, ...regressorsFor(history.dates) },
       future: { dates: futureDates, ...regressorsFor(futureDates) },
-      ctx,
+      ctx: { holidays, weather: weather.ok ? [...WEATHER_REGRESSORS] : [] },
+      weather,
     };
+  }
+
+  async function trainOne(
+    key: repo.SeriesKey & { digest: string },
+    today: string,
+    weatherCache: Map<string, WeatherOutcome>,
+    onWeatherFallback: (reason: string) => void,
+    places: PlaceIndexes,
+  ): Promise<{ reselected: boolean; failedCandidates: string[]; fallback: ServedForecast['fallback'] }> {
+    const { weather, ...input } = await seriesInput(key, today, weatherCache, onWeatherFallback);
+    const { history, ctx } = input;
+    const futureDates = input.future.dates;
     const stored = await repo.findSeries(db, key);
     const selectedOn = typeof stored?.training.selected_on === 'string' ? stored.training.selected_on : null;
     // A night served by a fallback keeps the choice it fell back from.
@@ -144,6 +159,8 @@ export function createForecastTraining(deps: {
             candidateModels(input.history, ctx),
           )
         : null;
+    const place = key.scope === 'restaurant' ? await places.forRestaurant(key.ownerId, !kept) : undefined;
+    if (place) input.ctx = { ...ctx, place };
     const result = await deps.pool().run(
       kept
         ? {
@@ -155,7 +172,8 @@ export function createForecastTraining(deps: {
           }
         : { kind: 'select-and-forecast', ...input },
     );
-    if (result.kind === 'backtest' || result.kind === 'place') throw new Error('unexpected forecast task result');
+    if (result.kind === 'backtest' || result.kind === 'place')
+      throw new Error('unexpected forecast task result');
     const choice = result.kind === 'select-and-forecast' ? result.choice : kept;
     if (!choice) throw new Error('unexpected forecast task result');
     const { forecast, fallback } = result;
@@ -184,6 +202,9 @@ export function createForecastTraining(deps: {
             mean_daily_demand: values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length,
             fit_ms: Math.round(result.fitMs),
             selected_on: kept && selectedOn ? selectedOn : today,
+            ...(place && result.model.startsWith('ensemble')
+              ? { top_down_weight: PLACE_SETTINGS.weight }
+              : {}),
             ...(fallback ? { chosen_model: choice.model, fallback_reason: fallback.reason } : {}),
             ...(failedCandidates.length > 0
               ? { failed_candidates: failedCandidates.map(([m, why]) => `${m} (${why})`).join('; ') }
@@ -227,15 +248,36 @@ export function createForecastTraining(deps: {
         weatherFallbacks: {},
       };
       const todo: (repo.SeriesKey & { digest: string })[] = [];
+      const productsOf = new Map<string, repo.SeriesKey[]>();
       for (const scope of ['restaurant', 'supplier'] as ForecastScope[]) {
         const stored = await repo.storedDigests(db, scope);
         for (const key of await repo.demandDigests(db, scope, from)) {
           summary.considered++;
+          if (scope === 'restaurant') {
+            const products = productsOf.get(key.ownerId);
+            if (products) products.push(key);
+            else productsOf.set(key.ownerId, [key]);
+          }
           if (stored.get(`${key.ownerId}:${key.productId}`) === key.digest) summary.unchanged++;
           else todo.push(key);
         }
       }
       const weatherCache = new Map<string, WeatherOutcome>();
+      const places = createPlaceIndexes({
+        pool: deps.pool,
+        onFailure: (restaurantId, err) => {
+          log.warn(
+            { err, restaurant_id: restaurantId },
+            'restaurant demand index failed: series forecast without it',
+          );
+        },
+        inputsOf: (restaurantId) =>
+          Promise.all(
+            (productsOf.get(restaurantId) ?? []).map((key) =>
+              seriesInput(key, today, weatherCache, () => {}),
+            ),
+          ),
+      });
       const width = Math.max(1, deps.pool().size);
       let next = 0;
       // `width` series in flight: enough to keep every worker thread busy while the others read and write.
@@ -245,7 +287,7 @@ export function createForecastTraining(deps: {
             const key = todo[next++];
             if (!key) break;
             try {
-              const outcome = await trainOne(key, today, weatherCache, onWeatherFallback);
+              const outcome = await trainOne(key, today, weatherCache, onWeatherFallback, places);
               summary.retrained++;
               if (outcome.reselected) summary.reselected++;
               const series = { scope: key.scope, owner_id: key.ownerId, product_id: key.productId };
