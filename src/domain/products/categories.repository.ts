@@ -11,7 +11,7 @@ export interface CategoryCountRow {
 
 /**
  * Active products per category as written, with its folded form: grouping by the raw column lets the planner
- * count from products_category_fold_idx alone (it includes `category`); the few groups are folded afterwards.
+ * count from products_category_price_idx alone; the few groups are folded afterwards.
  */
 export async function countByCategory(
   ex: Executor,

@@ -85,8 +85,12 @@ export const products = pgTable(
     index('products_listing_idx')
       .on(t.name, t.id)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
-    // The category filter compares folded names ("kott" finds "Kött"). Migration 0030 adds INCLUDE (category), which
-    // Drizzle cannot express: the filter's capped count and the per-category counts are then index-only scans.
+    index('products_category_price_idx')
+      .on(t.category, t.priceCents)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
+    // The category filter compares folded names ("kott" finds "Kött"); the index above serves the per-category
+    // counts. Migration 0030 adds INCLUDE (category), which Drizzle cannot express: the filter's capped count is then
+    // an index-only scan.
     index('products_category_fold_idx')
       .using('btree', sql`iris_fold(${t.category})`, t.priceCents)
       .where(sql`${t.deletedAt} IS NULL AND ${t.active}`),
