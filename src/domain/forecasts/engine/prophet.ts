@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { initSync, Prophet, type ProphetHoliday, type ProphetOptions } from '@bsull/augurs/prophet';
 import { optimizer } from '@bsull/augurs-prophet-wasmstan';
 import type { PointForecast } from './baselines.js';
+import { calendarHolidays, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from './calendar.js';
 import type { DailySeries, FutureDays } from './series.js';
 
 let initialised = false;
@@ -42,6 +43,7 @@ export interface ProphetSettings {
   regressorMode: 'additive' | 'multiplicative';
   /** L-BFGS stops when the objective's relative change is below this × machine epsilon (Stan's default 1e4). */
   tolRelObj: number;
+  calendar: CalendarSettings;
 }
 
 /**
@@ -68,6 +70,7 @@ export const DEFAULT_PROPHET_SETTINGS: ProphetSettings = {
   seasonalityMode: 'multiplicative',
   regressorMode: 'multiplicative',
   tolRelObj: 1e6,
+  calendar: DEFAULT_CALENDAR_SETTINGS,
 };
 
 const toSeconds = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 1000;
@@ -89,6 +92,7 @@ export interface ProphetInput {
 export function prophetForecast(input: ProphetInput): PointForecast & { fitted?: number[] } {
   ensureInitialised();
   const s = { ...DEFAULT_PROPHET_SETTINGS, ...input.settings };
+  const calendar = { ...DEFAULT_CALENDAR_SETTINGS, ...input.settings?.calendar };
   const { history, future } = input;
   const span =
     history.dates.length === 0
@@ -112,8 +116,13 @@ export function prophetForecast(input: ProphetInput): PointForecast & { fitted?:
     seasonalityMode: s.seasonalityMode,
     uncertaintySamples: input.pointsOnly ? 0 : s.uncertaintySamples,
   };
-  const holidays = holidayMap(input.holidays);
-  if (holidays) options.holidays = holidays;
+  const holidays = holidayMap(input.holidays) ?? new Map<string, ProphetHoliday>();
+  const first = history.dates[0];
+  const last = future.dates.at(-1) ?? history.dates.at(-1);
+  if (first && last)
+    for (const [name, group] of calendarHolidays(input.holidays, first, last, calendar))
+      holidays.set(name, group);
+  if (holidays.size > 0) options.holidays = holidays;
   const model = new Prophet(options);
   try {
     for (const name of input.regressors)
