@@ -83,7 +83,8 @@ export function forecastPlace(index: DailySeries, future: FutureDays, ctx: Model
   const { place: _ownForecasts, ...indexCtx } = ctx;
   const model = ctx.weather.length > 0 && index.regressors ? 'ensemble_weather' : 'ensemble';
   const { points } = runModel(model, index, future, { ...indexCtx, pointsOnly: true });
-  const from = Math.max(0, index.dates.length - 7 * PLACE_SETTINGS.shareWeeks);
+  const shareWeeks = ctx.placeSettings?.shareWeeks ?? PLACE_SETTINGS.shareWeeks;
+  const from = Math.max(0, index.dates.length - 7 * shareWeeks);
   return {
     historyEnd: index.dates.at(-1) ?? '',
     recent: { dates: index.dates.slice(from), values: index.values.slice(from) },
