@@ -30,10 +30,9 @@ export function createPlaceIndexes(deps: {
   const tonight = new Map<string, Promise<PlaceForecast[]>>();
   const origins = new Map<string, Promise<PlaceForecast[]>>();
 
-  function indexOf(restaurantId: string): Promise<SeriesInput | undefined> {
-    let made = indexes.get(restaurantId);
-    if (!made) {
-      made = deps.inputsOf(restaurantId).then((inputs) => {
+  const indexOf = (restaurantId: string): Promise<SeriesInput | undefined> =>
+    once(indexes, restaurantId, () =>
+      deps.inputsOf(restaurantId).then((inputs) => {
         const withDemand = inputs.filter((s) => s.history.values.some((v) => v > 0));
         const first = withDemand[0];
         if (!first || withDemand.length < 2) return undefined;
@@ -42,11 +41,8 @@ export function createPlaceIndexes(deps: {
           future: first.future,
           ctx: first.ctx,
         };
-      });
-      indexes.set(restaurantId, made);
-    }
-    return made;
-  }
+      }),
+    );
 
   async function forecasts(
     index: SeriesInput,
@@ -58,11 +54,8 @@ export function createPlaceIndexes(deps: {
     return result.forecasts;
   }
 
-  function once(
-    cache: Map<string, Promise<PlaceForecast[]>>,
-    restaurantId: string,
-    make: () => Promise<PlaceForecast[]>,
-  ): Promise<PlaceForecast[]> {
+  /** The night's one promise per restaurant for `cache`: made on first use, shared after. */
+  function once<T>(cache: Map<string, Promise<T>>, restaurantId: string, make: () => Promise<T>): Promise<T> {
     let made = cache.get(restaurantId);
     if (!made) {
       made = make();

@@ -252,7 +252,6 @@ export interface WordQuery {
   broad: boolean;
 }
 
-
 export function wordQuery(m: WordMatches, joined: string[] = []): WordQuery {
   const exact = [...m.exact, ...joined];
   const tiers = [

@@ -1,8 +1,7 @@
 import type { ProphetHoliday } from '@bsull/augurs/prophet';
+import { addDays, epochSeconds } from './series.js';
 
 const DAY = 86_400;
-const toSeconds = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 1000;
-const isoDate = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 /** Calendar effects beyond public holidays, as extra Prophet holiday groups (one coefficient each). */
 export interface CalendarSettings {
@@ -25,7 +24,6 @@ export const DEFAULT_CALENDAR_SETTINGS: CalendarSettings = { paydayDays: 7, afte
 /** The 25th of each month from `first` through `last` (ISO dates), moved to the Friday before a weekend. */
 export function paydays(first: string, last: string): string[] {
   const out: string[] = [];
-  const end = toSeconds(last);
   let year = Number(first.slice(0, 4));
   let month = Number(first.slice(5, 7)) - 2; // a month early: its window may reach into `first`
   for (;;) {
@@ -33,9 +31,9 @@ export function paydays(first: string, last: string): string[] {
     const weekday = date.getUTCDay();
     if (weekday === 6) date.setUTCDate(24);
     if (weekday === 0) date.setUTCDate(23);
-    const seconds = date.getTime() / 1000;
-    if (seconds > end) return out;
-    out.push(isoDate(seconds));
+    const payday = date.toISOString().slice(0, 10);
+    if (payday > last) return out;
+    out.push(payday);
     month += 1;
     if (month > 11) [year, month] = [year + 1, 0];
   }
@@ -51,15 +49,18 @@ export function calendarHolidays(
   const groups: [string, ProphetHoliday][] = [];
   if (s.paydayDays > 0) {
     const occurrences = paydays(first, last).map((d) => ({
-      start: toSeconds(d),
-      end: toSeconds(d) + s.paydayDays * DAY,
+      start: epochSeconds(d),
+      end: epochSeconds(d) + s.paydayDays * DAY,
     }));
     groups.push(['payday', { occurrences }]);
   }
   if (s.afterHoliday && holidays.length > 0) {
     const set = new Set(holidays);
-    const after = holidays.map((d) => isoDate(toSeconds(d) + DAY)).filter((d) => !set.has(d));
-    const occurrences = [...new Set(after)].map((d) => ({ start: toSeconds(d), end: toSeconds(d) + DAY }));
+    const after = holidays.map((d) => addDays(d, 1)).filter((d) => !set.has(d));
+    const occurrences = [...new Set(after)].map((d) => ({
+      start: epochSeconds(d),
+      end: epochSeconds(d) + DAY,
+    }));
     if (occurrences.length > 0) groups.push(['after_holiday', { occurrences }]);
   }
   return groups;

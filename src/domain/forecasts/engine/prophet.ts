@@ -4,7 +4,7 @@ import { initSync, Prophet, type ProphetHoliday, type ProphetOptions } from '@bs
 import { optimizer } from '@bsull/augurs-prophet-wasmstan';
 import type { PointForecast } from './baselines.js';
 import { calendarHolidays, DEFAULT_CALENDAR_SETTINGS, type CalendarSettings } from './calendar.js';
-import type { DailySeries, FutureDays } from './series.js';
+import { epochSeconds, type DailySeries, type FutureDays } from './series.js';
 
 let initialised = false;
 
@@ -73,8 +73,6 @@ export const DEFAULT_PROPHET_SETTINGS: ProphetSettings = {
   calendar: DEFAULT_CALENDAR_SETTINGS,
 };
 
-const toSeconds = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 1000;
-
 export interface ProphetInput {
   history: DailySeries;
   future: FutureDays;
@@ -97,7 +95,7 @@ export function prophetForecast(input: ProphetInput): PointForecast & { fitted?:
   const span =
     history.dates.length === 0
       ? 0
-      : (toSeconds(history.dates.at(-1) ?? '') - toSeconds(history.dates[0] ?? '')) / 86_400;
+      : (epochSeconds(history.dates.at(-1) ?? '') - epochSeconds(history.dates[0] ?? '')) / 86_400;
   const options: ProphetOptions = {
     optimizer,
     weeklySeasonality: { type: 'fourier', order: s.weeklyOrder },
@@ -130,7 +128,7 @@ export function prophetForecast(input: ProphetInput): PointForecast & { fitted?:
     const forward = s.logTransform ? Math.log1p : (v: number) => v;
     model.fit(
       {
-        ds: history.dates.map(toSeconds),
+        ds: history.dates.map(epochSeconds),
         y: history.values.map((v) => forward(Math.max(0, v))),
         ...(input.regressors.length > 0 ? { x: regressorMap(input.regressors, history.regressors) } : {}),
       },
@@ -142,7 +140,7 @@ export function prophetForecast(input: ProphetInput): PointForecast & { fitted?:
       ? { dates: [...history.dates, ...future.dates], regressors: joined(history, future) }
       : future;
     const predicted = model.predict({
-      ds: days.dates.map(toSeconds),
+      ds: days.dates.map(epochSeconds),
       ...(input.regressors.length > 0 ? { x: regressorMap(input.regressors, days.regressors) } : {}),
     });
     const back = s.logTransform ? Math.expm1 : (v: number) => v;
@@ -172,7 +170,7 @@ function joined(history: DailySeries, future: FutureDays): Record<string, number
 
 function holidayMap(dates: readonly string[]): Map<string, ProphetHoliday> | undefined {
   if (dates.length === 0) return undefined;
-  const occurrences = dates.map((d) => ({ start: toSeconds(d), end: toSeconds(d) + 86_400 }));
+  const occurrences = dates.map((d) => ({ start: epochSeconds(d), end: epochSeconds(d) + 86_400 }));
   return new Map([['public_holiday', { occurrences }]]);
 }
 

@@ -29,6 +29,11 @@ export function isoWeekday(date: string): number {
   return day === 0 ? 7 : day;
 }
 
+/** Seconds since the epoch at UTC midnight of an ISO date: Prophet's time stamps. */
+export function epochSeconds(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`) / 1000;
+}
+
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
