@@ -5,12 +5,12 @@ import { parseConfig } from '../src/core/config.js';
 import { openPostgres } from '../src/core/database.js';
 import type { Database } from '../src/core/db.types.js';
 import type { PortalItem } from '../src/connectors/connector.js';
-import { customerPriceOre, formatKronor, portalProduct } from '../src/connectors/portals/catalog.js';
 import { queryRows } from '../src/db/rows.js';
 import { createOrg, createUser } from '../test/helpers/identity.js';
 import pg from 'pg';
 import { ADMIN_URL, BENCH_SECRET, benchDatabase, dbUrl, machine, saveResult } from './lib.js';
 import { timeUpsertStep } from './upsert-step.js';
+import { portalItems } from './portal-items.js';
 
 /**
  * tsx bench/connector-upsert.ts [database…] — the connector sync's upsert step alone, without a browser, A/B across
@@ -23,32 +23,9 @@ import { timeUpsertStep } from './upsert-step.js';
  */
 const ITEMS = Number(process.env.BENCH_CONNECTOR_ITEMS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_UPSERT_ROUNDS ?? 3);
-const CUSTOMER = 'K77001';
 const BATCH = Number(process.env.CONNECTOR_SYNC_BATCH_ITEMS ?? 2000);
 const PAGE_SIZE = 250;
 const WRITERS = (process.env.BENCH_UPSERT_WRITERS ?? '1,2').split(',').map(Number);
-
-/** The catalog as the sync's reader yields it from the Martin & Servera replica. */
-function portalItems(count: number): PortalItem[] {
-  return Array.from({ length: count }, (_, index) => {
-    const p = portalProduct('MS', index);
-    const ore = customerPriceOre(p, CUSTOMER);
-    return {
-      externalId: p.article,
-      name: p.name,
-      brand: p.brand,
-      category: p.category,
-      packText: p.pack,
-      priceText: `${formatKronor(ore)} kr/${p.unit}`,
-      priceOre: ore,
-      unit: p.unit,
-      comparisonText: `${formatKronor(ore * p.comparisonFactor)} ${p.comparisonUnit}`,
-      gtin: p.gtin,
-      available: p.available,
-      orderable: p.orderable,
-    };
-  });
-}
 
 async function databaseExists(name: string): Promise<boolean> {
   const admin = new pg.Client(ADMIN_URL);
