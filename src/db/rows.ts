@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from '../core/db.types.js';
 
 /** Runs raw SQL and returns its rows; both drivers (pg, PGlite) answer with `{ rows }`. */
@@ -60,4 +61,38 @@ export function statementName(text: string): string | undefined {
     throw new Error(`prepared statement "${name}" was built with another text`);
   }
   return named ? known.serverName : undefined;
+}
+
+const dialect = new PgDialect();
+const shapeNames = new Map<string, Map<string, string>>();
+
+/** The text of a (small) part of a statement, without its parameters' values: part of a `queryPreparedShape` shape. */
+export function textOf(part: SQL): string {
+  return dialect.sqlToQuery(part).sql;
+}
+
+/**
+ * Runs a statement whose text takes one of a family of shapes (values always as parameters, the text varying only
+ * with the number of parts, e.g. words of a search) as a named prepared statement per shape (`queryPrepared`),
+ * for the first `maxShapes` shapes of the family this process meets; any further shape runs unnamed. Each named
+ * shape costs every pooled connection that runs it a parse tree and plan in server memory, hence the bound.
+ * `shape` must determine the text (it stands for it, so the text is not built twice); a shape that does not is
+ * refused by `queryPrepared` on its first differing text, as a programming error.
+ */
+export async function queryPreparedShape<T>(
+  ex: Executor,
+  family: string,
+  shape: string,
+  query: SQL,
+  maxShapes: number,
+): Promise<T[]> {
+  let names = shapeNames.get(family);
+  if (!names) shapeNames.set(family, (names = new Map<string, string>()));
+  let name = names.get(shape);
+  if (name === undefined) {
+    if (names.size >= maxShapes) return queryRows<T>(ex, query);
+    name = `${family}_${names.size + 1}`;
+    names.set(shape, name);
+  }
+  return queryPrepared<T>(ex, name, query);
 }

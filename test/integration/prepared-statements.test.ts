@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, maintenancePool } from '../../src/core/database.js';
 import type { Database } from '../../src/core/db.types.js';
-import { queryPrepared, queryRows, usePreparedStatements } from '../../src/db/rows.js';
+import { queryPrepared, queryPreparedShape, queryRows, usePreparedStatements } from '../../src/db/rows.js';
 import * as schema from '../../src/db/schema.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 
@@ -59,5 +59,28 @@ describe('prepared statements', () => {
     const rows = await queryPrepared<{ n: number }>(db, 'test.unnamed', sql`SELECT ${41}::int + 1 AS n`);
     expect(rows).toEqual([{ n: 42 }]);
     expect((await prepared()).filter((p) => p.name.startsWith('test.unnamed'))).toEqual([]);
+  });
+
+  it('name each shape of a family once, up to the bound, and run further shapes unnamed', async () => {
+    const shape = (parts: number, value: number) =>
+      sql`SELECT ${sql.join(
+        Array.from({ length: parts }, () => sql`${value}::int`),
+        sql` + `,
+      )} AS n`;
+    for (const parts of [1, 2, 1, 3]) {
+      const rows = await queryPreparedShape<{ n: number }>(
+        db,
+        'test.shape',
+        String(parts),
+        shape(parts, 5),
+        2,
+      );
+      expect(rows).toEqual([{ n: 5 * parts }]);
+    }
+    const named = (await prepared()).filter((p) => p.name.startsWith('test.shape_'));
+    expect(named.map((p) => p.statement).sort()).toEqual([
+      '/* prepared:test.shape_1 */ SELECT $1::int AS n',
+      '/* prepared:test.shape_2 */ SELECT $1::int + $2::int AS n',
+    ]);
   });
 });

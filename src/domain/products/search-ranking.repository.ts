@@ -1,7 +1,7 @@
 import { and, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../core/db.types.js';
 import type { Page } from '../../core/pagination.js';
-import { queryRows } from '../../db/rows.js';
+import { queryPreparedShape, textOf } from '../../db/rows.js';
 import { products } from './products.models.js';
 import {
   countCapped,
@@ -17,6 +17,12 @@ import type { RankedQuery } from './products.search.js';
 
 /** Relevance is computed within the first this-many matches (or offset + limit, if larger): bounded work per query. */
 export const RANK_WINDOW = 1000;
+/**
+ * Ranked statement shapes run as named prepared statements per process (rows.ts queryPreparedShape): the text varies
+ * with the number of words, the broad-word scans, filters and sort (the 1M bench's load: 6 shapes). Each costs
+ * about 0.5 MB of server memory per pooled connection that runs it (pg_backend_memory_contexts, 2026-12-03).
+ */
+const RANKED_SHAPES = 12;
 
 export interface RankedPage {
   rows: ProductView[];
@@ -27,9 +33,8 @@ export interface RankedPage {
   wordHits: number[];
 }
 
-const lexemes = (q: string) => sql`${q}::tsquery`;
+const lexemes = (q: string | null) => sql`${q}::tsquery`;
 const col = (name: string) => sql.identifier(name);
-const sortColumn = { name: 'name', price_cents: 'priceCents', created_at: 'createdAt' } as const;
 const outputColumns = Object.entries(listColumns);
 
 /** Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do. */
@@ -60,46 +65,52 @@ export async function rankedSearch(
 ): Promise<RankedPage> {
   const base = whereClause({ kind: 'none' }, filters, visibility);
   const window = Math.max(RANK_WINDOW, page.offset + page.limit);
-  const sv = products.searchVector;
+  // Unqualified: every scan reads the products table alone, and a raw chunk is cheaper to render than a column.
+  const sv = sql.raw('search_vector');
   const matchesFull = sql`${sv} @@ ${lexemes(query.full)}`;
-  const strict = query.strict === null ? sql`false` : sql`${sv} @@ ${lexemes(query.strict)}`;
-  const matches = (q: string | null) => (q === null ? sql`false` : sql`${sv} @@ ${lexemes(q)}`);
+  // Every tsquery is a parameter, NULL where the query has none (a NULL match is no match), so the statement's
+  // text depends only on the number of words and runs as one of a few named prepared statements.
+  const matches = (q: string | null) => sql`${sv} @@ ${lexemes(q)}`;
+  const matchesOrFalse = (q: string | null) => sql`coalesce(${sv} @@ ${lexemes(q)}, false)`;
   // The index finds the rows of `indexed` (a superset without broad words' conditions), each row is checked against
   // `q`: ts_match_vq is `@@` as a function, which the planner does not take to the index.
+  const twoPart = (indexed: string | null, q: string | null) =>
+    !(q === null || indexed === null || indexed === q);
   const scanned = (indexed: string | null, q: string | null) =>
-    q === null || indexed === null || indexed === q
-      ? matches(q)
-      : sql`${sv} @@ ${lexemes(indexed)} AND ts_match_vq(${sv}, ${lexemes(q)})`;
+    twoPart(indexed, q)
+      ? sql`${sv} @@ ${lexemes(indexed)} AND ts_match_vq(${sv}, ${lexemes(q)})`
+      : matches(q);
   const strictScan = scanned(query.scan.strict, query.strict);
-  const compound = sql`${scanned(query.scan.compound, query.compound)} AND NOT (${strict})`;
-  const typo = sql`${scanned(query.scan.typo, query.typo)} AND NOT (${strict}) AND NOT (${matches(query.compound)})`;
+  const notStrict = sql`NOT ${matchesOrFalse(query.strict)}`;
+  const compound = sql`${scanned(query.scan.compound, query.compound)} AND ${notStrict}`;
+  const typo = sql`${scanned(query.scan.typo, query.typo)} AND ${notStrict} AND NOT ${matchesOrFalse(query.compound)}`;
   const pageEnd = page.offset + page.limit;
-  const tierOf = (tiers: (string | null)[]) => {
-    const whens = tiers.flatMap((t, i) =>
-      t === null ? [] : [sql`WHEN ${sv} @@ ${lexemes(t)} THEN ${sql.raw(String(i))}`],
-    );
-    return whens.length === 0 ? sql`NULL::int` : sql`CASE ${sql.join(whens, sql` `)} END`;
-  };
+  const tierOf = (tiers: (string | null)[]) =>
+    sql`CASE ${sql.join(
+      tiers.map((t, i) => sql`WHEN ${sv} @@ ${lexemes(t)} THEN ${sql.raw(String(i))}`),
+      sql` `,
+    )} END`;
   const flag = (q: string | null, whenAbsent: 0 | 1) =>
-    q === null ? sql.raw(String(whenAbsent)) : sql`CASE WHEN ${sv} @@ ${lexemes(q)} THEN 0 ELSE 1 END`;
+    sql`coalesce((NOT ${matches(q)})::int, ${sql.raw(String(whenAbsent))})`;
   const t = query.words.map((_, i) => col(`t${i + 1}`));
   // Only what ranking reads is carried through the window (one tier column per word, no arrays, no subqueries);
   // the page's own rows are read in full at the end.
   const tieColumns = [
     ...new Set(sort.slice(1).flatMap(({ field }) => (field === 'relevance' ? [] : [field]))),
   ];
+  // The tie-break fields are the columns of the same name.
+  const plainColumns = ['id', 'popularity', 'name', ...tieColumns.filter((f) => f !== 'name')].join(', ');
   const carried = sql.join(
     [
-      sql`${products.id} AS id`,
-      sql`${products.popularity} AS popularity`,
-      sql`${products.name} AS name`,
-      ...tieColumns.filter((f) => f !== 'name').map((f) => sql`${listColumns[sortColumn[f]]} AS ${col(f)}`),
+      sql.raw(plainColumns),
       ...query.words.map((w, i) => sql`${tierOf(w.tiers)} AS ${t[i]}`),
       sql`${flag(query.phrase, 0)} AS proximity`,
       sql`${flag(query.inName, 1)} AS attribute`,
     ],
     sql`, `,
   );
+  // What the strict and compound scans pass up to `carried`, computed once over both.
+  const scanColumns = sql.raw(`${plainColumns}, search_vector`);
   const sum = (parts: SQL[]) => sql.join(parts, sql` + `);
   const words = sum(t.map((c) => sql`(${c} IS NOT NULL)::int`));
   const typos = sum(t.map((c) => sql`greatest(coalesce(${c}, 0) - 2, 0)`));
@@ -130,21 +141,38 @@ export async function rankedSearch(
     Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${col(name)}`),
     sql`, `,
   );
-  const rows = await queryRows<{ tiers: (number | null)[]; matched: number; wordHits: number[]; typo_free: number }>(
+  const rows = await queryPreparedShape<{
+    tiers: (number | null)[];
+    matched: number;
+    wordHits: number[];
+    typo_free: number;
+  }>(
     ex,
-    sql`WITH strict AS (
-          SELECT ${carried} FROM ${products} WHERE ${and(base, strictScan)} LIMIT ${window}
-        ), compound AS (
-          SELECT ${carried} FROM ${products} WHERE ${and(base, compound)}
-          LIMIT greatest(${window} - (SELECT count(*) FROM strict), 0)
+    'products.ranked',
+    // What the text depends on besides the words' count: the filters, the scans' forms, the sort, the tiers.
+    [
+      query.words.map((w) => w.tiers.length).join(','),
+      twoPart(query.scan.strict, query.strict),
+      twoPart(query.scan.compound, query.compound),
+      twoPart(query.scan.typo, query.typo),
+      sort.map((k) => `${k.field}${k.descending ? '-' : '+'}`).join(','),
+      textOf(base),
+    ].join('|'),
+    // The compound-part matches fill what the strict ones leave of the window: the LIMIT over both stops reading as
+    // soon as the window is full, so their scan never starts when the strict matches fill it.
+    sql`WITH found AS (
+          SELECT ${carried}, is_strict FROM (
+            (SELECT ${scanColumns}, true AS is_strict FROM ${products} WHERE ${and(base, strictScan)} LIMIT ${window})
+            UNION ALL
+            (SELECT ${scanColumns}, false FROM ${products} WHERE ${and(base, compound)} LIMIT ${window})
+          ) s LIMIT ${window}
         ), filled AS (
-          SELECT (SELECT count(*) FROM strict) + (SELECT count(*) FROM compound) AS taken,
-                 (SELECT count(*) FROM strict) + (SELECT count(*) FROM compound WHERE ${typos} = 0) AS typo_free
+          SELECT count(*) AS taken, count(*) FILTER (WHERE is_strict OR ${typos} = 0) AS typo_free FROM found
         ), typo AS (
-          SELECT ${carried} FROM ${products} WHERE ${and(base, typo)}
+          SELECT ${carried}, false FROM ${products} WHERE ${and(base, typo)}
           LIMIT (SELECT CASE WHEN typo_free < ${pageEnd} THEN greatest(${window} - taken, 0) ELSE 0 END FROM filled)
         ), candidates AS (
-          SELECT * FROM strict UNION ALL SELECT * FROM compound UNION ALL SELECT * FROM typo
+          SELECT * FROM found UNION ALL SELECT * FROM typo
         ), ranked AS (
           SELECT c.*, ${words} AS words, ${typos} AS typos, ${inexact} AS inexact
           FROM candidates c
@@ -164,6 +192,7 @@ export async function rankedSearch(
         SELECT ${outColumns}, page.tiers, page.matched, page."wordHits", page.typo_free
         FROM page JOIN ${products} ON ${products.id} = page.id
         ORDER BY ${order('page')}`,
+    RANKED_SHAPES,
   );
   const first = rows[0];
   const result = rows.map(fromDriver);
