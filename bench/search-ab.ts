@@ -14,13 +14,16 @@ import { loadQueries, mixedLoad, SEARCH_CLASSES } from './search.js';
  * with the CPU time per request of the API process and of PostgreSQL's processes for this database (the other API
  * idles meanwhile): unlike requests per second, what the machine's other load does not change.
  * Env: BENCH_AB_BASELINE (required), BENCH_AB_PER_CLASS (queries per class, default 20), BENCH_AB_ROUNDS (mixed
- * load phases per side, default 2; 0 skips them), BENCH_DURATION and BENCH_CONNECTIONS as for `bench:search`,
+ * load phases per side, default 2; 0 skips them), BENCH_AB_WARMUP (seconds of unrecorded mixed load per side before
+ * them, default 10: every pooled connection then holds its prepared plans and the word caches are filled, as in
+ * an API that has served a while), BENCH_DURATION and BENCH_CONNECTIONS as for `bench:search`,
  * BENCH_SEARCH_DATABASE (default iris_bench_search).
  */
 const DATABASE = process.env.BENCH_SEARCH_DATABASE ?? 'iris_bench_search';
 const PER_CLASS = Number(process.env.BENCH_AB_PER_CLASS ?? 20);
 const REPEATS = 3;
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 2);
+const WARMUP = Number(process.env.BENCH_AB_WARMUP ?? 10);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -93,6 +96,9 @@ export async function runSearchAbBench(): Promise<unknown> {
     const ratio = Math.round((totals.current / totals.baseline) * 1000) / 1000;
     console.log(`current / baseline total time: ${ratio}`);
     const mixed = [];
+    if (ROUNDS > 0 && WARMUP > 0) {
+      for (const api of [baseline, current]) await mixedLoad(api.base, token, queries, WARMUP);
+    }
     for (let round = 0; round < ROUNDS; round++) {
       for (const [side, api] of [
         ['baseline', baseline],

@@ -277,12 +277,12 @@ export async function runSearchBench(): Promise<unknown> {
 }
 
 /** The mixed load phase: `CONNECTIONS` connections for `DURATION` seconds over the queries, skewed popularity. */
-export function mixedLoad(base: string, token: string, queries: string[]) {
+export function mixedLoad(base: string, token: string, queries: string[], duration = DURATION) {
   const random = prng(11);
   return load({
     url: base,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     headers: { authorization: `Bearer ${token}` },
     requests: [
       {

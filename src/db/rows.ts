@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
+import { type Query, SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from '../core/db.types.js';
 
@@ -66,9 +66,27 @@ export function statementName(text: string): string | undefined {
 const dialect = new PgDialect();
 const shapeNames = new Map<string, Map<string, string>>();
 
-/** The text of a (small) part of a statement, without its parameters' values: part of a `queryPreparedShape` shape. */
-export function textOf(part: SQL): string {
-  return dialect.sqlToQuery(part).sql;
+/** A (small) part of a statement rendered to text with `$1`… placeholders and its values. */
+export function render(part: SQL): { text: string; values: unknown[] } {
+  const { sql: text, params } = dialect.sqlToQuery(part);
+  return { text, values: params };
+}
+
+/**
+ * A statement its repository wrote as text, handed to Drizzle's executor as it is: for a hot statement of many
+ * parts, where rendering the parts costs the API more than the database's execution of a prepared plan.
+ */
+class RenderedStatement extends SQL {
+  constructor(
+    private readonly text: string,
+    private readonly values: unknown[],
+  ) {
+    super([]);
+  }
+
+  override toQuery(): Query {
+    return { sql: this.text, params: this.values };
+  }
 }
 
 /**
@@ -76,23 +94,23 @@ export function textOf(part: SQL): string {
  * with the number of parts, e.g. words of a search) as a named prepared statement per shape (`queryPrepared`),
  * for the first `maxShapes` shapes of the family this process meets; any further shape runs unnamed. Each named
  * shape costs every pooled connection that runs it a parse tree and plan in server memory, hence the bound.
- * `shape` must determine the text (it stands for it, so the text is not built twice); a shape that does not is
- * refused by `queryPrepared` on its first differing text, as a programming error.
+ * `text` uses `$1`… placeholders for `values`.
  */
 export async function queryPreparedShape<T>(
   ex: Executor,
   family: string,
-  shape: string,
-  query: SQL,
+  text: string,
+  values: unknown[],
   maxShapes: number,
 ): Promise<T[]> {
   let names = shapeNames.get(family);
   if (!names) shapeNames.set(family, (names = new Map<string, string>()));
-  let name = names.get(shape);
+  let name = names.get(text);
   if (name === undefined) {
-    if (names.size >= maxShapes) return queryRows<T>(ex, query);
+    if (names.size >= maxShapes) return queryRows<T>(ex, new RenderedStatement(text, values));
     name = `${family}_${names.size + 1}`;
-    names.set(shape, name);
+    names.set(text, name);
   }
-  return queryPrepared<T>(ex, name, query);
+  if (!NAME.test(name)) throw new Error(`invalid prepared statement name "${name}"`);
+  return queryRows<T>(ex, new RenderedStatement(`${TAG}${name}${TAG_END}${text}`, values));
 }

@@ -1,7 +1,7 @@
 import { and, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../core/db.types.js';
 import type { Page } from '../../core/pagination.js';
-import { queryPreparedShape, textOf } from '../../db/rows.js';
+import { queryPreparedShape, render } from '../../db/rows.js';
 import { products } from './products.models.js';
 import {
   countCapped,
@@ -33,9 +33,14 @@ export interface RankedPage {
   wordHits: number[];
 }
 
-const lexemes = (q: string | null) => sql`${q}::tsquery`;
-const col = (name: string) => sql.identifier(name);
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const outputColumns = Object.entries(listColumns);
+// The statement's fixed parts, rendered once.
+const PRODUCTS = render(sql`${products}`).text;
+const PRODUCT_ID = render(sql`${products.id}`).text;
+const OUT_COLUMNS = outputColumns
+  .map(([name, column]) => `${render(sql`${column}`).text} AS ${ident(name)}`)
+  .join(', ');
 
 /** Raw rows carry driver values (timestamps as text): each column maps its own, as Drizzle's selects do. */
 function fromDriver(row: object): ProductView {
@@ -45,6 +50,27 @@ function fromDriver(row: object): ProductView {
     view[name] = value === null || value === undefined ? value : column.mapFromDriverValue(value);
   }
   return view as unknown as ProductView;
+}
+
+/**
+ * Parameters of a hand-written statement, after the filter's own: each name takes one placeholder at its first use,
+ * so the text depends only on which names the statement uses, never on the values.
+ */
+function parameters(first: unknown[]) {
+  const values = [...first];
+  const slots = new Map<string, string>();
+  return {
+    values,
+    bind(name: string, value: unknown): string {
+      let slot = slots.get(name);
+      if (slot === undefined) {
+        values.push(value);
+        slot = `$${values.length}`;
+        slots.set(name, slot);
+      }
+      return slot;
+    },
+  };
 }
 
 /**
@@ -63,141 +89,111 @@ export async function rankedSearch(
   sort: SortKey[],
   page: Page,
 ): Promise<RankedPage> {
-  const base = whereClause({ kind: 'none' }, filters, visibility);
+  const where = whereClause({ kind: 'none' }, filters, visibility);
+  const base = render(where);
   const window = Math.max(RANK_WINDOW, page.offset + page.limit);
-  // Unqualified: every scan reads the products table alone, and a raw chunk is cheaper to render than a column.
-  const sv = sql.raw('search_vector');
-  const matchesFull = sql`${sv} @@ ${lexemes(query.full)}`;
-  // Every tsquery is a parameter, NULL where the query has none (a NULL match is no match), so the statement's
-  // text depends only on the number of words and runs as one of a few named prepared statements.
-  const matches = (q: string | null) => sql`${sv} @@ ${lexemes(q)}`;
-  const matchesOrFalse = (q: string | null) => sql`coalesce(${sv} @@ ${lexemes(q)}, false)`;
+  const pageEnd = page.offset + page.limit;
+  // The statement is written as text rather than composed of Drizzle parts: rendering those cost the API more than
+  // the database's execution of the prepared plan. Every tsquery is a parameter, NULL where the query has none (a
+  // NULL match is no match), so the text depends only on the number of words, the scans' forms, the filters and the
+  // sort, and runs as one of a few named prepared statements.
+  const p = parameters(base.values);
+  const filter = `(${base.text})`;
+  // Unqualified: every scan reads the products table alone.
+  const matches = (name: string, q: string | null) => `search_vector @@ ${p.bind(name, q)}::tsquery`;
+  const matchesOrFalse = (name: string, q: string | null) => `coalesce(${matches(name, q)}, false)`;
   // The index finds the rows of `indexed` (a superset without broad words' conditions), each row is checked against
   // `q`: ts_match_vq is `@@` as a function, which the planner does not take to the index.
   const twoPart = (indexed: string | null, q: string | null) =>
     !(q === null || indexed === null || indexed === q);
-  const scanned = (indexed: string | null, q: string | null) =>
+  const scanned = (name: string, indexed: string | null, q: string | null) =>
     twoPart(indexed, q)
-      ? sql`${sv} @@ ${lexemes(indexed)} AND ts_match_vq(${sv}, ${lexemes(q)})`
-      : matches(q);
-  const strictScan = scanned(query.scan.strict, query.strict);
-  const notStrict = sql`NOT ${matchesOrFalse(query.strict)}`;
-  const compound = sql`${scanned(query.scan.compound, query.compound)} AND ${notStrict}`;
-  const typo = sql`${scanned(query.scan.typo, query.typo)} AND ${notStrict} AND NOT ${matchesOrFalse(query.compound)}`;
-  const pageEnd = page.offset + page.limit;
-  const tierOf = (tiers: (string | null)[]) =>
-    sql`CASE ${sql.join(
-      tiers.map((t, i) => sql`WHEN ${sv} @@ ${lexemes(t)} THEN ${sql.raw(String(i))}`),
-      sql` `,
-    )} END`;
-  const flag = (q: string | null, whenAbsent: 0 | 1) =>
-    sql`coalesce((NOT ${matches(q)})::int, ${sql.raw(String(whenAbsent))})`;
-  const t = query.words.map((_, i) => col(`t${i + 1}`));
+      ? `${matches(`${name}_scan`, indexed)} AND ts_match_vq(search_vector, ${p.bind(name, q)}::tsquery)`
+      : matches(name, q);
+  const strictScan = scanned('strict', query.scan.strict, query.strict);
+  const notStrict = `NOT ${matchesOrFalse('strict', query.strict)}`;
+  const compound = `${scanned('compound', query.scan.compound, query.compound)} AND ${notStrict}`;
+  const typo = `${scanned('typo', query.scan.typo, query.typo)} AND ${notStrict} AND NOT ${matchesOrFalse('compound', query.compound)}`;
+  const windowSlot = p.bind('window', window);
+  const t = query.words.map((_, i) => ident(`t${i + 1}`));
+  const tierOf = (word: number, tiers: (string | null)[]) =>
+    `CASE ${tiers.map((q, i) => `WHEN ${matches(`w${word}_${i}`, q)} THEN ${i}`).join(' ')} END`;
+  const flag = (name: string, q: string | null, whenAbsent: 0 | 1) =>
+    `coalesce((NOT ${matches(name, q)})::int, ${whenAbsent})`;
   // Only what ranking reads is carried through the window (one tier column per word, no arrays, no subqueries);
-  // the page's own rows are read in full at the end.
-  const tieColumns = [
+  // the page's own rows are read in full at the end. The tie-break fields are the columns of the same name.
+  const tieFields = [
     ...new Set(sort.slice(1).flatMap(({ field }) => (field === 'relevance' ? [] : [field]))),
   ];
-  // The tie-break fields are the columns of the same name.
-  const plainColumns = ['id', 'popularity', 'name', ...tieColumns.filter((f) => f !== 'name')].join(', ');
-  const carried = sql.join(
-    [
-      sql.raw(plainColumns),
-      ...query.words.map((w, i) => sql`${tierOf(w.tiers)} AS ${t[i]}`),
-      sql`${flag(query.phrase, 0)} AS proximity`,
-      sql`${flag(query.inName, 1)} AS attribute`,
-    ],
-    sql`, `,
-  );
+  const extraColumns = tieFields.filter((f) => f !== 'name').map(ident);
+  const plainColumns = ['id', 'popularity', 'name', ...extraColumns].join(', ');
+  const carried = [
+    plainColumns,
+    ...query.words.map((w, i) => `${tierOf(i, w.tiers)} AS ${t[i]}`),
+    `${flag('phrase', query.phrase, 0)} AS proximity`,
+    `${flag('in_name', query.inName, 1)} AS attribute`,
+  ].join(', ');
   // What the strict and compound scans pass up to `carried`, computed once over both.
-  const scanColumns = sql.raw(`${plainColumns}, search_vector`);
-  const sum = (parts: SQL[]) => sql.join(parts, sql` + `);
-  const words = sum(t.map((c) => sql`(${c} IS NOT NULL)::int`));
-  const typos = sum(t.map((c) => sql`greatest(coalesce(${c}, 0) - 2, 0)`));
-  const inexact = sum(t.map((c) => sql`least(coalesce(${c}, 0), 2)`));
-  const hits = sql.join(
-    t.map((c) => sql`count(${c}) OVER ()`),
-    sql`, `,
-  );
-  const extraColumns = tieColumns.filter((f) => f !== 'name').map((f) => col(f));
+  const scanColumns = `${plainColumns}, search_vector`;
+  const words = t.map((c) => `(${c} IS NOT NULL)::int`).join(' + ');
+  const typos = t.map((c) => `greatest(coalesce(${c}, 0) - 2, 0)`).join(' + ');
+  const inexact = t.map((c) => `least(coalesce(${c}, 0), 2)`).join(' + ');
+  const hits = t.map((c) => `count(${c}) OVER ()`).join(', ');
   // The ranking, once over the window and again over the page's rows after they are read in full.
   const order = (of: string) => {
-    const c = (name: string) => (of ? sql`${col(of)}.${col(name)}` : col(name));
-    return sql.join(
-      [
-        sql`${c('words')} DESC, ${c('typos')}, ${c('proximity')}, ${c('attribute')}, ${c('inexact')}`,
-        sql`${c('popularity')} DESC`,
-        ...sort
-          .slice(1)
-          .flatMap(({ field, descending }) =>
-            field === 'relevance' ? [] : [sql`${c(field)} ${sql.raw(descending ? 'DESC' : 'ASC')}`],
-          ),
-        sql`length(${c('name')}), ${c('name')}, ${c('id')}`,
-      ],
-      sql`, `,
-    );
+    const c = (name: string) => (of ? `${of}.${ident(name)}` : ident(name));
+    return [
+      `${c('words')} DESC, ${c('typos')}, ${c('proximity')}, ${c('attribute')}, ${c('inexact')}`,
+      `${c('popularity')} DESC`,
+      ...sort
+        .slice(1)
+        .flatMap(({ field, descending }) =>
+          field === 'relevance' ? [] : [`${c(field)} ${descending ? 'DESC' : 'ASC'}`],
+        ),
+      `length(${c('name')}), ${c('name')}, ${c('id')}`,
+    ].join(', ');
   };
-  const outColumns = sql.join(
-    Object.entries(listColumns).map(([name, column]) => sql`${column} AS ${col(name)}`),
-    sql`, `,
-  );
+  const pageColumns = [
+    ...['id', 'words', 'typos', 'proximity', 'attribute', 'inexact', 'popularity', 'name'].map(ident),
+    ...extraColumns,
+  ].join(', ');
+  // The compound-part matches fill what the strict ones leave of the window: the LIMIT over both stops reading as
+  // soon as the window is full, so their scan never starts when the strict matches fill it.
+  const text = `WITH found AS (
+      SELECT ${carried}, is_strict FROM (
+        (SELECT ${scanColumns}, true AS is_strict FROM ${PRODUCTS} WHERE ${filter} AND (${strictScan}) LIMIT ${windowSlot})
+        UNION ALL
+        (SELECT ${scanColumns}, false FROM ${PRODUCTS} WHERE ${filter} AND (${compound}) LIMIT ${windowSlot})
+      ) s LIMIT ${windowSlot}
+    ), filled AS (
+      SELECT count(*) AS taken, count(*) FILTER (WHERE is_strict OR ${typos} = 0) AS typo_free FROM found
+    ), typo AS (
+      SELECT ${carried}, false FROM ${PRODUCTS} WHERE ${filter} AND (${typo})
+      LIMIT (SELECT CASE WHEN typo_free < ${p.bind('page_end', pageEnd)} THEN greatest(${windowSlot} - taken, 0) ELSE 0 END FROM filled)
+    ), candidates AS (
+      SELECT * FROM found UNION ALL SELECT * FROM typo
+    ), ranked AS (
+      SELECT c.*, ${words} AS words, ${typos} AS typos, ${inexact} AS inexact FROM candidates c
+    ), page AS (
+      SELECT ${pageColumns}, ARRAY[${t.join(', ')}]::int[] AS tiers,
+             count(*) OVER ()::int AS matched, ARRAY[${hits}]::int[] AS "wordHits",
+             (SELECT typo_free FROM filled)::int AS typo_free
+      FROM ranked ORDER BY ${order('')} LIMIT ${p.bind('limit', page.limit)} OFFSET ${p.bind('offset', page.offset)}
+    )
+    SELECT ${OUT_COLUMNS}, page.tiers, page.matched, page."wordHits", page.typo_free
+    FROM page JOIN ${PRODUCTS} ON ${PRODUCT_ID} = page.id
+    ORDER BY ${order('page')}`;
   const rows = await queryPreparedShape<{
     tiers: (number | null)[];
     matched: number;
     wordHits: number[];
     typo_free: number;
-  }>(
-    ex,
-    'products.ranked',
-    // What the text depends on besides the words' count: the filters, the scans' forms, the sort, the tiers.
-    [
-      query.words.map((w) => w.tiers.length).join(','),
-      twoPart(query.scan.strict, query.strict),
-      twoPart(query.scan.compound, query.compound),
-      twoPart(query.scan.typo, query.typo),
-      sort.map((k) => `${k.field}${k.descending ? '-' : '+'}`).join(','),
-      textOf(base),
-    ].join('|'),
-    // The compound-part matches fill what the strict ones leave of the window: the LIMIT over both stops reading as
-    // soon as the window is full, so their scan never starts when the strict matches fill it.
-    sql`WITH found AS (
-          SELECT ${carried}, is_strict FROM (
-            (SELECT ${scanColumns}, true AS is_strict FROM ${products} WHERE ${and(base, strictScan)} LIMIT ${window})
-            UNION ALL
-            (SELECT ${scanColumns}, false FROM ${products} WHERE ${and(base, compound)} LIMIT ${window})
-          ) s LIMIT ${window}
-        ), filled AS (
-          SELECT count(*) AS taken, count(*) FILTER (WHERE is_strict OR ${typos} = 0) AS typo_free FROM found
-        ), typo AS (
-          SELECT ${carried}, false FROM ${products} WHERE ${and(base, typo)}
-          LIMIT (SELECT CASE WHEN typo_free < ${pageEnd} THEN greatest(${window} - taken, 0) ELSE 0 END FROM filled)
-        ), candidates AS (
-          SELECT * FROM found UNION ALL SELECT * FROM typo
-        ), ranked AS (
-          SELECT c.*, ${words} AS words, ${typos} AS typos, ${inexact} AS inexact
-          FROM candidates c
-        ), page AS (
-          SELECT ${sql.join(
-            [
-              ...['id', 'words', 'typos', 'proximity', 'attribute', 'inexact', 'popularity', 'name'].map(col),
-              ...extraColumns,
-            ],
-            sql`, `,
-          )},
-                 ARRAY[${sql.join(t, sql`, `)}]::int[] AS tiers,
-                 count(*) OVER ()::int AS matched, ARRAY[${hits}]::int[] AS "wordHits",
-                 (SELECT typo_free FROM filled)::int AS typo_free
-          FROM ranked ORDER BY ${order('')} LIMIT ${page.limit} OFFSET ${page.offset}
-        )
-        SELECT ${outColumns}, page.tiers, page.matched, page."wordHits", page.typo_free
-        FROM page JOIN ${products} ON ${products.id} = page.id
-        ORDER BY ${order('page')}`,
-    RANKED_SHAPES,
-  );
+  }>(ex, 'products.ranked', text, p.values, RANKED_SHAPES);
   const first = rows[0];
   const result = rows.map(fromDriver);
   const tiers = rows.map((row) => row.tiers);
-  const fullWhere = and(base, matchesFull) as SQL;
+  // Only for a count or an estimate of the matches: rare enough to be composed of parts.
+  const fullWhere = and(where, sql`search_vector @@ ${query.full}::tsquery`) as SQL;
   const matched = first?.matched ?? (page.offset > 0 ? await countCapped(ex, fullWhere, window) : 0);
   const wordHits = first?.wordHits ?? query.words.map(() => 0);
   // Matches with a typo were not looked for when those without one filled the page: the count leaves them out.
