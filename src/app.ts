@@ -4,12 +4,7 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import rateLimit from '@fastify/rate-limit';
 import { authRoutes } from './api/auth.routes.js';
@@ -27,6 +22,7 @@ import { requestScope } from './core/process-guard.js';
 import { operatorGate, registerMetricsRoute } from './core/metrics.routes.js';
 import { addressIn, buildBlockList } from './core/net.js';
 import { DomainError } from './core/errors.js';
+import { responseSerializer } from './api/serialization.js';
 import { addRequestBudgetFields } from './core/rate-limit-fields.js';
 import { redisRateLimitStore } from './core/rate-limit-store.js';
 import { createTokenVerifier } from './core/security.js';
@@ -69,10 +65,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  // Checking each response against its schema costs a third of the API's CPU on large pages (docs/benchmarks.md):
-  // on in development and tests, where a mismatch fails loudly; production sends the mappers' DTOs as they are.
-  if (config.http.validateResponses) app.setSerializerCompiler(serializerCompiler);
-  else app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setSerializerCompiler(responseSerializer(config.http.validateResponses));
   // Only JSON bodies are accepted; anything else is a 415 in the envelope.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as s from '../../domain/products/products.schemas.js';
 import { ANY_ROLE, requireRole, userContext } from '../guards.js';
+import { responseSerializer, serializedOncePerObject } from '../serialization.js';
 
 const idParams = z.object({ id: z.uuid() });
 const security = [{ bearerAuth: [] }];
@@ -27,6 +28,8 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       preValidation: anyone,
       config: { rateLimit: searchBudget },
+      // A cached search page is one object on every hit until it expires: its JSON is made once.
+      serializerCompiler: serializedOncePerObject(responseSerializer(app.config.http.validateResponses)),
       schema: {
         tags,
         security,
