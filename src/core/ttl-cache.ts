@@ -16,16 +16,22 @@ export class TtlCache<V> {
   }
 
   get(key: string): V | undefined {
+    return this.lookup(key)?.value;
+  }
+
+  /** The value and how long it has left to live, for a caller that refreshes entries ahead of their expiry. */
+  lookup(key: string): { value: V; remainingMs: number } | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expires <= this.now()) {
+    const remainingMs = entry.expires - this.now();
+    if (remainingMs <= 0) {
       this.entries.delete(key);
       return undefined;
     }
     // Re-insert to mark as most recently used.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry.value;
+    return { value: entry.value, remainingMs };
   }
 
   set(key: string, value: V): void {

@@ -245,3 +245,82 @@ describe('the same search arriving twice at once', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('the search cache', () => {
+  const userOf = (user: TestUser) =>
+    ({
+      principal: { kind: 'user', role: user.role, accountId: user.id },
+      requestId: 'test',
+      ip: '127.0.0.1',
+      userAgent: undefined,
+    }) as unknown as UserContext;
+  const priceOf = (page: { data: { sku: string; price_cents: number }[] }, sku: string) =>
+    page.data.find((p) => p.sku === sku)?.price_cents;
+  const idOf = async (sku: string) =>
+    (
+      await queryRows<{ id: string }>(
+        ctx.database.db,
+        sql`SELECT id FROM products WHERE sku = ${sku} AND supplier_id = ${supplierId}`,
+      )
+    )[0]?.id ?? '';
+
+  it('computes a page again behind a hit in the last quarter of its life, never serving one past its TTL', async () => {
+    let now = 1_000_000;
+    const service = createProductService({
+      db: ctx.database.db,
+      cache: { ttlMs: 60_000, maxEntries: 100 },
+      now: () => now,
+    });
+    const run = () => service.search(userOf(chef), productQuery.parse({ q: 'laxfile', limit: '3' }));
+    const first = await run();
+    const before = priceOf(first, 'LX-1');
+    expect(before).toBeDefined();
+    // Another instance's write: this one's cache is not cleared by it.
+    await ctx.database.db.execute(
+      sql`UPDATE products SET price_cents = price_cents + 7 WHERE sku = 'LX-1' AND supplier_id = ${supplierId}`,
+    );
+    now += 30_000;
+    expect(await run()).toBe(first); // half its life left: served as it is, nothing recomputed
+    expect(priceOf(await run(), 'LX-1')).toBe(before);
+    now += 20_000; // 10 s left: served, and computed again behind this hit
+    expect(await run()).toBe(first);
+    let refreshed = first;
+    for (let i = 0; i < 200 && refreshed === first; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      refreshed = await run();
+    }
+    expect(priceOf(refreshed, 'LX-1')).toBe((before ?? 0) + 7);
+  });
+
+  it('does not keep a page read before a write that finished while the page was being made', async () => {
+    let release: () => void = () => undefined;
+    let held: Promise<void> | null = null;
+    const real = ctx.database.db;
+    // The search's statements return their rows only once released: what they read predates the write below.
+    const gated = new Proxy(real, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop === 'execute') {
+          return async (...args: Parameters<typeof real.execute>) => {
+            const result = await real.execute(...args);
+            if (held) await held;
+            return result;
+          };
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const service = createProductService({ db: gated, cache: { ttlMs: 60_000, maxEntries: 100 } });
+    const run = () => service.search(userOf(chef), productQuery.parse({ q: 'grädde', limit: '6' }));
+    const before = priceOf(await service.search(userOf(chef), productQuery.parse({ q: 'grädde' })), 'GR-3');
+    expect(before).toBeDefined();
+    held = new Promise<void>((resolve) => (release = resolve));
+    const reading = run();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await service.update(userOf(supplierUser), await idOf('GR-3'), { price_cents: (before ?? 0) + 11 });
+    held = null;
+    release();
+    expect(priceOf(await reading, 'GR-3')).toBe(before);
+    expect(priceOf(await run(), 'GR-3')).toBe((before ?? 0) + 11);
+  });
+});

@@ -49,11 +49,20 @@ function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
  * Catalog (spec §4): suppliers' members manage their own products; everyone signed in searches.
  * A product or supplier the caller may not touch answers exactly like one that does not exist.
  */
-export function createProductService(deps: { db: Database; cache?: { ttlMs: number; maxEntries: number } }) {
+export function createProductService(deps: {
+  db: Database;
+  cache?: { ttlMs: number; maxEntries: number };
+  now?: () => number;
+}) {
   const { db } = deps;
   // Search pages: popular queries are answered without the database. Every catalog write in this instance clears
   // the cache; other instances see a write within the TTL. Orders always price from the database.
-  const cache = new TtlCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0);
+  const cache = new TtlCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0, deps.now);
+  // A page found in the last quarter of its life is computed again behind the hit that found it: a search asked
+  // for at least every few seconds never waits for the database, and no page is older than the TTL.
+  const refreshAheadMs = (deps.cache?.ttlMs ?? 0) / 4;
+  // Bumped by every catalog write: a page computed from before a write is not cached after it.
+  let generation = 0;
   const dictionary = new SearchDictionary(db);
   const text = createTextSearch(db, dictionary);
   const categories = createCategoryCounts(db, deps.cache);
@@ -161,6 +170,21 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
 
   const inFlight = new Map<string, Promise<SearchPage>>();
 
+  /** Computes a page for the cache; the same search arriving meanwhile waits for it instead of repeating it. */
+  function fill(cacheKey: string, query: ProductQuery, visibility: Visibility): Promise<SearchPage> {
+    const started = generation;
+    const computing = answer(query, visibility)
+      .then((page) => {
+        if (generation === started) cache.set(cacheKey, page);
+        return page;
+      })
+      .finally(() => {
+        if (inFlight.get(cacheKey) === computing) inFlight.delete(cacheKey);
+      });
+    inFlight.set(cacheKey, computing);
+    return computing;
+  }
+
   const service = {
     /** Search and listing: SKU/GTIN prefix, else text search against the catalog vocabulary (catalog-search.ts). */
     async search(ctx: UserContext, query: ProductQuery): Promise<SearchPage> {
@@ -179,22 +203,16 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
             visibility.deletedSupplierIds,
           ])
         : '';
-      const cached = cache.get(cacheKey);
-      if (cached) return cached;
+      const hit = cache.lookup(cacheKey);
+      if (hit) {
+        // A refresh that fails leaves the page to expire; the next search then meets the error itself.
+        if (hit.remainingMs <= refreshAheadMs && !inFlight.has(cacheKey)) {
+          fill(cacheKey, query, visibility).catch(() => undefined);
+        }
+        return hit.value;
+      }
       if (!cache.enabled) return answer(query, visibility);
-      // The same search arriving while it is on the database path waits for that answer instead of repeating it.
-      const pending = inFlight.get(cacheKey);
-      if (pending) return pending;
-      const computing = answer(query, visibility)
-        .then((page) => {
-          cache.set(cacheKey, page);
-          return page;
-        })
-        .finally(() => {
-          if (inFlight.get(cacheKey) === computing) inFlight.delete(cacheKey);
-        });
-      inFlight.set(cacheKey, computing);
-      return computing;
+      return inFlight.get(cacheKey) ?? fill(cacheKey, query, visibility);
     },
 
     /** Active products per category, for everyone alike; optionally of one supplier. */
@@ -352,6 +370,7 @@ export function createProductService(deps: { db: Database; cache?: { ttlMs: numb
 
   // Every catalog write clears this instance's search cache once it has finished, committed or not.
   const clear = () => {
+    generation += 1;
     cache.clear();
     inFlight.clear();
     categories.clear();
