@@ -37,8 +37,13 @@ export function usePreparedStatements(enabled: boolean): void {
  * pg_stat_activity and the server log.
  */
 export async function queryPrepared<T>(ex: Executor, name: string, query: SQL): Promise<T[]> {
+  return queryRows<T>(ex, sql`${sql.raw(nameTag(name))}${query}`);
+}
+
+/** The leading comment that carries a statement's name to `statementName`. */
+function nameTag(name: string): string {
   if (!NAME.test(name)) throw new Error(`invalid prepared statement name "${name}"`);
-  return queryRows<T>(ex, sql`${sql.raw(`${TAG}${name}${TAG_END}`)}${query}`);
+  return `${TAG}${name}${TAG_END}`;
 }
 
 /**
@@ -111,6 +116,5 @@ export async function queryPreparedShape<T>(
     name = `${family}_${names.size + 1}`;
     names.set(text, name);
   }
-  if (!NAME.test(name)) throw new Error(`invalid prepared statement name "${name}"`);
-  return queryRows<T>(ex, new RenderedStatement(`${TAG}${name}${TAG_END}${text}`, values));
+  return queryRows<T>(ex, new RenderedStatement(nameTag(name) + text, values));
 }

@@ -214,21 +214,24 @@ describe('the popularity job', () => {
   });
 });
 
+type Db = TestContext['database']['db'];
+/** The test database with its raw statements run through `execute` (counted, held back); the rest unchanged. */
+const withExecute = (execute: (...args: Parameters<Db['execute']>) => unknown): Db =>
+  new Proxy(ctx.database.db, {
+    get(target, prop) {
+      if (prop === 'execute') return execute;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+
 describe('the same search arriving twice at once', () => {
   it('is answered by one trip to the database when the cache is on', async () => {
     let executed = 0;
     const real = ctx.database.db;
-    const counted = new Proxy(real, {
-      get(target, prop) {
-        const value: unknown = Reflect.get(target, prop, target);
-        if (prop === 'execute') {
-          return (...args: Parameters<typeof real.execute>) => {
-            executed += 1;
-            return real.execute(...args);
-          };
-        }
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const counted = withExecute((...args) => {
+      executed += 1;
+      return real.execute(...args);
     });
     const service = createProductService({ db: counted, cache: { ttlMs: 60_000, maxEntries: 100 } });
     const user = { principal: { role: 'RESTAURANT', accountId: chef.id } } as unknown as UserContext;
@@ -297,18 +300,10 @@ describe('the search cache', () => {
     let held: Promise<void> | null = null;
     const real = ctx.database.db;
     // The search's statements return their rows only once released: what they read predates the write below.
-    const gated = new Proxy(real, {
-      get(target, prop) {
-        const value: unknown = Reflect.get(target, prop, target);
-        if (prop === 'execute') {
-          return async (...args: Parameters<typeof real.execute>) => {
-            const result = await real.execute(...args);
-            if (held) await held;
-            return result;
-          };
-        }
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const gated = withExecute(async (...args) => {
+      const result = await real.execute(...args);
+      if (held) await held;
+      return result;
     });
     const service = createProductService({ db: gated, cache: { ttlMs: 60_000, maxEntries: 100 } });
     const run = () => service.search(userOf(chef), productQuery.parse({ q: 'grädde', limit: '6' }));
