@@ -18,6 +18,7 @@ import { createProductService } from './domain/products/products.service.js';
 import { createCatalogImportService } from './domain/products/catalog-import.service.js';
 import { createIdempotencyService } from './domain/idempotency/idempotency.service.js';
 import { createPopularityService } from './domain/products/popularity.service.js';
+import { createCatalogWritesService } from './domain/products/catalog-writes.service.js';
 import { createInvoiceService } from './domain/orders/invoices.service.js';
 import { createOrderService } from './domain/orders/orders.service.js';
 import { createQuota } from './core/quota.js';
@@ -242,6 +243,7 @@ export async function createJobServices(deps: {
     }),
     idempotency: createIdempotencyService({ db, ttlSeconds: config.idempotencyTtlSeconds }),
     popularity: createPopularityService({ db }),
+    catalogWrites: createCatalogWritesService({ db }),
     invoiceExtraction: createExtractionService({
       db,
       store,

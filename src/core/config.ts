@@ -129,6 +129,7 @@ const envSchema = z.object({
   AUTH_ACCOUNT_CACHE_MS: int(5_000, 0, 60_000),
   SEARCH_CACHE_TTL_MS: int(30_000, 0, 3_600_000),
   SEARCH_CACHE_MAX_ENTRIES: int(5_000, 0, 1_000_000),
+  SEARCH_CACHE_MAX_AGE_MS: int(60_000, 0, 86_400_000),
   JOBS_INLINE: bool(true),
   JOB_TIMEZONE: z.preprocess(
     emptyToUndefined,
@@ -228,7 +229,11 @@ export interface Config {
   metrics: { token: string | undefined; allowCidrs: string[] };
   rateLimit: { max: number; authMax: number; searchMax: number; windowMs: number; internalCidrs: string[] };
   idempotencyTtlSeconds: number;
-  searchCache: { ttlMs: number; maxEntries: number };
+  /**
+   * Search pages live ttlMs; one the catalog's writes left unchanged is kept again until maxAgeMs (stock and
+   * popularity, which catalog_writes does not note, are at most that old).
+   */
+  searchCache: { ttlMs: number; maxEntries: number; maxAgeMs: number };
   jobs: {
     /** Run jobs, schedules and the outbox relay inside the API process when REDIS_URL is unset. */
     inline: boolean;
@@ -383,7 +388,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     },
     metrics: { token: e.METRICS_TOKEN, allowCidrs: e.METRICS_ALLOW_CIDRS },
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
-    searchCache: { ttlMs: e.SEARCH_CACHE_TTL_MS, maxEntries: e.SEARCH_CACHE_MAX_ENTRIES },
+    searchCache: {
+      ttlMs: e.SEARCH_CACHE_TTL_MS,
+      maxEntries: e.SEARCH_CACHE_MAX_ENTRIES,
+      maxAgeMs: e.SEARCH_CACHE_MAX_AGE_MS,
+    },
     rateLimit: {
       max: e.RATE_LIMIT_MAX,
       authMax: e.RATE_LIMIT_AUTH_MAX,

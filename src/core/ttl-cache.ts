@@ -19,12 +19,15 @@ export class TtlCache<V> {
     return this.lookup(key)?.value;
   }
 
-  /** The value and how long it has left to live, for a caller that refreshes entries ahead of their expiry. */
-  lookup(key: string): { value: V; remainingMs: number } | undefined {
+  /**
+   * The value and how long it has left to live, for a caller that refreshes entries ahead of their expiry. With
+   * `expired`, an entry past its life is returned too (remainingMs ≤ 0), for a caller that can vouch for it again.
+   */
+  lookup(key: string, expired = false): { value: V; remainingMs: number } | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     const remainingMs = entry.expires - this.now();
-    if (remainingMs <= 0) {
+    if (remainingMs <= 0 && !expired) {
       this.entries.delete(key);
       return undefined;
     }
@@ -34,10 +37,11 @@ export class TtlCache<V> {
     return { value: entry.value, remainingMs };
   }
 
-  set(key: string, value: V): void {
+  /** Stores `value` to live `ttlMs` from `from` (now by default: an entry vouched for as of then lives from then). */
+  set(key: string, value: V, from = this.now()): void {
     if (!this.enabled) return;
     this.entries.delete(key);
-    this.entries.set(key, { value, expires: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expires: from + this.ttlMs });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;

@@ -21,6 +21,8 @@ import type { PrivacyService } from '../domain/privacy/privacy.service.js';
 import { notificationsDispatchJob } from './notifications-dispatch.processor.js';
 import type { PopularityService } from '../domain/products/popularity.service.js';
 import { productsPopularityJob } from './products-popularity.processor.js';
+import type { CatalogWritesService } from '../domain/products/catalog-writes.service.js';
+import { catalogWritesPruneJob } from './catalog-writes-prune.processor.js';
 import type { ExtractionService } from '../domain/supplier-invoices/supplier-invoices.extraction.js';
 import { supplierInvoicesExtractJob } from './supplier-invoices-extract.processor.js';
 import type { PaymentSync } from '../domain/payments/payments.sync.js';
@@ -37,6 +39,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   { job: 'idempotency-keys.purge', cron: '0 * * * *' },
   { job: 'outbox-deliveries.purge', cron: '40 * * * *' },
   { job: 'products.popularity-refresh', cron: '*/10 * * * *' },
+  { job: 'products.catalog-writes-prune', cron: '50 * * * *' },
   { job: 'forecasts.refresh', cron: '0 2 * * *' },
   { job: 'pricing.refresh', cron: '5 * * * *' },
   { job: 'payments.reconcile', cron: '*/10 * * * *' },
@@ -67,6 +70,7 @@ export interface JobServices {
   deliveries: DeliveryService;
   idempotency: IdempotencyService;
   popularity: PopularityService;
+  catalogWrites: CatalogWritesService;
   invoiceExtraction: ExtractionService;
   forecastTraining: ForecastTraining;
   paymentSync: PaymentSync;
@@ -93,6 +97,7 @@ export function createJobRegistry(
       deviceTokensPruneJob(services.deliveries),
       idempotencyPurgeJob(services.idempotency),
       productsPopularityJob(services.popularity),
+      catalogWritesPruneJob(services.catalogWrites),
       supplierInvoicesExtractJob(services.invoiceExtraction),
       forecastsRefreshJob(services.forecastTraining),
       paymentsSyncJob(services.paymentSync),

@@ -233,7 +233,12 @@ describe('the same search arriving twice at once', () => {
       executed += 1;
       return real.execute(...args);
     });
-    const service = createProductService({ db: counted, cache: { ttlMs: 60_000, maxEntries: 100 } });
+    // A still clock: the cache's once-a-second catalog check runs once, in the first search, never between the two.
+    const service = createProductService({
+      db: counted,
+      cache: { ttlMs: 60_000, maxEntries: 100, maxAgeMs: 600_000 },
+      now: () => 0,
+    });
     const user = { principal: { role: 'RESTAURANT', accountId: chef.id } } as unknown as UserContext;
     const run = (limit: number) =>
       service.search(user, productQuery.parse({ q: 'kyckling', limit: String(limit) }));
@@ -271,7 +276,7 @@ describe('the search cache', () => {
     let now = 1_000_000;
     const service = createProductService({
       db: ctx.database.db,
-      cache: { ttlMs: 60_000, maxEntries: 100 },
+      cache: { ttlMs: 60_000, maxEntries: 100, maxAgeMs: 600_000 },
       now: () => now,
     });
     const run = () => service.search(userOf(chef), productQuery.parse({ q: 'laxfile', limit: '3' }));
@@ -305,7 +310,10 @@ describe('the search cache', () => {
       if (held) await held;
       return result;
     });
-    const service = createProductService({ db: gated, cache: { ttlMs: 60_000, maxEntries: 100 } });
+    const service = createProductService({
+      db: gated,
+      cache: { ttlMs: 60_000, maxEntries: 100, maxAgeMs: 600_000 },
+    });
     const run = () => service.search(userOf(chef), productQuery.parse({ q: 'grädde', limit: '6' }));
     const before = priceOf(await service.search(userOf(chef), productQuery.parse({ q: 'grädde' })), 'GR-3');
     expect(before).toBeDefined();

@@ -46,6 +46,7 @@ const mockServices = () => ({
   deliveries: { dispatchEvent: vi.fn(), pruneStaleDevices: vi.fn() },
   idempotency: { run: vi.fn(), purgeExpired: vi.fn() },
   popularity: { refresh: vi.fn() },
+  catalogWrites: { prune: vi.fn() },
   invoiceExtraction: { extract: vi.fn() },
   forecastTraining: { refresh: vi.fn() },
   paymentSync: { sync: vi.fn(), reconcile: vi.fn(), executeRefund: vi.fn(), createIntentNow: vi.fn() },

@@ -54,8 +54,8 @@ describe('the worker process', () => {
     ]) {
       expect(text).toContain(`# HELP ${name}`);
     }
-    // One upcoming run per maintenance schedule: prune, two purges, popularity, forecasts, pricing, hard delete.
-    expect(text).toContain('iris_queue_depth{queue="maintenance",state="delayed"} 7');
+    // One upcoming run per maintenance schedule: two prunes, two purges, popularity, forecasts, pricing, hard delete.
+    expect(text).toContain('iris_queue_depth{queue="maintenance",state="delayed"} 8');
     expect(text).toMatch(/iris_outbox_pending_events 0/);
     expect(text).toMatch(/iris_outbox_open_deliveries 0/);
     expect(text).toContain('# HELP iris_outbox_redeliveries_total');

@@ -177,6 +177,7 @@ export const PERSONAL_DATA_REGISTRY: readonly TableEntry[] = [
   { table: 'products', personal: [], erasure: [], retention: 'soft_deleted' },
   { table: 'product_prices', personal: [], erasure: [], retention: 'with_parent' },
   { table: 'search_terms', personal: [], erasure: [], retention: 'kept' },
+  { table: 'catalog_writes', personal: [], erasure: [], retention: 'job' },
   { table: 'webhook_endpoints', personal: [], erasure: [], retention: 'soft_deleted' },
   { table: 'outbox_events', personal: [], erasure: [], retention: 'kept' },
   { table: 'outbox_deliveries', personal: [], erasure: [], retention: 'job' },

@@ -16,7 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { baseColumns, instant } from '../../db/base.js';
-import { tsvector } from '../../db/types.js';
+import { tsvector, xid8 } from '../../db/types.js';
 import { suppliers } from '../organisations/organisations.models.js';
 
 export const VAT_CATEGORIES = ['food', 'standard', 'restaurant_service', 'alcohol'] as const;
@@ -162,6 +162,19 @@ export const searchTerms = pgTable(
     // Prefix lookups (term LIKE 'stem%') when a search word is expanded into the catalog's own lexemes.
     index('search_terms_term_prefix_idx').using('btree', sql`${t.term} text_pattern_ops`),
   ],
+);
+
+/**
+ * One row per transaction that wrote catalog content (by statement trigger, migration 0033): the search cache asks
+ * whether any of them committed since a snapshot, so an unchanged page is kept rather than computed again.
+ */
+export const catalogWrites = pgTable(
+  'catalog_writes',
+  {
+    ...baseColumns(),
+    xid: xid8('xid').notNull(),
+  },
+  (t) => [unique('catalog_writes_xid_key').on(t.xid), index('catalog_writes_created_at_idx').on(t.createdAt)],
 );
 
 export type ProductRow = typeof products.$inferSelect;

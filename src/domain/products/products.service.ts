@@ -15,6 +15,8 @@ import { createTextSearch, type SearchMeta } from './catalog-search.js';
 import { checkBulkRows } from './bulk-rows.js';
 import { createCategoryCounts } from './categories.js';
 import { SearchDictionary } from './search-dictionary.js';
+import { CatalogChanges } from './catalog-changes.js';
+import { SearchCache, type SearchCacheSettings } from './search-cache.js';
 import {
   type ProductCreate,
   type ProductDto,
@@ -51,18 +53,18 @@ function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
  */
 export function createProductService(deps: {
   db: Database;
-  cache?: { ttlMs: number; maxEntries: number };
+  cache?: SearchCacheSettings;
   now?: () => number;
 }) {
   const { db } = deps;
-  // Search pages: popular queries are answered without the database. Every catalog write in this instance clears
-  // the cache; other instances see a write within the TTL. Orders always price from the database.
-  const cache = new TtlCache<SearchPage>(deps.cache?.ttlMs ?? 0, deps.cache?.maxEntries ?? 0, deps.now);
-  // A page found in the last quarter of its life is computed again behind the hit that found it: a search asked
-  // for at least every few seconds never waits for the database, and no page is older than the TTL.
-  const refreshAheadMs = (deps.cache?.ttlMs ?? 0) / 4;
-  // Bumped by every catalog write: a page computed from before a write is not cached after it.
-  let generation = 0;
+  // Search pages: popular queries are answered without the database (search-cache.ts). Every catalog write in this
+  // instance clears the cache; other instances' and workers' writes are seen within the TTL. Orders always price
+  // from the database.
+  const pages = new SearchCache<SearchPage>(
+    deps.cache ?? { ttlMs: 0, maxEntries: 0, maxAgeMs: 0 },
+    new CatalogChanges(db, deps.now),
+    deps.now,
+  );
   const dictionary = new SearchDictionary(db);
   const text = createTextSearch(db, dictionary);
   const categories = createCategoryCounts(db, deps.cache);
@@ -168,23 +170,6 @@ export function createProductService(deps: {
     };
   }
 
-  const inFlight = new Map<string, Promise<SearchPage>>();
-
-  /** Computes a page for the cache; the same search arriving meanwhile waits for it instead of repeating it. */
-  function fill(cacheKey: string, query: ProductQuery, visibility: Visibility): Promise<SearchPage> {
-    const started = generation;
-    const computing = answer(query, visibility)
-      .then((page) => {
-        if (generation === started) cache.set(cacheKey, page);
-        return page;
-      })
-      .finally(() => {
-        if (inFlight.get(cacheKey) === computing) inFlight.delete(cacheKey);
-      });
-    inFlight.set(cacheKey, computing);
-    return computing;
-  }
-
   const service = {
     /** Search and listing: SKU/GTIN prefix, else text search against the catalog vocabulary (catalog-search.ts). */
     async search(ctx: UserContext, query: ProductQuery): Promise<SearchPage> {
@@ -196,23 +181,14 @@ export function createProductService(deps: {
         throw badQuery('query.min_price_cents', 'min_price_cents must not exceed max_price_cents');
       }
       const visibility = await visibilityOf(ctx);
-      const cacheKey = cache.enabled
+      const cacheKey = pages.enabled
         ? JSON.stringify([
             query,
             visibility.all ? 'all' : visibility.ownSupplierIds,
             visibility.deletedSupplierIds,
           ])
         : '';
-      const hit = cache.lookup(cacheKey);
-      if (hit) {
-        // A refresh that fails leaves the page to expire; the next search then meets the error itself.
-        if (hit.remainingMs <= refreshAheadMs && !inFlight.has(cacheKey)) {
-          fill(cacheKey, query, visibility).catch(() => undefined);
-        }
-        return hit.value;
-      }
-      if (!cache.enabled) return answer(query, visibility);
-      return inFlight.get(cacheKey) ?? fill(cacheKey, query, visibility);
+      return pages.get(cacheKey, () => answer(query, visibility));
     },
 
     /** Active products per category, for everyone alike; optionally of one supplier. */
@@ -370,9 +346,7 @@ export function createProductService(deps: {
 
   // Every catalog write clears this instance's search cache once it has finished, committed or not.
   const clear = () => {
-    generation += 1;
-    cache.clear();
-    inFlight.clear();
+    pages.clear();
     categories.clear();
     dictionary.invalidate();
   };

@@ -1,0 +1,100 @@
+import { TtlCache } from '../../core/ttl-cache.js';
+import type { CatalogChanges } from './catalog-changes.js';
+
+export interface SearchCacheSettings {
+  ttlMs: number;
+  maxEntries: number;
+  /** A page kept because the catalog did not change is computed again at this age all the same. */
+  maxAgeMs: number;
+}
+
+interface Cached<P> {
+  page: P;
+  /** The catalog check taken before the page was computed (null: the check failed, never kept past its TTL). */
+  checkpoint: number | null;
+  computedAt: number;
+}
+
+/**
+ * Search pages of this instance. A page lives `ttlMs`; a hit in the last quarter of its life, or the first ask after
+ * it, renews it: kept for another `ttlMs` when no catalog write committed since it was computed (one check a second
+ * for the whole instance, CatalogChanges), computed again otherwise, or once it is `maxAgeMs` old. So a write
+ * anywhere reaches every instance's pages within the TTL, and an unchanged catalog costs no recomputation.
+ * The same page asked for while it is being computed or renewed waits for that work instead of repeating it.
+ */
+export class SearchCache<P> {
+  private readonly pages: TtlCache<Cached<P>>;
+  private readonly inFlight = new Map<string, Promise<P>>();
+  private readonly refreshAheadMs: number;
+  // Bumped by every catalog write in this instance: work that began before a write is not cached after it.
+  private generation = 0;
+
+  constructor(
+    private readonly settings: SearchCacheSettings,
+    private readonly changes: CatalogChanges,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.pages = new TtlCache(settings.ttlMs, settings.maxEntries, now);
+    this.refreshAheadMs = settings.ttlMs / 4;
+  }
+
+  get enabled(): boolean {
+    return this.pages.enabled;
+  }
+
+  async get(key: string, compute: () => Promise<P>): Promise<P> {
+    if (!this.enabled) return compute();
+    const hit = this.pages.lookup(key, true);
+    if (hit && hit.remainingMs > 0) {
+      // A renewal that fails leaves the page to expire; the next search then meets the error itself.
+      if (hit.remainingMs <= this.refreshAheadMs && !this.inFlight.has(key)) {
+        this.track(key, this.renew(key, hit.value, compute)).catch(() => undefined);
+      }
+      return hit.value.page;
+    }
+    return (
+      this.inFlight.get(key) ??
+      this.track(key, hit ? this.renew(key, hit.value, compute) : this.fill(key, compute))
+    );
+  }
+
+  /** After a catalog write in this instance: nothing cached or being computed before it is served after it. */
+  clear(): void {
+    this.generation += 1;
+    this.pages.clear();
+    this.inFlight.clear();
+  }
+
+  private track(key: string, work: Promise<P>): Promise<P> {
+    const tracked = work.finally(() => {
+      if (this.inFlight.get(key) === tracked) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, tracked);
+    return tracked;
+  }
+
+  private async fill(key: string, compute: () => Promise<P>): Promise<P> {
+    const started = this.generation;
+    const checkpoint = await this.changes.current().then(
+      (c) => c.id,
+      () => null,
+    );
+    const computedAt = this.now();
+    const page = await compute();
+    if (this.generation === started) this.pages.set(key, { page, checkpoint, computedAt });
+    return page;
+  }
+
+  private async renew(key: string, cached: Cached<P>, compute: () => Promise<P>): Promise<P> {
+    const started = this.generation;
+    if (cached.checkpoint !== null && this.now() - cached.computedAt < this.settings.maxAgeMs) {
+      const check = await this.changes.unchangedSince(cached.checkpoint).catch(() => null);
+      if (check?.unchanged) {
+        // Vouched for as of the check, so it lives from then: a write after it is seen within the TTL.
+        if (this.generation === started) this.pages.set(key, cached, check.checkpoint.at);
+        return cached.page;
+      }
+    }
+    return this.fill(key, compute);
+  }
+}

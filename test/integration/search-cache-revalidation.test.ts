@@ -1,0 +1,164 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '../../src/core/context.js';
+import { queryRows } from '../../src/db/rows.js';
+import { createCatalogWritesService } from '../../src/domain/products/catalog-writes.service.js';
+import { productQuery } from '../../src/domain/products/products.schemas.js';
+import { createProductService } from '../../src/domain/products/products.service.js';
+import { createTestContext, type TestContext } from '../helpers/app.js';
+import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
+
+/**
+ * The search cache keeps a page past its TTL only while no catalog write committed since the page was computed
+ * (catalog_writes, migration 0033), whoever wrote: here the writes are raw SQL, as another instance or a worker.
+ */
+let ctx: TestContext;
+let chef: TestUser;
+let supplierId: string;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  const db = ctx.database.db;
+  chef = await createUser(db, ctx.config, 'RESTAURANT');
+  const owner = await createUser(db, ctx.config, 'SUPPLIER');
+  supplierId = await createOrg(db, 'supplier', 'Revalidering AB', [{ user: owner, role: 'owner' }]);
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/products/bulk',
+    headers: owner.headers,
+    payload: {
+      supplier_id: supplierId,
+      products: ['RV-1', 'RV-2', 'RV-3'].map((sku, i) => ({
+        sku,
+        name: `Rödbetor ${['hela', 'skivade', 'tärnade'][i]} 2,5 kg`,
+        unit: 'kg',
+        category: 'Grönsaker',
+        vat_category: 'food',
+        price_cents: 3000 + i,
+        stock_quantity: 100,
+      })),
+    },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+});
+afterAll(() => ctx.close());
+
+const user = () =>
+  ({
+    principal: { kind: 'user', role: chef.role, accountId: chef.id },
+    requestId: 'test',
+    ip: '127.0.0.1',
+    userAgent: undefined,
+  }) as unknown as UserContext;
+
+type Page = { data: { sku: string; price_cents: number; stock_quantity: number | null }[] };
+const row = (page: Page, sku: string) => page.data.find((p) => p.sku === sku);
+const write = (statement: ReturnType<typeof sql>) => ctx.database.db.execute(statement);
+const notes = async () =>
+  (await queryRows<{ n: number }>(ctx.database.db, sql`SELECT count(*)::int AS n FROM catalog_writes`))[0]
+    ?.n ?? 0;
+
+/** A product service on a clock the test moves: TTL 60 s, kept at most 150 s. */
+function cachedSearch(q: string) {
+  const clock = { now: 5_000_000 };
+  const service = createProductService({
+    db: ctx.database.db,
+    cache: { ttlMs: 60_000, maxEntries: 100, maxAgeMs: 150_000 },
+    now: () => clock.now,
+  });
+  const run = async () => (await service.search(user(), productQuery.parse({ q }))) as Page;
+  return { clock, run };
+}
+
+describe('search pages past their TTL', () => {
+  it('are kept, not computed again, while no catalog write committed', async () => {
+    const { clock, run } = cachedSearch('rödbetor hela');
+    const first = await run();
+    expect(row(first, 'RV-1')).toBeDefined();
+    clock.now += 61_000;
+    expect(await run()).toBe(first);
+    clock.now += 61_000;
+    expect(await run()).toBe(first);
+  });
+
+  it('are computed again after a write another instance committed', async () => {
+    const { clock, run } = cachedSearch('rödbetor skivade');
+    const first = await run();
+    const before = row(first, 'RV-2')?.price_cents ?? 0;
+    await write(
+      sql`UPDATE products SET price_cents = price_cents + 5 WHERE sku = 'RV-2' AND supplier_id = ${supplierId}`,
+    );
+    clock.now += 30_000;
+    expect(await run()).toBe(first); // within the TTL: as before the cache's bound
+    clock.now += 31_000;
+    expect(row(await run(), 'RV-2')?.price_cents).toBe(before + 5);
+  });
+
+  it('see a write that was still uncommitted while the page was being computed', async () => {
+    const { clock, run } = cachedSearch('rödbetor tärnade');
+    await run();
+    let commit: () => void = () => undefined;
+    let updated: () => void = () => undefined;
+    const wasUpdated = new Promise<void>((resolve) => (updated = resolve));
+    const writing = ctx.database.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`UPDATE products SET price_cents = 4242 WHERE sku = 'RV-3' AND supplier_id = ${supplierId}`,
+      );
+      updated();
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await wasUpdated;
+    clock.now += 61_000; // past the TTL: checked (the write is not yet committed) and computed again without it
+    const during = await run();
+    expect(row(during, 'RV-3')?.price_cents).not.toBe(4242);
+    commit();
+    await writing;
+    clock.now += 61_000;
+    expect(row(await run(), 'RV-3')?.price_cents).toBe(4242);
+  });
+
+  it('are computed again at SEARCH_CACHE_MAX_AGE_MS, for the stock that catalog_writes does not note', async () => {
+    const { clock, run } = cachedSearch('rödbetor hela');
+    const first = await run();
+    const noted = await notes();
+    await write(
+      sql`UPDATE products SET stock_quantity = 7 WHERE sku = 'RV-1' AND supplier_id = ${supplierId}`,
+    );
+    await write(
+      sql`UPDATE products SET popularity = popularity + 1 WHERE sku = 'RV-1' AND supplier_id = ${supplierId}`,
+    );
+    expect(await notes()).toBe(noted);
+    clock.now += 61_000;
+    expect(await run()).toBe(first);
+    clock.now += 61_000;
+    expect(await run()).toBe(first);
+    clock.now += 61_000; // 183 s old: past the maximum age
+    expect(row(await run(), 'RV-1')?.stock_quantity).toBe(7);
+  });
+});
+
+describe('catalog_writes', () => {
+  it('notes one row per writing transaction, for inserts, content updates and deletes', async () => {
+    const before = await notes();
+    await ctx.database.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`UPDATE products SET name = name WHERE sku = 'RV-1' AND supplier_id = ${supplierId}`,
+      );
+      await tx.execute(
+        sql`UPDATE products SET active = active WHERE sku = 'RV-2' AND supplier_id = ${supplierId}`,
+      );
+    });
+    expect(await notes()).toBe(before + 1);
+    await write(sql`DELETE FROM products WHERE sku = 'NOPE' AND supplier_id = ${supplierId}`);
+    expect(await notes()).toBe(before + 2);
+  });
+
+  it('is pruned of notes older than an hour by the products.catalog-writes-prune job', async () => {
+    await write(
+      sql`INSERT INTO catalog_writes (xid, created_at) VALUES ('1'::xid8, now() - interval '2 hours')`,
+    );
+    const before = await notes();
+    expect(await createCatalogWritesService({ db: ctx.database.db }).prune()).toBe(1);
+    expect(await notes()).toBe(before - 1);
+  });
+});
