@@ -15,22 +15,33 @@ import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
 let ctx: TestContext;
 let chef: TestUser;
 let supplierId: string;
+let owner: TestUser;
 
 beforeAll(async () => {
   ctx = await createTestContext();
   const db = ctx.database.db;
   chef = await createUser(db, ctx.config, 'RESTAURANT');
-  const owner = await createUser(db, ctx.config, 'SUPPLIER');
+  owner = await createUser(db, ctx.config, 'SUPPLIER');
   supplierId = await createOrg(db, 'supplier', 'Revalidering AB', [{ user: owner, role: 'owner' }]);
+  await addVegetables([
+    ['RV-1', 'Rödbetor hela 2,5 kg'],
+    ['RV-2', 'Rödbetor skivade 2,5 kg'],
+    ['RV-3', 'Rödbetor tärnade 2,5 kg'],
+  ]);
+});
+afterAll(() => ctx.close());
+
+/** Writes products through the API's own product service: another instance, as far as a test's service knows. */
+async function addVegetables(items: [sku: string, name: string][]) {
   const res = await ctx.app.inject({
     method: 'POST',
     url: '/api/v1/products/bulk',
     headers: owner.headers,
     payload: {
       supplier_id: supplierId,
-      products: ['RV-1', 'RV-2', 'RV-3'].map((sku, i) => ({
+      products: items.map(([sku, name], i) => ({
         sku,
-        name: `Rödbetor ${['hela', 'skivade', 'tärnade'][i]} 2,5 kg`,
+        name,
         unit: 'kg',
         category: 'Grönsaker',
         vat_category: 'food',
@@ -40,8 +51,7 @@ beforeAll(async () => {
     },
   });
   expect(res.statusCode, res.body).toBe(200);
-});
-afterAll(() => ctx.close());
+}
 
 const user = () =>
   ({
@@ -59,15 +69,20 @@ const notes = async () =>
     ?.n ?? 0;
 
 /** A product service on a clock the test moves: TTL 60 s, kept at most 150 s. */
-function cachedSearch(q: string) {
+function cachedService() {
   const clock = { now: 5_000_000 };
   const service = createProductService({
     db: ctx.database.db,
     cache: { ttlMs: 60_000, maxEntries: 100, maxAgeMs: 150_000 },
     now: () => clock.now,
   });
-  const run = async () => (await service.search(user(), productQuery.parse({ q }))) as Page;
-  return { clock, run };
+  const search = async (q: string) => (await service.search(user(), productQuery.parse({ q }))) as Page;
+  return { clock, search };
+}
+
+function cachedSearch(q: string) {
+  const { clock, search } = cachedService();
+  return { clock, run: () => search(q) };
 }
 
 describe('search pages past their TTL', () => {
@@ -108,7 +123,8 @@ describe('search pages past their TTL', () => {
       await new Promise<void>((resolve) => (commit = resolve));
     });
     await wasUpdated;
-    clock.now += 61_000; // past the TTL: checked (the write is not yet committed) and computed again without it
+    // Past the TTL: the check sees no committed write (this one is still open), so the page is kept as it was.
+    clock.now += 61_000;
     const during = await run();
     expect(row(during, 'RV-3')?.price_cents).not.toBe(4242);
     commit();
@@ -137,6 +153,18 @@ describe('search pages past their TTL', () => {
   });
 });
 
+describe('a catalog check that finds another instance’s write', () => {
+  it('brings that write’s new words into typo matching before the next page is computed', async () => {
+    const { clock, search } = cachedService();
+    await search('rödbetor hela'); // loads the vocabulary
+    await addVegetables([['RV-4', 'Romanesco 1 kg']]);
+    // Past the check interval but well within the vocabulary's own refresh period (DICTIONARY_REFRESH_MS).
+    clock.now += 2_000;
+    const page = await search('romansco');
+    expect(row(page, 'RV-4')?.sku).toBe('RV-4');
+  });
+});
+
 describe('catalog_writes', () => {
   it('notes one row per writing transaction, for inserts, content updates and deletes', async () => {
     const before = await notes();
@@ -153,12 +181,24 @@ describe('catalog_writes', () => {
     expect(await notes()).toBe(before + 2);
   });
 
-  it('is pruned of notes older than an hour by the products.catalog-writes-prune job', async () => {
+  it('is pruned of notes an hour after the prune job first saw them committed', async () => {
+    const prune = () => createCatalogWritesService({ db: ctx.database.db }).prune();
+    await prune(); // stamps the notes of the tests above
+    // A note seen two hours ago goes. A note of a transaction that began two hours ago but was not seen yet (it
+    // committed just now, say) stays, stamped, for another hour.
     await write(
-      sql`INSERT INTO catalog_writes (xid, created_at) VALUES ('1'::xid8, now() - interval '2 hours')`,
+      sql`INSERT INTO catalog_writes (xid, seen_at) VALUES ('1'::xid8, now() - interval '2 hours')`,
+    );
+    await write(
+      sql`INSERT INTO catalog_writes (xid, created_at) VALUES ('2'::xid8, now() - interval '2 hours')`,
     );
     const before = await notes();
-    expect(await createCatalogWritesService({ db: ctx.database.db }).prune()).toBe(1);
+    expect(await prune()).toBe(1);
     expect(await notes()).toBe(before - 1);
+    const [late] = await queryRows<{ seen: boolean }>(
+      ctx.database.db,
+      sql`SELECT seen_at IS NOT NULL AS seen FROM catalog_writes WHERE xid = '2'::xid8`,
+    );
+    expect(late?.seen).toBe(true);
   });
 });

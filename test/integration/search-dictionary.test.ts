@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.js';
+import { SearchDictionary } from '../../src/domain/products/search-dictionary.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
 
@@ -88,5 +89,35 @@ describe('search dictionary', () => {
     expect(renamed.statusCode, renamed.body).toBe(200);
     expect(await inDictionary('plommonbrie')).toBe(true);
     expect(await missingWords()).toEqual([]);
+  });
+});
+
+describe('the in-memory search dictionary', () => {
+  it('reads a term whose transaction committed long after it began, once it has committed', async () => {
+    const dictionary = new SearchDictionary(ctx.database.db);
+    await dictionary.ready();
+    let commit: () => void = () => undefined;
+    let inserted: () => void = () => undefined;
+    const wasInserted = new Promise<void>((resolve) => (inserted = resolve));
+    // A transaction that began two minutes ago (a long connector sync, say): its term carries that start time.
+    const writing = ctx.database.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`INSERT INTO search_terms (term, created_at) VALUES ('kohlrabi', now() - interval '2 minutes')`,
+      );
+      inserted();
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await wasInserted;
+    // Meanwhile other terms commit and the dictionary reads them: its window moves past the long one's start.
+    await ctx.database.db.execute(sql`INSERT INTO search_terms (term) VALUES ('pastinacka')`);
+    dictionary.invalidate();
+    await dictionary.ready();
+    expect(dictionary.has('pastinacka')).toBe(true);
+    expect(dictionary.has('kohlrabi')).toBe(false);
+    commit();
+    await writing;
+    dictionary.invalidate();
+    await dictionary.ready();
+    expect(dictionary.has('kohlrabi')).toBe(true);
   });
 });

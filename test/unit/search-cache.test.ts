@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TtlCache } from '../../src/core/ttl-cache.js';
+import type { CatalogChanges } from '../../src/domain/products/catalog-changes.js';
+import { SearchCache } from '../../src/domain/products/search-cache.js';
 import { fold, looksLikeCode, words } from '../../src/domain/products/products.search.js';
 import { validGtin } from '../../src/domain/products/gtin.js';
 
@@ -51,5 +53,33 @@ describe('query understanding', () => {
     expect(validGtin('96385074')).toBe(true);
     expect(validGtin('4006381333932')).toBe(false);
     expect(validGtin('12345')).toBe(false);
+  });
+});
+
+describe('search page lifetime', () => {
+  /** A catalog check that always finds a write, so every renewal computes the page again. */
+  const alwaysChanged = (now: () => number) =>
+    ({
+      current: async () => ({ id: 1, snapshot: '', at: now() }),
+      unchangedSince: async () => ({ unchanged: false, checkpoint: { id: 1, snapshot: '', at: now() } }),
+    }) as unknown as CatalogChanges;
+
+  it('counts a computed page’s TTL from when its computation began, not from when it ended', async () => {
+    let now = 1_000_000;
+    const cache = new SearchCache<string>(
+      { ttlMs: 60_000, maxEntries: 10, maxAgeMs: 120_000 },
+      alwaysChanged(() => now),
+      () => now,
+    );
+    let computed = 0;
+    const slowCompute = async () => {
+      computed += 1;
+      now += 5_000; // a search that takes 5 s of this clock
+      return `page ${computed}`;
+    };
+    expect(await cache.get('q', slowCompute)).toBe('page 1');
+    now = 1_000_000 + 60_000; // a TTL after the computation began, 55 s after it ended
+    // Expired, so this search waits for a fresh page rather than being served the old one.
+    expect(await cache.get('q', slowCompute)).toBe('page 2');
   });
 });

@@ -26,6 +26,8 @@ export class CatalogChanges {
   constructor(
     private readonly db: Executor,
     private readonly now: () => number = Date.now,
+    /** Told when a check finds a write, before the checkpoint is handed out: what it vouches for is then fresh. */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   /** A checkpoint at most CATALOG_CHECK_INTERVAL_MS old: take it before computing what it will vouch for. */
@@ -51,7 +53,10 @@ export class CatalogChanges {
     const since = previous && at - previous.at < CATALOG_WRITES_KEPT_MS / 2 ? previous.snapshot : null;
     const { snapshot, changed } = await catalogWritesSince(this.db, since);
     const checkpoint = { id: (previous?.id ?? 0) + 1, snapshot, at };
-    if (changed) this.lastChangeAt = checkpoint.id;
+    if (changed) {
+      this.lastChangeAt = checkpoint.id;
+      this.onChange();
+    }
     this.latest = checkpoint;
     return checkpoint;
   }

@@ -31,12 +31,18 @@ export async function catalogWritesSince(
   return row;
 }
 
-/** Deletes the notes older than `keepMs`; returns how many went. */
+/**
+ * Stamps the notes not seen before (every note this statement sees has committed) and deletes those stamped more
+ * than `keepMs` ago, so a note lives at least `keepMs` after its commit however long its transaction ran.
+ * Returns how many went.
+ */
 export async function pruneCatalogWrites(ex: Executor, keepMs: number): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     ex,
-    sql`WITH gone AS (
-          DELETE FROM ${catalogWrites} WHERE created_at < now() - make_interval(secs => ${keepMs / 1000}) RETURNING 1
+    sql`WITH stamped AS (
+          UPDATE ${catalogWrites} SET seen_at = now() WHERE seen_at IS NULL RETURNING 1
+        ), gone AS (
+          DELETE FROM ${catalogWrites} WHERE seen_at < now() - make_interval(secs => ${keepMs / 1000}) RETURNING 1
         ) SELECT count(*)::int AS n FROM gone`,
   );
   return rows[0]?.n ?? 0;

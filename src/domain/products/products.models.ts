@@ -155,9 +155,12 @@ export const searchTerms = pgTable(
   {
     ...baseColumns(),
     term: text('term').notNull(),
+    // The transaction that added the term: a dictionary refresh reads those its previous snapshot did not see.
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
   },
   (t) => [
     unique('search_terms_term_key').on(t.term),
+    index('search_terms_xid_idx').on(t.xid),
     index('search_terms_trgm_idx').using('gin', sql`${t.term} gin_trgm_ops`),
     // Prefix lookups (term LIKE 'stem%') when a search word is expanded into the catalog's own lexemes.
     index('search_terms_term_prefix_idx').using('btree', sql`${t.term} text_pattern_ops`),
@@ -173,8 +176,10 @@ export const catalogWrites = pgTable(
   {
     ...baseColumns(),
     xid: xid8('xid').notNull(),
+    /** When the prune job first saw the note, so after its commit: pruned an hour after that (migration 0034). */
+    seenAt: instant('seen_at'),
   },
-  (t) => [unique('catalog_writes_xid_key').on(t.xid), index('catalog_writes_created_at_idx').on(t.createdAt)],
+  (t) => [unique('catalog_writes_xid_key').on(t.xid), index('catalog_writes_seen_at_idx').on(t.seenAt)],
 );
 
 export type ProductRow = typeof products.$inferSelect;

@@ -60,12 +60,14 @@ export function createProductService(deps: {
   // Search pages: popular queries are answered without the database (search-cache.ts). Every catalog write in this
   // instance clears the cache; other instances' and workers' writes are seen within the TTL. Orders always price
   // from the database.
+  const dictionary = new SearchDictionary(db, deps.now);
+  // Another instance's write can bring new words: a page computed after a check that found it waits for them.
+  const changes = new CatalogChanges(db, deps.now, () => { dictionary.invalidate(); });
   const pages = new SearchCache<SearchPage>(
     deps.cache ?? { ttlMs: 0, maxEntries: 0, maxAgeMs: 0 },
-    new CatalogChanges(db, deps.now),
+    changes,
     deps.now,
   );
-  const dictionary = new SearchDictionary(db);
   const text = createTextSearch(db, dictionary);
   const categories = createCategoryCounts(db, deps.cache);
 

@@ -81,7 +81,8 @@ export class SearchCache<P> {
     );
     const computedAt = this.now();
     const page = await compute();
-    if (this.generation === started) this.pages.set(key, { page, checkpoint, computedAt });
+    // It shows what had committed when it was computed, so it lives from then: a later write is seen within the TTL.
+    if (this.generation === started) this.pages.set(key, { page, checkpoint, computedAt }, computedAt);
     return page;
   }
 

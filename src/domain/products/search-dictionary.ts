@@ -6,20 +6,19 @@ import * as terms from './search-terms.repository.js';
 
 /** How long another instance's new catalog words may stay unknown to this one's typo and compound matching. */
 export const DICTIONARY_REFRESH_MS = 10_000;
-/** Terms are read again from this far before the newest one seen: a transaction that committed late is not missed. */
-const OVERLAP_MS = 60_000;
 
 /**
  * The catalog's vocabulary (`search_terms`) held in memory, so compound and typo matching is a scan of a few
  * thousand strings in the API, not a query. The table only grows (a lexeme is never removed), so a refresh reads
- * what was added since the last one. A write in this instance marks it stale and the next search waits for the
- * refresh; other instances' words arrive within DICTIONARY_REFRESH_MS (they are found as prefixes meanwhile).
+ * what committed since the last one's snapshot. A write in this instance, or a catalog check that finds another's,
+ * marks it stale and the next search waits for the refresh; otherwise other instances' words arrive within
+ * DICTIONARY_REFRESH_MS (they are found as prefixes meanwhile).
  */
 export class SearchDictionary implements Vocabulary {
   private readonly all = new Set<string>();
   private sorted: string[] = [];
   private letters: string[] = [];
-  private newest: number | null = null;
+  private snapshot: string | null = null;
   private loadedAt = -Infinity;
   private stale = true;
   private refreshing: Promise<void> | null = null;
@@ -32,14 +31,14 @@ export class SearchDictionary implements Vocabulary {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Marks the vocabulary stale after a catalog write in this instance. */
+  /** Marks the vocabulary stale after a catalog write, in this instance or found by a catalog check. */
   invalidate(): void {
     this.stale = true;
   }
 
   /** Up to date enough to search with: waits for a first load or after a local write, else refreshes behind. */
   async ready(): Promise<void> {
-    if (this.stale || this.newest === null) {
+    if (this.stale || this.snapshot === null) {
       await this.refresh();
       return;
     }
@@ -51,13 +50,11 @@ export class SearchDictionary implements Vocabulary {
       this.stale = false;
       this.loadedAt = this.now();
       try {
-        const since = this.newest === null ? null : this.newest - OVERLAP_MS / 1000;
-        const rows = await terms.termsSince(this.db, since);
-        const added = rows.filter((r) => !this.all.has(r.term));
-        for (const r of rows) this.newest = Math.max(this.newest ?? 0, r.addedAt);
-        this.newest ??= 0;
+        const { snapshot, terms: read } = await terms.termsSince(this.db, this.snapshot);
+        this.snapshot = snapshot;
+        const added = read.filter((term) => !this.all.has(term));
         if (added.length > 0) {
-          for (const r of added) this.all.add(r.term);
+          for (const term of added) this.all.add(term);
           this.sorted = [...this.all].sort();
           this.letters = this.sorted.filter((t) => /^[a-z]+$/.test(t));
           this.matchCache = new TtlCache<WordMatches>(24 * 3600_000, 5_000);

@@ -5,20 +5,29 @@ import { searchTerms } from './products.models.js';
 
 /*
  * Queries on `search_terms`, the trigger-kept dictionary of the catalog's lexemes that begin with three letters
- * (migrations 0003, 0007). Search holds it in memory (search-dictionary.ts) and reads only what was added since.
+ * (migrations 0003, 0007). Search holds it in memory (search-dictionary.ts) and reads only what committed since.
  */
 
-/** Lexemes added at or after `since` (epoch seconds; all of them when null), with when each was added. */
+/**
+ * The current snapshot, and the lexemes whose adding transaction `since` did not see (all of them without it). Both
+ * come from one statement, so a refresh from the returned snapshot misses nothing, however late a write committed.
+ */
 export async function termsSince(
   ex: Executor,
-  since: number | null,
-): Promise<{ term: string; addedAt: number }[]> {
-  return queryPrepared<{ term: string; addedAt: number }>(
+  since: string | null,
+): Promise<{ snapshot: string; terms: string[] }> {
+  const [row] = await queryPrepared<{ snapshot: string; terms: string[] }>(
     ex,
     'products.terms_since',
-    sql`SELECT term, extract(epoch FROM created_at)::float8 AS "addedAt" FROM ${searchTerms}
-        WHERE ${sql.param(since)}::float8 IS NULL OR created_at >= to_timestamp(${sql.param(since)}::float8)`,
+    sql`SELECT pg_current_snapshot()::text AS snapshot, coalesce(array_agg(term), '{}') AS terms
+        FROM ${searchTerms}
+        WHERE ${sql.param(since)}::text IS NULL OR (
+          xid >= pg_snapshot_xmin(${sql.param(since)}::text::pg_snapshot)
+          AND NOT pg_visible_in_snapshot(xid, ${sql.param(since)}::text::pg_snapshot)
+        )`,
   );
+  if (!row) throw new Error('terms_since returned no row');
+  return row;
 }
 
 /** The Swedish stem of each folded, letters-only word (null for a stop word), in the order given. */
