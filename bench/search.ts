@@ -3,6 +3,8 @@ import { parseConfig } from '../src/core/config.js';
 import { issueAccessToken } from '../src/core/security.js';
 import { generateProduct, prng, vocabulary } from '../src/db/catalog-generator.js';
 import { withCheckDigit } from '../src/domain/organisations/org-number.js';
+import { dropPrefix } from '../test/helpers/redis.js';
+import { waitForHttp } from '../test/helpers/process.js';
 import { BENCH_SECRET, benchDatabase, load, machine, saveResult, startApi } from './lib.js';
 
 /**
@@ -216,11 +218,14 @@ export async function runSearchBench(): Promise<unknown> {
   const token = await issueAccessToken(config.auth, account.rows[0]!.id);
 
   // Single-query timings and the first load run use an API with the search cache off: they measure the database path.
-  const { base, server } = await startApi({
+  // The run's own Redis namespace: search counts (for the warm-up) start from nothing and go afterwards.
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const apiEnv = {
     DATABASE_URL: url,
     DATABASE_URL_DIRECT: url,
-    SEARCH_CACHE_TTL_MS: '0',
-  });
+    JOB_QUEUE_PREFIX: `iris-bench-search-${process.pid}`,
+  };
+  const { base, server } = await startApi({ ...apiEnv, SEARCH_CACHE_TTL_MS: '0' });
   try {
     const perQuery = [];
     for (const q of QUERIES) {
@@ -251,9 +256,24 @@ export async function runSearchBench(): Promise<unknown> {
     );
     server.child.kill('SIGTERM');
     await server.exited;
-    const warm = await startApi({ DATABASE_URL: url, DATABASE_URL_DIRECT: url });
+    // A fresh API that does not warm up (no time for it): every distinct search is computed on its first ask. It
+    // counts the searches it answers, as every serving instance does.
+    const cold = await startApi({ ...apiEnv, SEARCH_WARMUP_BUDGET_MS: '0' });
+    const mixedCold = await mixedLoad(cold.base, token, queries);
+    console.log('mixed load, search cache on, fresh API without warm-up:', mixedCold);
+    cold.server.child.kill('SIGTERM');
+    await cold.server.exited;
+    // A fresh API as deployed: it computes the searches the load above asked most before /readyz says ready.
+    const started = Date.now();
+    const warm = await startApi(apiEnv);
+    await waitForHttp(`${warm.base}/readyz`, 300_000, warm.server);
+    const readyz = (await (await fetch(`${warm.base}/readyz`)).json()) as {
+      checks: { search_warmup?: { detail?: string } };
+    };
+    const warmup = { ready_after_ms: Date.now() - started, detail: readyz.checks.search_warmup?.detail };
+    console.log('warm-up:', warmup);
     const mixed = await mixedLoad(warm.base, token, queries);
-    console.log('mixed load, search cache on (default SEARCH_CACHE_TTL_MS), fresh API:', mixed);
+    console.log('mixed load, search cache on (default SEARCH_CACHE_TTL_MS), fresh API after warm-up:', mixed);
     // The same API for another run: pages now expire and are refreshed, as in an instance that has been serving.
     const steady = await mixedLoad(warm.base, token, queries);
     console.log('mixed load, search cache on, the same API again (steady state):', steady);
@@ -268,6 +288,8 @@ export async function runSearchBench(): Promise<unknown> {
       distinct_queries: queries.length,
       perQuery,
       perClass,
+      mixed_cold: mixedCold,
+      warmup,
       mixed,
       steady,
       uncached,
@@ -277,6 +299,7 @@ export async function runSearchBench(): Promise<unknown> {
   } finally {
     if (server.child.exitCode === null) server.child.kill('SIGTERM');
     await client.end();
+    await dropPrefix(redisUrl, apiEnv.JOB_QUEUE_PREFIX);
   }
 }
 

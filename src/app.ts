@@ -116,6 +116,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   });
   app.decorate('config', config);
   app.decorate('services', services);
+  // Serving starts at once; readiness says "warming" until the most asked searches are cached (search-warmup.ts).
+  app.addHook('onReady', () => {
+    services.products.warmSearchCache().then(
+      (status) => {
+        if (status.state !== 'off') app.log.info({ warmup: status }, 'search cache warmed');
+      },
+      (err: unknown) => {
+        app.log.warn({ err: { message: (err as Error).message } }, 'search warm-up failed; serving cold');
+      },
+    );
+  });
 
   // Graceful shutdown: new requests get a 503 envelope, and the pools close only after every handler already
   // running has produced its answer — including those whose client has gone away meanwhile.
@@ -156,6 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (reply.statusCode >= 400) metrics.errors.inc({ status, endpoint });
   });
   app.addHook('onClose', async () => {
+    await services.products.close();
     await services.integrations.close();
     await jobs?.close();
     await canceller?.close();

@@ -38,6 +38,7 @@ import { createOutboxService } from './domain/outbox/outbox.service.js';
 import { createForecastService } from './domain/forecasts/forecasts.service.js';
 import { createSuggestedOrderService } from './domain/forecasts/suggested-order.service.js';
 import { stockholmDate } from './domain/orders/vat.js';
+import { PopularSearches, SearchWarmup } from './domain/products/search-warmup.js';
 import { createRecommendationService } from './domain/recommendations/recommendations.service.js';
 import { createForecastTraining } from './domain/forecasts/forecasts.training.js';
 import { ForecastPool } from './domain/forecasts/engine/pool.js';
@@ -89,7 +90,18 @@ export function createServices(deps: ServiceDeps) {
   const payments = paymentParts({ ...deps, registry: deps.metrics.registry });
   // One store (one S3 client) for every domain that keeps files.
   const store = createObjectStore(deps.config.storage);
-  const products = createProductService({ db: deps.db, cache: deps.config.searchCache });
+  const popular = deps.redis
+    ? new PopularSearches(deps.redis, `${deps.config.jobs.queuePrefix}:search-popular:`)
+    : undefined;
+  const products = createProductService({
+    db: deps.db,
+    cache: deps.config.searchCache,
+    // Warming more pages than the cache holds would only evict the first ones.
+    warmup: new SearchWarmup(popular, {
+      ...deps.config.searchWarmup,
+      queries: Math.min(deps.config.searchWarmup.queries, deps.config.searchCache.maxEntries),
+    }),
+  });
   const idempotency = createIdempotencyService({
     db: deps.db,
     ttlSeconds: deps.config.idempotencyTtlSeconds,
@@ -105,7 +117,12 @@ export function createServices(deps: ServiceDeps) {
       jobs: deps.jobCanceller,
       ...(deps.afterOrderCommit ? { afterCommit: deps.afterOrderCommit } : {}),
     }),
-    health: createHealthService({ db: deps.db, migrations: deps.migrations, redis: deps.redis }),
+    health: createHealthService({
+      db: deps.db,
+      migrations: deps.migrations,
+      redis: deps.redis,
+      searchWarmup: () => products.searchWarmupStatus(),
+    }),
     accounts: createAccountService({ db: deps.db, config: deps.config }),
     audit: createAuditService({ db: deps.db }),
     suppliers: createOrganisationService('supplier', { db: deps.db }),

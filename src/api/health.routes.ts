@@ -32,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['health'],
         summary:
-          'Readiness: 503 only when the database or migrations fail; Redis down answers 200 with status "degraded"',
+          'Readiness: 503 when the database or migrations fail, or while a starting instance warms its search cache; Redis down answers 200 with status "degraded"',
         response: { 200: readinessSchema, 503: readinessSchema },
       },
     },

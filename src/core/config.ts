@@ -130,6 +130,8 @@ const envSchema = z.object({
   SEARCH_CACHE_TTL_MS: int(30_000, 0, 3_600_000),
   SEARCH_CACHE_MAX_ENTRIES: int(5_000, 0, 1_000_000),
   SEARCH_CACHE_MAX_AGE_MS: int(60_000, 0, 86_400_000),
+  SEARCH_WARMUP_QUERIES: int(5_000, 0, 1_000_000),
+  SEARCH_WARMUP_BUDGET_MS: int(60_000, 0, 600_000),
   JOBS_INLINE: bool(true),
   JOB_TIMEZONE: z.preprocess(
     emptyToUndefined,
@@ -230,10 +232,15 @@ export interface Config {
   rateLimit: { max: number; authMax: number; searchMax: number; windowMs: number; internalCidrs: string[] };
   idempotencyTtlSeconds: number;
   /**
-   * Search pages live ttlMs; one the catalog's writes left unchanged is kept again until maxAgeMs (stock and
-   * popularity, which catalog_writes does not note, are at most that old).
+   * Search pages live ttlMs; one the catalog's writes left unchanged is kept, its stock read again every maxAgeMs
+   * (catalog_writes does not note stock) and its ranking computed again every 5–10 min (nor popularity).
    */
   searchCache: { ttlMs: number; maxEntries: number; maxAgeMs: number };
+  /**
+   * With Redis and the search cache on, searches are counted fleet-wide and a starting instance computes the
+   * `queries` most asked (this hour and the last) before it reports ready, for at most `budgetMs`. 0 turns it off.
+   */
+  searchWarmup: { queries: number; budgetMs: number };
   jobs: {
     /** Run jobs, schedules and the outbox relay inside the API process when REDIS_URL is unset. */
     inline: boolean;
@@ -393,6 +400,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       maxEntries: e.SEARCH_CACHE_MAX_ENTRIES,
       maxAgeMs: e.SEARCH_CACHE_MAX_AGE_MS,
     },
+    searchWarmup: { queries: e.SEARCH_WARMUP_QUERIES, budgetMs: e.SEARCH_WARMUP_BUDGET_MS },
     rateLimit: {
       max: e.RATE_LIMIT_MAX,
       authMax: e.RATE_LIMIT_AUTH_MAX,

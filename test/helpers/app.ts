@@ -16,6 +16,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     JOBS_INLINE: 'false',
     // Order tests place hundreds of orders for one restaurant; the per-restaurant limit has its own tests.
     ORDER_RATE_LIMIT_PER_RESTAURANT: '0',
+    // Search counts would carry from one test file's app to the next through Redis; the warm-up has its own tests.
+    SEARCH_WARMUP_QUERIES: '0',
     ...overrides,
   });
 }

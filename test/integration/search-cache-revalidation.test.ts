@@ -7,6 +7,7 @@ import { productQuery } from '../../src/domain/products/products.schemas.js';
 import { createProductService } from '../../src/domain/products/products.service.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { createOrg, createUser, type TestUser } from '../helpers/identity.js';
+import { bulkUpsert, vegetable } from '../helpers/products.js';
 
 /**
  * The search cache keeps a page past its TTL only while no catalog write committed since the page was computed
@@ -32,26 +33,13 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 /** Writes products through the API's own product service: another instance, as far as a test's service knows. */
-async function addVegetables(items: [sku: string, name: string][]) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/v1/products/bulk',
-    headers: owner.headers,
-    payload: {
-      supplier_id: supplierId,
-      products: items.map(([sku, name], i) => ({
-        sku,
-        name,
-        unit: 'kg',
-        category: 'Grönsaker',
-        vat_category: 'food',
-        price_cents: 3000 + i,
-        stock_quantity: 100,
-      })),
-    },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-}
+const addVegetables = (items: [sku: string, name: string][]) =>
+  bulkUpsert(
+    ctx.app,
+    owner,
+    supplierId,
+    items.map(([sku, name], i) => vegetable(sku, name, i)),
+  );
 
 const user = () =>
   ({
@@ -76,7 +64,8 @@ function cachedService() {
     cache: { ttlMs: 60_000, maxEntries: 100, maxAgeMs: 150_000 },
     now: () => clock.now,
   });
-  const search = async (q: string) => (await service.search(user(), productQuery.parse({ q }))) as Page;
+  const search = async (q: string, filters: Record<string, string> = {}) =>
+    (await service.search(user(), productQuery.parse({ q, ...filters }))) as Page;
   return { clock, search };
 }
 
@@ -133,7 +122,7 @@ describe('search pages past their TTL', () => {
     expect(row(await run(), 'RV-3')?.price_cents).toBe(4242);
   });
 
-  it('are computed again at SEARCH_CACHE_MAX_AGE_MS, for the stock that catalog_writes does not note', async () => {
+  it('have their stock read again at SEARCH_CACHE_MAX_AGE_MS, since catalog_writes does not note it', async () => {
     const { clock, run } = cachedSearch('rödbetor hela');
     const first = await run();
     const noted = await notes();
@@ -150,6 +139,47 @@ describe('search pages past their TTL', () => {
     expect(await run()).toBe(first);
     clock.now += 61_000; // 183 s old: past the maximum age
     expect(row(await run(), 'RV-1')?.stock_quantity).toBe(7);
+  });
+
+  it('are ranked again only at the ranking age: a restock keeps the order', async () => {
+    const { clock, search } = cachedService();
+    const order = (page: Page) => page.data.map((p) => p.sku).filter((sku) => sku.startsWith('RV-'));
+    const first = await search('rödbetor');
+    expect(order(first)).toEqual(['RV-1', 'RV-2', 'RV-3']); // equal matches: the shorter name first
+    // The popularity job's write is not a noted catalog write, and it would put RV-3 first.
+    await write(sql`UPDATE products SET popularity = 50 WHERE sku = 'RV-3' AND supplier_id = ${supplierId}`);
+    await write(
+      sql`UPDATE products SET stock_quantity = 11 WHERE sku = 'RV-3' AND supplier_id = ${supplierId}`,
+    );
+    for (let i = 0; i < 3; i += 1) {
+      clock.now += 61_000;
+      await search('rödbetor');
+    }
+    const restocked = await search('rödbetor'); // 183 s old: stock read again, order kept
+    expect(order(restocked)).toEqual(['RV-1', 'RV-2', 'RV-3']);
+    expect(row(restocked, 'RV-3')?.stock_quantity).toBe(11);
+    clock.now += 480_000; // 663 s: past any page's ranking age (RANKING_MAX_AGE_MS)
+    await search('rödbetor');
+    expect(order(await search('rödbetor'))).toEqual(['RV-3', 'RV-1', 'RV-2']);
+    await write(sql`UPDATE products SET popularity = 0 WHERE sku = 'RV-3' AND supplier_id = ${supplierId}`);
+  });
+
+  it('filtered by stock are computed again at SEARCH_CACHE_MAX_AGE_MS, not restocked', async () => {
+    const { clock, search } = cachedService();
+    const ask = () => search('rödbetor', { in_stock: 'true' });
+    expect(row(await ask(), 'RV-2')).toBeDefined();
+    await write(
+      sql`UPDATE products SET stock_quantity = 0 WHERE sku = 'RV-2' AND supplier_id = ${supplierId}`,
+    );
+    clock.now += 61_000;
+    expect(row(await ask(), 'RV-2')).toBeDefined(); // kept: stock is not a noted write
+    clock.now += 61_000;
+    await ask();
+    clock.now += 61_000; // 183 s: past the maximum age
+    expect(row(await ask(), 'RV-2')).toBeUndefined();
+    await write(
+      sql`UPDATE products SET stock_quantity = 100 WHERE sku = 'RV-2' AND supplier_id = ${supplierId}`,
+    );
   });
 });
 

@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: 503 only when the database or migrations fail; Redis down answers 200 with status "degraded" */
+        /** Readiness: 503 when the database or migrations fail, or while a starting instance warms its search cache; Redis down answers 200 with status "degraded" */
         get: operations["getReadyz"];
         put?: never;
         post?: never;

@@ -20,6 +20,8 @@ export interface HealthDeps {
   db: Database;
   migrations: Migration[];
   redis?: { ping(): Promise<unknown> } | undefined;
+  /** A starting instance computing its most asked searches is not ready yet (search-warmup.ts). */
+  searchWarmup?: () => { state: 'off' | 'warming' | 'done'; warmed: number; planned: number };
   checkTimeoutMs?: number;
 }
 
@@ -50,7 +52,7 @@ async function runCheck(work: () => Promise<CheckResult>, ms: number): Promise<C
 
 /**
  * Liveness touches nothing. Readiness fails only on what stops the API from serving: the database and pending
- * migrations. Redis down degrades it (rate limits fail open, events wait in the outbox) but an instance stays in
+ * migrations, and, for a starting instance, its search warm-up (bounded by SEARCH_WARMUP_BUDGET_MS). Redis down degrades it (rate limits fail open, events wait in the outbox) but an instance stays in
  * service: taking every instance out because the shared Redis is down would turn a degradation into an outage.
  */
 export function createHealthService(deps: HealthDeps) {
@@ -81,7 +83,14 @@ export function createHealthService(deps: HealthDeps) {
         }, timeoutMs);
         checks.redis = result.ok ? result : { ...result, degraded: true };
       }
-      const ready = checks.database.ok && checks.migrations.ok;
+      const warmup = deps.searchWarmup?.();
+      if (warmup && warmup.state !== 'off') {
+        checks.search_warmup =
+          warmup.state === 'done'
+            ? { ok: true, detail: `${warmup.warmed} of ${warmup.planned} searches` }
+            : { ok: false, detail: `warming: ${warmup.warmed} of ${warmup.planned} searches` };
+      }
+      const ready = checks.database.ok && checks.migrations.ok && (checks.search_warmup?.ok ?? true);
       const degraded = Object.values(checks).some((c) => !c.ok && c.degraded);
       return { ready, status: !ready ? 'unavailable' : degraded ? 'degraded' : 'ready', checks };
     },

@@ -32,6 +32,19 @@ export function productToDto(p: ProductView): ProductDto {
   };
 }
 
+/** A product on a cached search page with its stock (and update time) read again. */
+export function withLiveStock(
+  dto: ProductDto,
+  live: { stockQuantity: string | null; updatedAt: Date } | undefined,
+): ProductDto {
+  if (!live) return dto;
+  return {
+    ...dto,
+    stock_quantity: numberOrNull(live.stockQuantity),
+    updated_at: live.updatedAt.toISOString(),
+  };
+}
+
 export function toColumns(input: Partial<ProductRowInput>): Partial<ProductInsert> {
   const c: Partial<ProductInsert> = {};
   if (input.sku !== undefined) c.sku = input.sku;

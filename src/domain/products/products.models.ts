@@ -156,7 +156,9 @@ export const searchTerms = pgTable(
     ...baseColumns(),
     term: text('term').notNull(),
     // The transaction that added the term: a dictionary refresh reads those its previous snapshot did not see.
-    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+    xid: xid8('xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
   },
   (t) => [
     unique('search_terms_term_key').on(t.term),

@@ -254,6 +254,18 @@ export async function deletedSupplierIds(ex: Executor): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** The parts of products that change without a catalog write (stock moves with every order), by id. */
+export async function liveStock(
+  ex: Executor,
+  ids: string[],
+): Promise<{ id: string; stockQuantity: string | null; updatedAt: Date }[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .select({ id: products.id, stockQuantity: products.stockQuantity, updatedAt: products.updatedAt })
+    .from(products)
+    .where(inArray(products.id, ids));
+}
+
 export async function findProduct(ex: Executor, id: string): Promise<ProductView | undefined> {
   const [row] = await ex
     .select(listColumns)

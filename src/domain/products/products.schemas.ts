@@ -229,6 +229,12 @@ export type ProductRowInput = z.infer<typeof productRow>;
 export type ProductCreate = z.infer<typeof productCreate>;
 export type ProductUpdate = z.infer<typeof productUpdate>;
 export type ProductQuery = z.infer<typeof productQuery>;
+
+/** A parsed query in its query-string form again: stored, it parses back to the same query (search warm-up). */
+export function productQueryInput(query: ProductQuery): Record<string, unknown> {
+  const flag = (value: boolean | undefined) => (value === undefined ? undefined : String(value));
+  return { ...query, in_stock: flag(query.in_stock), active: flag(query.active) };
+}
 export type ProductDto = z.infer<typeof productDto>;
 export type CategoryList = z.infer<typeof categoryList>;
 

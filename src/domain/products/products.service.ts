@@ -15,8 +15,9 @@ import { createTextSearch, type SearchMeta } from './catalog-search.js';
 import { checkBulkRows } from './bulk-rows.js';
 import { createCategoryCounts } from './categories.js';
 import { SearchDictionary } from './search-dictionary.js';
-import { CatalogChanges } from './catalog-changes.js';
-import { SearchCache, type SearchCacheSettings } from './search-cache.js';
+import type { SearchCacheSettings } from './search-cache.js';
+import { createSearchPages, type SearchPage } from './search-pages.js';
+import type { SearchWarmup, WarmupStatus } from './search-warmup.js';
 import {
   type ProductCreate,
   type ProductDto,
@@ -28,12 +29,6 @@ import { looksLikeCode } from './products.search.js';
 
 /** How long the list of soft-deleted suppliers is reused by search. */
 const DELETED_SUPPLIERS_TTL_MS = 5_000;
-
-type SearchPage = {
-  data: ProductDto[];
-  pagination: { limit: number; offset: number; total: number; total_exact: boolean };
-  search?: SearchMeta;
-};
 
 function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
   if (!raw)
@@ -54,6 +49,8 @@ function parseSort(raw: string | undefined, hasQuery: boolean): SortKey[] {
 export function createProductService(deps: {
   db: Database;
   cache?: SearchCacheSettings;
+  /** Counts searches and warms a starting instance's cache with the most asked (search-warmup.ts). */
+  warmup?: SearchWarmup;
   now?: () => number;
 }) {
   const { db } = deps;
@@ -61,13 +58,13 @@ export function createProductService(deps: {
   // instance clears the cache; other instances' and workers' writes are seen within the TTL. Orders always price
   // from the database.
   const dictionary = new SearchDictionary(db, deps.now);
-  // Another instance's write can bring new words: a page computed after a check that found it waits for them.
-  const changes = new CatalogChanges(db, deps.now, () => { dictionary.invalidate(); });
-  const pages = new SearchCache<SearchPage>(
-    deps.cache ?? { ttlMs: 0, maxEntries: 0, maxAgeMs: 0 },
-    changes,
-    deps.now,
-  );
+  const searchPages = createSearchPages({
+    db,
+    settings: deps.cache,
+    dictionary,
+    warmup: deps.warmup,
+    now: deps.now,
+  });
   const text = createTextSearch(db, dictionary);
   const categories = createCategoryCounts(db, deps.cache);
 
@@ -183,15 +180,20 @@ export function createProductService(deps: {
         throw badQuery('query.min_price_cents', 'min_price_cents must not exceed max_price_cents');
       }
       const visibility = await visibilityOf(ctx);
-      const cacheKey = pages.enabled
-        ? JSON.stringify([
-            query,
-            visibility.all ? 'all' : visibility.ownSupplierIds,
-            visibility.deletedSupplierIds,
-          ])
-        : '';
-      return pages.get(cacheKey, () => answer(query, visibility));
+      return searchPages.get(query, visibility, answer);
     },
+
+    /** Computes the searches the fleet asks most into this instance's cache (at start, before it is ready). */
+    warmSearchCache: (): Promise<WarmupStatus> =>
+      searchPages.warm(
+        async () => ({ all: false, ownSupplierIds: [], deletedSupplierIds: await deletedSupplierIds() }),
+        answer,
+      ),
+
+    searchWarmupStatus: (): WarmupStatus => searchPages.warmupStatus(),
+
+    /** Stops a warm-up under way and sends the search counts not yet sent. */
+    close: (): Promise<void> => searchPages.close(),
 
     /** Active products per category, for everyone alike; optionally of one supplier. */
     async categories(supplierId: string | undefined) {
@@ -348,7 +350,7 @@ export function createProductService(deps: {
 
   // Every catalog write clears this instance's search cache once it has finished, committed or not.
   const clear = () => {
-    pages.clear();
+    searchPages.clear();
     categories.clear();
     dictionary.invalidate();
   };
