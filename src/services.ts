@@ -91,7 +91,11 @@ export function createServices(deps: ServiceDeps) {
   // One store (one S3 client) for every domain that keeps files.
   const store = createObjectStore(deps.config.storage);
   const popular = deps.redis
-    ? new PopularSearches(deps.redis, `${deps.config.jobs.queuePrefix}:search-popular:`)
+    ? new PopularSearches(
+        deps.redis,
+        `${deps.config.jobs.queuePrefix}:search-popular:`,
+        Math.max(4 * deps.config.searchWarmup.queries, 10_000),
+      )
     : undefined;
   const products = createProductService({
     db: deps.db,

@@ -96,7 +96,7 @@ describe('search warm-up', () => {
   it('skips a malformed count and stops at its time budget', async () => {
     const keyPrefix = `${prefix}:budget:`;
     let now = 10_000_000;
-    const popular = new PopularSearches(redis, keyPrefix, () => now);
+    const popular = new PopularSearches(redis, keyPrefix, 10, () => now);
     popular.record('{"q":"palsternacka","limit":50,"offset":0}');
     popular.record('not json');
     popular.record('{"q":"jordärtskocka","limit":50,"offset":0}');
@@ -111,8 +111,32 @@ describe('search warm-up', () => {
     expect(full).toEqual({ state: 'done', warmed: 2, planned: 3 });
     asked.length = 0;
     const none = await new SearchWarmup(popular, { queries: 10, budgetMs: 0 }, () => now).run(warmOne);
-    expect(none).toEqual({ state: 'done', warmed: 0, planned: 3 });
+    expect(none).toEqual({ state: 'off', warmed: 0, planned: 0 });
     expect(asked).toEqual([]);
+    // Each search takes 1 s of this clock: after the first, a 0.5 s budget is spent and no other one starts.
+    const short = await new SearchWarmup(popular, { queries: 10, budgetMs: 500 }, () => now).run(warmOne);
+    expect(short).toEqual({ state: 'done', warmed: 1, planned: 3 });
+    expect(asked).toHaveLength(1);
+  });
+
+  it('is done at its budget even when Redis never answers', async () => {
+    const silent = { top: () => new Promise<string[]>(() => undefined) } as unknown as PopularSearches;
+    const warmup = new SearchWarmup(silent, { queries: 10, budgetMs: 100 });
+    expect(await warmup.run(async () => undefined)).toEqual({ state: 'done', warmed: 0, planned: 0 });
+  });
+
+  it('keeps only the most counted searches of an hour in Redis', async () => {
+    const keyPrefix = `${prefix}:trim:`;
+    const popular = new PopularSearches(redis, keyPrefix, 2, () => 20_000_000);
+    for (const [search, times] of [
+      ['a', 3],
+      ['b', 1],
+      ['c', 2],
+    ] as const) {
+      for (let i = 0; i < times; i += 1) popular.record(search);
+    }
+    await popular.flush();
+    expect(await popular.top(10)).toEqual(['a', 'c']);
   });
 
   it('holds readiness at 503 while warming', async () => {

@@ -250,7 +250,12 @@ export async function countCapped(ex: Executor, where: SQL, cap: number): Promis
 
 /** Ids of soft-deleted suppliers (normally none), whose catalogs are hidden. */
 export async function deletedSupplierIds(ex: Executor): Promise<string[]> {
-  const rows = await ex.select({ id: suppliers.id }).from(suppliers).where(isNotNull(suppliers.deletedAt));
+  // Ordered: the list is part of every search page's cache key.
+  const rows = await ex
+    .select({ id: suppliers.id })
+    .from(suppliers)
+    .where(isNotNull(suppliers.deletedAt))
+    .orderBy(suppliers.id);
   return rows.map((r) => r.id);
 }
 

@@ -74,6 +74,11 @@ export class SearchCache<P> {
     );
   }
 
+  /** Marks a page as just used, so it is the last to be evicted (a warm-up's most asked pages). */
+  touch(key: string): void {
+    this.pages.lookup(key, true);
+  }
+
   /** After a catalog write in this instance: nothing cached or being computed before it is served after it. */
   clear(): void {
     this.generation += 1;
@@ -120,7 +125,12 @@ export class SearchCache<P> {
         let kept = cached;
         if (stockDue && restock) {
           const stockedAt = this.now();
-          kept = { ...cached, page: await restock(cached.page), stockedAt };
+          const restocked = await restock(cached.page).then(
+            (page) => ({ page }),
+            () => null,
+          );
+          if (!restocked) return this.fill(key, compute);
+          kept = { ...cached, page: restocked.page, stockedAt };
         }
         // Vouched for as of the check, so it lives from then: a write after it is seen within the TTL.
         if (this.generation === started) this.pages.set(key, kept, check.checkpoint.at);

@@ -80,11 +80,17 @@ export function createSearchPages(deps: {
     /** Computes the searches the fleet asks most, as every restaurant sees them, into this instance's cache. */
     async warm(restaurantView: () => Promise<Visibility>, compute: Compute): Promise<WarmupStatus> {
       if (!warmup || !pages.enabled) return OFF;
-      return warmup.run(async (search) => {
+      const warmed: string[] = [];
+      const status = await warmup.run(async (search) => {
         // Stored by any instance, so parsed like any request: a malformed entry is skipped.
         const query = productQuery.parse(JSON.parse(search));
-        await cached(query, await restaurantView(), compute);
+        const visibility = await restaurantView();
+        await cached(query, visibility, compute);
+        warmed.push(key(query, visibility));
       });
+      // Warmed most asked first, so those would be evicted first: used again in reverse, they are evicted last.
+      for (const page of warmed.reverse()) pages.touch(page);
+      return status;
     },
 
     warmupStatus: (): WarmupStatus => warmup?.progress ?? OFF,

@@ -9,6 +9,26 @@ export const POPULAR_FLUSH_MS = 5_000;
 const MAX_PENDING = 20_000;
 /** Pages computed side by side while warming: enough to keep the database busy, few enough to leave it room. */
 const WARMUP_CONCURRENCY = 4;
+/** Redis calls at start and at shutdown give up after this long: an unresponsive Redis must not hold either. */
+const REDIS_WAIT_MS = 2_000;
+
+/** `work`, or undefined once `ms` have passed without it settling (it goes on, unheeded). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(
+      () => {
+        resolve(undefined);
+      },
+      Math.max(ms, 0),
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface SearchWarmupSettings {
   /** How many of the most asked searches a starting instance computes; 0 turns counting and warming off. */
@@ -36,6 +56,8 @@ export class PopularSearches {
     private readonly redis: Redis,
     /** The deployment's Redis namespace (JOB_QUEUE_PREFIX) and this feature's. */
     private readonly keyPrefix: string,
+    /** Members an hour's set keeps, the most counted: what a warm-up reads, with room for risers. */
+    private readonly keep: number,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -57,6 +79,8 @@ export class PopularSearches {
     const key = this.bucketKey(this.now());
     const tx = this.redis.multi();
     for (const [search, count] of batch) tx.zincrby(key, count, search);
+    // Every distinct search (each prefix typed, each page) is a member: the long tail is trimmed, not kept.
+    tx.zremrangebyrank(key, 0, -(this.keep + 1));
     tx.pexpire(key, 2 * BUCKET_MS + 60_000);
     await tx.exec();
   }
@@ -71,16 +95,19 @@ export class PopularSearches {
       .zrevrange(union, 0, limit - 1)
       .del(union)
       .exec();
-    const [err, searches] = replies?.[1] ?? [new Error('the popular-search transaction was discarded'), []];
-    if (err) throw err;
-    return searches as string[];
+    if (!replies) throw new Error('the popular-search transaction was discarded');
+    for (const [err] of replies) if (err) throw err;
+    return (replies[1]?.[1] ?? []) as string[];
   }
 
-  /** Stops the timer and sends what is counted (if Redis is away, the counts are dropped: shutdown goes on). */
+  /** Stops the timer and sends what is counted (if Redis is away or slow, the counts are dropped: shutdown goes on). */
   async close(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush().catch(() => undefined);
+    await within(
+      this.flush().catch(() => undefined),
+      REDIS_WAIT_MS,
+    );
   }
 
   private bucketKey(at: number): string {
@@ -97,6 +124,7 @@ export class PopularSearches {
 export class SearchWarmup {
   private status: WarmupStatus = { state: 'off', warmed: 0, planned: 0 };
   private stopped = false;
+  private running: Promise<void> | undefined;
 
   constructor(
     private readonly popular: PopularSearches | undefined,
@@ -113,13 +141,16 @@ export class SearchWarmup {
     if (this.settings.queries > 0) this.popular?.record(search);
   }
 
-  /** Computes the most asked searches with `warmOne` (failures are skipped); the status says how far it got. */
+  /**
+   * Computes the most asked searches with `warmOne` (failures are skipped); the status says how far it got. It is
+   * done at the budget's end whatever is still running (a slow Redis or database included).
+   */
   async run(warmOne: (search: string) => Promise<void>): Promise<WarmupStatus> {
     const popular = this.popular;
-    if (!popular || this.settings.queries === 0) return this.progress;
+    if (!popular || this.settings.queries === 0 || this.settings.budgetMs === 0) return this.progress;
     const deadline = this.now() + this.settings.budgetMs;
     this.status = { state: 'warming', warmed: 0, planned: 0 };
-    try {
+    const work = async () => {
       const searches = await popular.top(this.settings.queries);
       this.status.planned = searches.length;
       let next = 0;
@@ -135,6 +166,10 @@ export class SearchWarmup {
         }
       };
       await Promise.all(Array.from({ length: WARMUP_CONCURRENCY }, worker));
+    };
+    this.running = work();
+    try {
+      await within(this.running, deadline - this.now());
     } finally {
       this.status.state = 'done';
     }
@@ -144,6 +179,8 @@ export class SearchWarmup {
   /** Stops a warm-up under way and sends the counts not yet sent. */
   async close(): Promise<void> {
     this.stopped = true;
+    // Searches being computed end on their own; shutdown waits a little for them before the pool closes.
+    await within(this.running?.catch(() => undefined) ?? Promise.resolve(), REDIS_WAIT_MS);
     await this.popular?.close();
   }
 }
