@@ -100,11 +100,7 @@ export function createServices(deps: ServiceDeps) {
   const products = createProductService({
     db: deps.db,
     cache: deps.config.searchCache,
-    // Warming more pages than the cache holds would only evict the first ones.
-    warmup: new SearchWarmup(popular, {
-      ...deps.config.searchWarmup,
-      queries: Math.min(deps.config.searchWarmup.queries, deps.config.searchCache.maxEntries),
-    }),
+    warmup: new SearchWarmup(popular, deps.config.searchWarmup),
   });
   const idempotency = createIdempotencyService({
     db: deps.db,

@@ -15,6 +15,7 @@ import {
   runJob,
 } from './jobs.js';
 import { type JobMetrics, QUEUE_STATES, type QueueState } from './metrics.js';
+import { withTimeout } from './timeout.js';
 
 /**
  * BullMQ on Redis: the production job runtime (`npm run worker`). Redis must run with
@@ -44,17 +45,8 @@ export function jobOptions(definition: JobDefinition): JobsOptions {
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`${what} did not answer within ${ms} ms`));
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
-  });
-}
+const redisWithin = <T>(work: Promise<T>, ms: number): Promise<T> =>
+  withTimeout(work, ms, `Redis did not answer within ${ms} ms`);
 
 export interface BullmqOptions {
   redisUrl: string;
@@ -84,7 +76,7 @@ export class BullmqJobCanceller implements JobCanceller {
       this.queues.set(name, queue);
     }
     let removed = 0;
-    for (const id of jobIds) removed += await withTimeout(queue.remove(id), 5_000, 'Redis');
+    for (const id of jobIds) removed += await redisWithin(queue.remove(id), 5_000);
     return removed;
   }
 
@@ -138,9 +130,7 @@ export class BullmqProducer implements JobSink {
           );
         }
         // The queues' own connections must be up too before schedules are registered.
-        await Promise.all(
-          [...this.queues.values()].map((q) => withTimeout(q.waitUntilReady(), timeoutMs, 'Redis')),
-        );
+        await Promise.all([...this.queues.values()].map((q) => redisWithin(q.waitUntilReady(), timeoutMs)));
         return;
       } catch (err) {
         if (Date.now() > deadline) throw new Error('Redis is not reachable', { cause: err });
@@ -166,7 +156,7 @@ export class BullmqProducer implements JobSink {
       byQueue.set(definition.queue, batch);
     }
     for (const [name, batch] of byQueue) {
-      await withTimeout(this.queue(name).addBulk(batch), 5_000, 'Redis');
+      await redisWithin(this.queue(name).addBulk(batch), 5_000);
     }
   }
 
@@ -189,7 +179,7 @@ export class BullmqProducer implements JobSink {
       return { state: 'requeued' };
     };
     // Side by side: the commands of a batch share the connection's round trips.
-    return withTimeout(Promise.all(requests.map(standing)), 10_000, 'Redis');
+    return redisWithin(Promise.all(requests.map(standing)), 10_000);
   }
 
   /**
@@ -225,7 +215,7 @@ export class BullmqProducer implements JobSink {
     try {
       const depth: Record<string, Partial<Record<QueueState, number>>> = {};
       for (const [name, queue] of this.queues) {
-        depth[name] = await withTimeout(queue.getJobCounts(...QUEUE_STATES), 2_000, 'Redis');
+        depth[name] = await redisWithin(queue.getJobCounts(...QUEUE_STATES), 2_000);
       }
       return depth;
     } catch {

@@ -1,5 +1,7 @@
 import type { Database } from '../../core/db.types.js';
 import { type Migration, migrationStatus } from '../../db/migrator.js';
+import { TimeoutError, withTimeout } from '../../core/timeout.js';
+import type { WarmupStatus } from '../products/search-warmup.js';
 import { pingDatabase } from './health.repository.js';
 
 export interface CheckResult {
@@ -21,22 +23,8 @@ export interface HealthDeps {
   migrations: Migration[];
   redis?: { ping(): Promise<unknown> } | undefined;
   /** A starting instance computing its most asked searches is not ready yet (search-warmup.ts). */
-  searchWarmup?: () => { state: 'off' | 'warming' | 'done'; warmed: number; planned: number };
+  searchWarmup?: () => WarmupStatus;
   checkTimeoutMs?: number;
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`no answer within ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function runCheck(work: () => Promise<CheckResult>, ms: number): Promise<CheckResult> {
@@ -44,16 +32,15 @@ async function runCheck(work: () => Promise<CheckResult>, ms: number): Promise<C
     return await withTimeout(work(), ms);
   } catch (err) {
     // Only the failure's kind is reported: readiness is unauthenticated and must not leak hosts or SQL.
-    const message =
-      err instanceof Error && /no answer within/.test(err.message) ? err.message : 'unreachable';
+    const message = err instanceof TimeoutError ? err.message : 'unreachable';
     return { ok: false, detail: message };
   }
 }
 
 /**
  * Liveness touches nothing. Readiness fails only on what stops the API from serving: the database and pending
- * migrations, and, for a starting instance, its search warm-up (bounded by SEARCH_WARMUP_BUDGET_MS). Redis down degrades it (rate limits fail open, events wait in the outbox) but an instance stays in
- * service: taking every instance out because the shared Redis is down would turn a degradation into an outage.
+ * migrations, and, for a starting instance, its search warm-up (bounded by SEARCH_WARMUP_BUDGET_MS). Redis down
+ * degrades it (rate limits fail open, events wait in the outbox) but an instance stays in service: taking every instance out because the shared Redis is down would turn a degradation into an outage.
  */
 export function createHealthService(deps: HealthDeps) {
   const timeoutMs = deps.checkTimeoutMs ?? 2_000;

@@ -79,11 +79,17 @@ export function createProductService(deps: {
     return ids;
   }
 
+  /** What every restaurant sees alike: active products of live suppliers. */
+  const restaurantView = async (): Promise<Visibility> => ({
+    all: false,
+    ownSupplierIds: [],
+    deletedSupplierIds: await deletedSupplierIds(),
+  });
+
   async function visibilityOf(ctx: UserContext): Promise<Visibility> {
+    if (ctx.principal.role !== 'ADMIN' && ctx.principal.role !== 'SUPPLIER') return restaurantView();
     const deleted = await deletedSupplierIds();
     if (ctx.principal.role === 'ADMIN') return { all: true, deletedSupplierIds: deleted };
-    if (ctx.principal.role !== 'SUPPLIER')
-      return { all: false, ownSupplierIds: [], deletedSupplierIds: deleted };
     return {
       all: false,
       ownSupplierIds: await memberOrgIds(db, 'supplier', ctx.principal.accountId),
@@ -184,11 +190,7 @@ export function createProductService(deps: {
     },
 
     /** Computes the searches the fleet asks most into this instance's cache (at start, before it is ready). */
-    warmSearchCache: (): Promise<WarmupStatus> =>
-      searchPages.warm(
-        async () => ({ all: false, ownSupplierIds: [], deletedSupplierIds: await deletedSupplierIds() }),
-        answer,
-      ),
+    warmSearchCache: (): Promise<WarmupStatus> => searchPages.warm(restaurantView, answer),
 
     searchWarmupStatus: (): WarmupStatus => searchPages.warmupStatus(),
 

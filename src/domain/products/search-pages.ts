@@ -81,13 +81,14 @@ export function createSearchPages(deps: {
     async warm(restaurantView: () => Promise<Visibility>, compute: Compute): Promise<WarmupStatus> {
       if (!warmup || !pages.enabled) return OFF;
       const warmed: string[] = [];
+      // No more than the cache holds: warming more would only evict the first ones.
       const status = await warmup.run(async (search) => {
         // Stored by any instance, so parsed like any request: a malformed entry is skipped.
         const query = productQuery.parse(JSON.parse(search));
         const visibility = await restaurantView();
         await cached(query, visibility, compute);
         warmed.push(key(query, visibility));
-      });
+      }, deps.settings?.maxEntries);
       // Warmed most asked first, so those would be evicted first: used again in reverse, they are evicted last.
       for (const page of warmed.reverse()) pages.touch(page);
       return status;

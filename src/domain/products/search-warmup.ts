@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { TimeoutError, withTimeout } from '../../core/timeout.js';
 
 /** Searches are counted per hour; a warm-up reads this hour's counts and the last hour's. */
 const BUCKET_MS = 3_600_000;
@@ -12,23 +13,11 @@ const WARMUP_CONCURRENCY = 4;
 /** Redis calls at start and at shutdown give up after this long: an unresponsive Redis must not hold either. */
 const REDIS_WAIT_MS = 2_000;
 
-/** `work`, or undefined once `ms` have passed without it settling (it goes on, unheeded). */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(
-      () => {
-        resolve(undefined);
-      },
-      Math.max(ms, 0),
-    );
+/** Waits for `work` at most `ms` (it goes on, unheeded); its own failure still fails the wait. */
+const within = (work: Promise<unknown>, ms: number): Promise<unknown> =>
+  withTimeout(work, ms).catch((err: unknown) => {
+    if (!(err instanceof TimeoutError)) throw err;
   });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export interface SearchWarmupSettings {
   /** How many of the most asked searches a starting instance computes; 0 turns counting and warming off. */
@@ -142,16 +131,16 @@ export class SearchWarmup {
   }
 
   /**
-   * Computes the most asked searches with `warmOne` (failures are skipped); the status says how far it got. It is
-   * done at the budget's end whatever is still running (a slow Redis or database included).
+   * Computes the most asked searches, at most `room` of them, with `warmOne` (failures are skipped); the status says
+   * how far it got. It is done at the budget's end whatever is still running (a slow Redis or database included).
    */
-  async run(warmOne: (search: string) => Promise<void>): Promise<WarmupStatus> {
+  async run(warmOne: (search: string) => Promise<void>, room = Infinity): Promise<WarmupStatus> {
     const popular = this.popular;
     if (!popular || this.settings.queries === 0 || this.settings.budgetMs === 0) return this.progress;
     const deadline = this.now() + this.settings.budgetMs;
     this.status = { state: 'warming', warmed: 0, planned: 0 };
     const work = async () => {
-      const searches = await popular.top(this.settings.queries);
+      const searches = await popular.top(Math.min(this.settings.queries, room));
       this.status.planned = searches.length;
       let next = 0;
       const worker = async () => {
